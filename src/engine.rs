@@ -1,0 +1,13 @@
+//! The discrete-event engine: a time-ordered event queue, the simulation
+//! calendar and seeded random-number streams.
+//!
+//! The engine knows nothing about primary care; the pathway model in
+//! [`crate::model`] and the pure queueing networks in [`crate::network`] both
+//! run on it.
+
+pub mod calendar;
+pub mod queue;
+pub mod rng;
+
+pub use queue::EventQueue;
+pub use rng::{stream_rng, SimRng, Stream};

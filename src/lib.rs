@@ -1,0 +1,6 @@
+//! signpost: a parallel discrete-event simulator of primary-care capacity.
+#![warn(missing_docs)]
+
+pub mod engine;
+pub mod scenario;
+pub mod stats;

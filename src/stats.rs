@@ -1,0 +1,12 @@
+//! Streaming, mergeable statistics and confidence intervals.
+//!
+//! Every accumulator here can be merged, so per-replication or per-thread
+//! results are reduced without locks and without keeping event logs.
+
+mod student_t;
+mod summary;
+mod time_average;
+
+pub use student_t::{student_t_cdf, student_t_quantile};
+pub use summary::{ConfidenceInterval, Summary};
+pub use time_average::TimeAverage;
