@@ -2,5 +2,6 @@
 #![warn(missing_docs)]
 
 pub mod engine;
+pub mod error;
 pub mod scenario;
 pub mod stats;

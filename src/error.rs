@@ -1,0 +1,91 @@
+//! Errors a user can cause, with enough context to fix them.
+
+use std::fmt;
+
+/// A problem with a scenario file: which file, where, which key, and the
+/// rule broken. Displayed as `file:line:column: key: message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// The file (or `<built-in default>`).
+    pub file: String,
+    /// 1-based line and column, when known.
+    pub location: Option<(usize, usize)>,
+    /// Dotted key path, e.g. `splw.fte` or `needs[2].share`, when known.
+    pub key: Option<String>,
+    /// What was expected and what was found.
+    pub message: String,
+}
+
+impl ScenarioError {
+    /// An error about the file as a whole.
+    pub fn file(file: impl Into<String>, message: impl Into<String>) -> Self {
+        ScenarioError {
+            file: file.into(),
+            location: None,
+            key: None,
+            message: message.into(),
+        }
+    }
+
+    /// An error about one key.
+    pub fn key(file: impl Into<String>, key: impl Into<String>, message: impl Into<String>) -> Self {
+        ScenarioError {
+            file: file.into(),
+            location: None,
+            key: Some(key.into()),
+            message: message.into(),
+        }
+    }
+
+    /// Adds a 1-based line and column.
+    pub fn at(mut self, location: Option<(usize, usize)>) -> Self {
+        if location.is_some() {
+            self.location = location;
+        }
+        self
+    }
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some((line, col)) = self.location {
+            write!(f, ":{line}:{col}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, ": {key}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// Why a command failed; decides the exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad input: a scenario, an argument or an output directory the user
+    /// must change. Exit code 2.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// Bad command-line usage. Exit code 2.
+    #[error("{0}")]
+    Usage(String),
+    /// The run was interrupted (Ctrl-C). Exit code 130.
+    #[error("interrupted: {0}")]
+    Interrupted(String),
+    /// Anything else (I/O while writing results, …). Exit code 1.
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl Error {
+    /// Process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Scenario(_) | Error::Usage(_) => 2,
+            Error::Interrupted(_) => 130,
+            Error::Other(_) => 1,
+        }
+    }
+}
