@@ -1,5 +1,139 @@
-//! Scenarios: what the user wrote ([`raw`]), and the checked, typed
-//! description that runs.
+//! Scenarios: what the user wrote ([`raw`]), how it is loaded and merged
+//! ([`load`]), and the checked, typed description that runs ([`Scenario`]).
 
 pub mod dist;
+pub mod keys;
+pub mod load;
 pub mod raw;
+pub mod validate;
+
+use crate::engine::calendar::Calendar;
+use dist::Dist;
+use raw::RawScenario;
+
+/// Where the navigator can send a contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Destination {
+    /// A GP appointment.
+    Gp,
+    /// Dealt with at reception (administrative requests).
+    Reception,
+    /// Community pharmacy or self-care.
+    Pharmacy,
+    /// Another practice role (pharmacist, physio, nurse …).
+    Roles,
+    /// The social prescribing link worker.
+    Splw,
+    /// A voluntary-sector service directly.
+    Vcse,
+}
+
+impl Destination {
+    /// The names used in scenario files.
+    pub const NAMES: [&'static str; 6] = ["gp", "reception", "pharmacy", "role", "splw", "vcse"];
+
+    /// Parses a scenario-file name.
+    pub fn parse(name: &str) -> Option<Destination> {
+        Some(match name {
+            "gp" => Destination::Gp,
+            "reception" => Destination::Reception,
+            "pharmacy" => Destination::Pharmacy,
+            "role" => Destination::Roles,
+            "splw" => Destination::Splw,
+            "vcse" => Destination::Vcse,
+            _ => return None,
+        })
+    }
+
+    /// The scenario-file name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Destination::Gp => "gp",
+            Destination::Reception => "reception",
+            Destination::Pharmacy => "pharmacy",
+            Destination::Roles => "role",
+            Destination::Splw => "splw",
+            Destination::Vcse => "vcse",
+        }
+    }
+}
+
+/// Prepared facts about one practice role.
+#[derive(Debug, Clone)]
+pub struct PreparedRole {
+    /// Capacity multiplier by weekday.
+    pub rota: [f64; 7],
+    /// Staffing changes: (from day, FTE), sorted.
+    pub changes: Vec<(f64, f64)>,
+    /// Per need: in this role's remit?
+    pub remit: Vec<bool>,
+}
+
+/// Prepared facts about one VCSE service.
+#[derive(Debug, Clone)]
+pub struct PreparedService {
+    /// Per need: does the service serve it?
+    pub serves: Vec<bool>,
+    /// Weekdays programmes start.
+    pub open_weekdays: [bool; 7],
+}
+
+/// A checked scenario for one arm: immutable, shared by every replication.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// The values as merged and checked.
+    pub raw: RawScenario,
+    /// Opening days and hours.
+    pub calendar: Calendar,
+    /// End of warm-up [minutes].
+    pub warmup_minutes: f64,
+    /// End of the run [minutes].
+    pub end_minutes: f64,
+    /// Share of weekly demand by weekday.
+    pub weekday_weights: [f64; 7],
+    /// Within-day arrival blocks: (from, to) [minutes after midnight], share.
+    pub hour_blocks: Vec<(f64, f64, f64)>,
+    /// Demand multiplier by month.
+    pub month_multipliers: [f64; 12],
+    /// Right destination of each need.
+    pub need_right: Vec<Destination>,
+    /// Active tier's routing: per need, cumulative (destination, probability).
+    pub routing: Vec<Vec<(Destination, f64)>>,
+    /// Active signposting (not the counterfactual).
+    pub active: bool,
+    /// Annual training cost of the active tier [GBP].
+    pub training_cost: f64,
+    /// Reception handling time [minutes].
+    pub handling: Dist,
+    /// Caller patience [minutes].
+    pub patience: Dist,
+    /// Delay before a caller retries [minutes].
+    pub retry_delay: Dist,
+    /// GP capacity multiplier by weekday.
+    pub gp_rota: [f64; 7],
+    /// GP staffing changes: (from day, FTE).
+    pub gp_changes: Vec<(f64, f64)>,
+    /// Practice roles, in `raw.roles` order.
+    pub roles: Vec<PreparedRole>,
+    /// Per need: in the pharmacy's remit?
+    pub pharmacy_remit: Vec<bool>,
+    /// Delay to the pharmacy visit [hours].
+    pub pharmacy_delay: Dist,
+    /// Per need: in the link worker's remit?
+    pub splw_remit: Vec<bool>,
+    /// Link-worker working days.
+    pub splw_rota: [f64; 7],
+    /// Link-worker staffing changes: (from day, FTE).
+    pub splw_changes: Vec<(f64, f64)>,
+    /// VCSE services, in `raw.vcse.services` order.
+    pub services: Vec<PreparedService>,
+    /// Delay before a bounce returns [days].
+    pub return_delay: Dist,
+    /// Delay before a repeat contact [days].
+    pub repeat_delay: Dist,
+}
+
+/// FTE in force on `day` given a base FTE and sorted step changes.
+pub fn fte_on(base: f64, changes: &[(f64, f64)], day: f64) -> f64 {
+    changes.iter().take_while(|(from, _)| *from <= day).last().map_or(base, |&(_, fte)| fte)
+}

@@ -203,6 +203,8 @@ pub struct RawNavigation {
     pub training: Training,
     /// Capacity-aware signposting.
     pub capacity_aware: bool,
+    /// Capacity-aware: longest acceptable expected wait [weeks].
+    pub acceptable_wait_weeks: f64,
     /// Staleness of the service directory [days]; 0 = live.
     pub directory_refresh_days: f64,
     /// Base chance a patient accepts a signpost.

@@ -1,0 +1,174 @@
+//! Exogenous demand: the registered list with heavy-tailed personal contact
+//! rates, and each day's arrivals shaped by weekday, hour and month.
+
+use crate::engine::calendar::MINUTES_PER_DAY;
+use crate::engine::SimRng;
+use crate::scenario::Scenario;
+use rand::Rng;
+use rand_distr::{Distribution, Gamma, Poisson};
+
+/// One registered patient.
+#[derive(Debug, Clone, Copy)]
+pub struct Patient {
+    /// Multiplier on the patient's future contacts (social prescribing can
+    /// lower it); exogenous episodes are thinned by it.
+    pub contact_factor: f32,
+    /// Trust in the practice's signposting: multiplies acceptance; each
+    /// bounce lowers it.
+    pub trust: f32,
+    /// Rural, with transport barriers.
+    pub rural: bool,
+}
+
+/// Walker/Vose alias table: O(1) sampling of a patient in proportion to
+/// their personal contact rate.
+#[derive(Debug, Clone)]
+pub struct AliasTable {
+    prob: Vec<f64>,
+    alias: Vec<u32>,
+}
+
+impl AliasTable {
+    /// Builds the table from non-negative weights (not all zero).
+    pub fn new(weights: &[f64]) -> Self {
+        let n = weights.len();
+        let total: f64 = weights.iter().sum();
+        let mut scaled: Vec<f64> = weights.iter().map(|w| w * n as f64 / total).collect();
+        let mut prob = vec![1.0; n];
+        let mut alias: Vec<u32> = (0..n as u32).collect();
+        let (mut small, mut large): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| scaled[i] < 1.0);
+        while let (Some(s), Some(&l)) = (small.pop(), large.last()) {
+            prob[s] = scaled[s];
+            alias[s] = l as u32;
+            scaled[l] -= 1.0 - scaled[s];
+            if scaled[l] < 1.0 {
+                large.pop();
+                small.push(l);
+            }
+        }
+        AliasTable { prob, alias }
+    }
+
+    /// Draws an index from two uniforms in [0, 1).
+    #[inline]
+    pub fn sample(&self, u_column: f64, u_coin: f64) -> usize {
+        let i = ((u_column * self.prob.len() as f64) as usize).min(self.prob.len() - 1);
+        if u_coin < self.prob[i] {
+            i
+        } else {
+            self.alias[i] as usize
+        }
+    }
+}
+
+/// The registered list: traits and the sampler of who contacts next.
+pub struct Population {
+    /// Every patient.
+    pub patients: Vec<Patient>,
+    /// Sampler by personal contact rate.
+    pub by_rate: AliasTable,
+    /// Cumulative need shares.
+    pub need_cdf: Vec<f64>,
+    /// Demand carried from closed days to the next open day [episodes].
+    carry: f64,
+}
+
+impl Population {
+    /// Draws the list's traits from the patients stream.
+    pub fn new(s: &Scenario, rng: &mut SimRng) -> Self {
+        let p = &s.raw.population;
+        let shape = p.contact_rate_shape;
+        let gamma = Gamma::new(shape, 1.0 / shape).expect("validated: shape > 0");
+        let n = p.list_size as usize;
+        let mut weights = Vec::with_capacity(n);
+        let mut patients = Vec::with_capacity(n);
+        for _ in 0..n {
+            weights.push(gamma.sample(rng).max(1e-12));
+            patients.push(Patient {
+                contact_factor: 1.0,
+                trust: 1.0,
+                rural: rng.random::<f64>() < p.rural_share,
+            });
+        }
+        let mut total = 0.0;
+        let need_cdf = s
+            .raw
+            .needs
+            .iter()
+            .map(|need| {
+                total += need.share;
+                total
+            })
+            .collect();
+        Population {
+            patients,
+            by_rate: AliasTable::new(&weights),
+            need_cdf,
+            carry: 0.0,
+        }
+    }
+
+    /// Index of the need for a uniform draw.
+    #[inline]
+    pub fn need_for(&self, u: f64) -> usize {
+        self.need_cdf.iter().position(|&c| u < c).unwrap_or(self.need_cdf.len() - 1)
+    }
+
+    /// Arrival times [minutes] of the new episodes on `day`, sorted. Demand
+    /// expected on a closed day is carried to the next open day.
+    pub fn day_arrivals(&mut self, s: &Scenario, day: usize, rng: &mut SimRng, out: &mut Vec<f64>) {
+        out.clear();
+        let p = &s.raw.population;
+        let cal = &s.calendar;
+        let weekly = p.list_size as f64 * p.contacts_per_patient_year * 7.0 / 365.25;
+        let expected = weekly * s.weekday_weights[cal.weekday(day)] * s.month_multipliers[cal.month(day)];
+        if !cal.is_open(day) {
+            self.carry += expected;
+            return;
+        }
+        let mean = expected + std::mem::take(&mut self.carry);
+        if mean <= 0.0 {
+            return;
+        }
+        let count = Poisson::new(mean).map_or(0.0, |d| d.sample(rng)) as usize;
+        let base = day as f64 * MINUTES_PER_DAY;
+        for _ in 0..count {
+            let u: f64 = rng.random();
+            let mut acc = 0.0;
+            let block = s
+                .hour_blocks
+                .iter()
+                .find(|b| {
+                    acc += b.2;
+                    u < acc
+                })
+                .unwrap_or(&s.hour_blocks[s.hour_blocks.len() - 1]);
+            out.push(base + block.0 + (block.1 - block.0) * rng.random::<f64>());
+        }
+        out.sort_by(f64::total_cmp);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{stream_rng, Stream};
+
+    #[test]
+    fn alias_table_matches_weights() {
+        let weights = [1.0, 3.0, 0.0, 6.0];
+        let table = AliasTable::new(&weights);
+        let mut rng = stream_rng(1, 0, Stream::Numbered(0));
+        let n = 200_000;
+        let mut counts = [0usize; 4];
+        for _ in 0..n {
+            counts[table.sample(rng.random(), rng.random())] += 1;
+        }
+        for (i, w) in weights.iter().enumerate() {
+            let p = w / 10.0;
+            let se = (p * (1.0 - p) / n as f64).sqrt();
+            let got = counts[i] as f64 / n as f64;
+            assert!((got - p).abs() <= 4.0 * se + 1e-12, "index {i}: {got} vs {p}");
+        }
+    }
+}

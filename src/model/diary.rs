@@ -1,0 +1,199 @@
+//! Appointment diaries (GP and other practice roles): daily slots from FTE,
+//! split into same-day and bookable-ahead, with a booking horizon.
+
+use crate::engine::calendar::Calendar;
+use crate::scenario::fte_on;
+
+/// One diary's slots, day by day.
+#[derive(Debug, Clone)]
+pub struct Diary {
+    /// Free same-day slots per day.
+    same_day: Vec<u32>,
+    /// Free bookable-ahead slots per day.
+    ahead: Vec<u32>,
+    /// Slots offered per day.
+    pub capacity: Vec<u32>,
+    /// Booking horizon [days].
+    pub horizon: usize,
+    /// Appointments booked and not yet held.
+    pub booked_ahead: u32,
+}
+
+/// What a booking request asks for.
+#[derive(Debug, Clone, Copy)]
+pub struct Request {
+    /// Day of the request.
+    pub today: usize,
+    /// Whether today's slots can still be used (before closing).
+    pub today_usable: bool,
+    /// Must be seen today.
+    pub urgent: bool,
+    /// Days ahead the patient asks for.
+    pub desired_lead: usize,
+}
+
+/// Parameters shaping a diary's capacity.
+pub struct DiaryShape<'a> {
+    /// Base FTE.
+    pub fte: f64,
+    /// Staffing changes (from day, FTE).
+    pub changes: &'a [(f64, f64)],
+    /// Appointments per FTE per working day.
+    pub per_fte_day: f64,
+    /// Capacity multiplier by weekday.
+    pub rota: [f64; 7],
+    /// Share of appointments offered to this pathway.
+    pub share: f64,
+    /// Share kept for same-day booking.
+    pub same_day_share: f64,
+    /// Booking horizon [days].
+    pub horizon: usize,
+    /// Initial state: share of ahead slots already booked on day 0.
+    pub prebooked: f64,
+}
+
+impl Diary {
+    /// Lays out the slots for every day of the calendar. Fractional slots
+    /// carry to the next day, so totals match FTE × rate exactly.
+    pub fn new(cal: &Calendar, shape: &DiaryShape) -> Self {
+        let days = cal.days();
+        let mut capacity = Vec::with_capacity(days);
+        let mut same_day = Vec::with_capacity(days);
+        let mut ahead = Vec::with_capacity(days);
+        let mut carry = 0.0;
+        for d in 0..days {
+            let raw = if cal.is_open(d) {
+                fte_on(shape.fte, shape.changes, d as f64) * shape.per_fte_day * shape.rota[cal.weekday(d)] * shape.share
+            } else {
+                0.0
+            } + carry;
+            let slots = raw.floor();
+            carry = raw - slots;
+            let slots = slots as u32;
+            let same = (f64::from(slots) * shape.same_day_share).round() as u32;
+            let mut free_ahead = slots - same;
+            if d < shape.horizon {
+                let taken = (f64::from(free_ahead) * shape.prebooked * (1.0 - d as f64 / shape.horizon as f64)).round() as u32;
+                // Pre-booked appointments belong to no modelled episode:
+                // they only take slots.
+                free_ahead -= taken;
+            }
+            capacity.push(slots);
+            same_day.push(same);
+            ahead.push(free_ahead);
+        }
+        Diary {
+            same_day,
+            ahead,
+            capacity,
+            horizon: shape.horizon,
+            booked_ahead: 0,
+        }
+    }
+
+    /// Books the earliest fitting slot; returns its day and whether it was
+    /// booked ahead (not a same-day slot), or `None` if nothing is free
+    /// within the horizon.
+    pub fn book(&mut self, req: Request) -> Option<(usize, bool)> {
+        let last = (req.today + self.horizon).min(self.capacity.len().saturating_sub(1));
+        if req.urgent || req.desired_lead == 0 {
+            if req.today_usable {
+                if take(&mut self.same_day, req.today) || take(&mut self.ahead, req.today) {
+                    return Some((req.today, false));
+                }
+            } else if let Some(d) = (req.today + 1..=last).find(|&d| self.capacity[d] > 0) {
+                // After closing: tomorrow's (next open day's) same-day slots.
+                if take(&mut self.same_day, d) || take(&mut self.ahead, d) {
+                    return Some((d, false));
+                }
+            }
+            if req.urgent {
+                return None;
+            }
+        }
+        let from = (req.today + req.desired_lead.max(1)).min(last + 1);
+        let day = (from..=last)
+            .find(|&d| self.ahead[d] > 0)
+            .or_else(|| (req.today + 1..from).find(|&d| self.ahead[d] > 0))?;
+        self.ahead[day] -= 1;
+        self.booked_ahead += 1;
+        Some((day, true))
+    }
+
+    /// An appointment booked ahead has been held (attended or missed).
+    pub fn held(&mut self, was_ahead: bool) {
+        if was_ahead {
+            self.booked_ahead = self.booked_ahead.saturating_sub(1);
+        }
+    }
+
+    /// Free slots on `day` (same-day and ahead).
+    pub fn free_on(&self, day: usize) -> u32 {
+        self.same_day.get(day).copied().unwrap_or(0) + self.ahead.get(day).copied().unwrap_or(0)
+    }
+
+    /// Whether any slot is free from `today` to the horizon.
+    pub fn has_free_slot(&self, today: usize) -> bool {
+        let last = (today + self.horizon).min(self.capacity.len().saturating_sub(1));
+        (today..=last).any(|d| self.free_on(d) > 0)
+    }
+}
+
+fn take(slots: &mut [u32], day: usize) -> bool {
+    match slots.get_mut(day) {
+        Some(n) if *n > 0 => {
+            *n -= 1;
+            true
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::calendar::Date;
+
+    fn calendar() -> Calendar {
+        let start = Date::parse("2025-04-07").unwrap();
+        Calendar::new(start, 40, 480.0, 1110.0, [true, true, true, true, true, false, false], &[])
+    }
+
+    fn shape() -> DiaryShape<'static> {
+        DiaryShape {
+            fte: 1.0,
+            changes: &[],
+            per_fte_day: 10.0,
+            rota: [1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0],
+            share: 1.0,
+            same_day_share: 0.5,
+            horizon: 14,
+            prebooked: 0.0,
+        }
+    }
+
+    #[test]
+    fn capacity_follows_rota_and_fte_changes() {
+        let changes = [(7.0, 2.0)];
+        let d = Diary::new(&calendar(), &DiaryShape { changes: &changes, ..shape() });
+        assert_eq!(d.capacity[0], 10);
+        assert_eq!(d.capacity[5], 0, "Saturday closed");
+        assert_eq!(d.capacity[7], 20, "FTE doubles from day 7");
+    }
+
+    #[test]
+    fn books_earliest_slot_and_reports_full() {
+        let mut d = Diary::new(&calendar(), &shape());
+        let req = Request { today: 0, today_usable: true, urgent: true, desired_lead: 0 };
+        for _ in 0..10 {
+            assert_eq!(d.book(req), Some((0, false)));
+        }
+        assert_eq!(d.book(req), None, "urgent: only today");
+        let routine = Request { urgent: false, desired_lead: 2, ..req };
+        assert_eq!(d.book(routine), Some((2, true)));
+        // Fill every ahead slot in the horizon, then nothing fits.
+        while d.book(routine).is_some() {}
+        assert!(!d.has_free_slot(1) || d.free_on(1) > 0);
+        assert_eq!(d.book(routine), None);
+    }
+}

@@ -1,0 +1,328 @@
+//! Social prescribing link workers: waiting list → caseload (capped per
+//! FTE, reduced by admin and MDT time, and by absence) → assessment that
+//! screens out-of-remit referrals → sessions → linking to VCSE, holding
+//! when no local service exists → discharge, re-referral.
+
+use super::journey::Reason;
+use super::metrics::Level;
+use super::{Ev, Model, Outcome, Place};
+use crate::engine::calendar::{Calendar, MINUTES_PER_DAY};
+use crate::engine::SimRng;
+use crate::scenario::{fte_on, Scenario};
+use crate::stats::Summary;
+use rand::Rng;
+use rand_distr::{Distribution, Exp, Poisson};
+use std::collections::VecDeque;
+
+/// Link-worker service state.
+pub(super) struct LinkWorker {
+    /// (episode, joined at [minutes]).
+    pub waitlist: VecDeque<(u32, f64)>,
+    pub caseload: u32,
+    /// Current caseload cap [people].
+    pub capacity: u32,
+    /// Share of link workers present this week.
+    pub present: f64,
+    pub waitlist_level: Level,
+    pub caseload_level: Level,
+    pub capacity_level: Level,
+    pub fte_level: Level,
+    /// Days from referral to joining the caseload.
+    pub wait_days: Summary,
+}
+
+impl LinkWorker {
+    pub fn new(s: &Scenario, start: f64) -> Self {
+        LinkWorker {
+            waitlist: VecDeque::new(),
+            caseload: 0,
+            capacity: 0,
+            present: 1.0,
+            waitlist_level: Level::new(start, 0.0),
+            caseload_level: Level::new(start, 0.0),
+            capacity_level: Level::new(start, 0.0),
+            fte_level: Level::new(start, s.raw.splw.fte),
+            wait_days: Summary::new(),
+        }
+    }
+}
+
+impl Model<'_> {
+    /// Contact-time share of link-worker time.
+    fn splw_patient_facing(&self) -> f64 {
+        let s = &self.s.raw.splw;
+        1.0 - s.admin_share - if s.mdt { s.mdt_time_share } else { 0.0 }
+    }
+
+    fn splw_fte_now(&self) -> f64 {
+        fte_on(self.s.raw.splw.fte, &self.s.splw_changes, self.now / MINUTES_PER_DAY)
+    }
+
+    /// Weekly: each link worker is absent with `absence_probability`.
+    pub(super) fn splw_draw_absence(&mut self) {
+        let fte = self.splw_fte_now();
+        let workers = fte.ceil().max(1.0) as u32;
+        let p = self.s.raw.splw.absence_probability;
+        let absent = (0..workers).filter(|_| self.rng.staffing.random::<f64>() < p).count() as f64;
+        self.splw.present = (f64::from(workers) - absent) / f64::from(workers);
+    }
+
+    /// Recomputes the caseload cap from FTE in force, presence and admin.
+    pub(super) fn splw_update_capacity(&mut self) {
+        let fte = self.splw_fte_now();
+        let cap = (fte * self.splw.present * self.s.raw.splw.caseload_per_fte * self.splw_patient_facing()).floor() as u32;
+        self.splw.capacity = cap;
+        self.splw.capacity_level.set(self.now, f64::from(cap));
+        self.splw.fte_level.set(self.now, fte);
+        self.splw_admit();
+    }
+
+    /// Expected wait for a new referral [weeks].
+    fn splw_expected_wait_weeks(&self) -> f64 {
+        let s = &self.s.raw.splw;
+        let episode_weeks = s.sessions_mean * s.session_interval_days / 7.0;
+        self.splw.waitlist.len() as f64 * episode_weeks / f64::from(self.splw.capacity.max(1))
+    }
+
+    /// Whether the navigator would judge the wait acceptable.
+    pub(super) fn splw_wait_acceptable(&self) -> bool {
+        let cap = self.s.raw.splw.waitlist_cap;
+        (cap == 0 || (self.splw.waitlist.len() as u32) < cap)
+            && self.splw_expected_wait_weeks() <= self.s.raw.navigation.acceptable_wait_weeks
+    }
+
+    pub(super) fn splw_refer(&mut self, ep: u32) {
+        if self.episodes[ep as usize].outcome != Outcome::Open {
+            return;
+        }
+        self.count(super::Counter::SplwReferrals);
+        self.trace(ep, "splw", "referred", Reason::None);
+        let cap = self.s.raw.splw.waitlist_cap;
+        if cap > 0 && self.splw.waitlist.len() as u32 >= cap {
+            self.count(super::Counter::SplwRejections);
+            self.failure(ep, "splw", Reason::RejectedFull);
+            return;
+        }
+        let p_refuse = (self.s.raw.splw.refuse_per_week_wait * self.splw_expected_wait_weeks()).min(1.0);
+        if self.rng.splw.random::<f64>() < p_refuse {
+            self.count(super::Counter::SplwRejections);
+            self.failure(ep, "splw", Reason::Declined);
+            return;
+        }
+        self.splw.waitlist.push_back((ep, self.now));
+        self.splw.waitlist_level.set(self.now, self.splw.waitlist.len() as f64);
+        self.splw_admit();
+    }
+
+    /// Admits from the waiting list while the caseload has room.
+    fn splw_admit(&mut self) {
+        while self.splw.caseload < self.splw.capacity {
+            let Some((ep, joined)) = self.splw.waitlist.pop_front() else { break };
+            self.splw.waitlist_level.set(self.now, self.splw.waitlist.len() as f64);
+            if self.episodes[ep as usize].outcome != Outcome::Open {
+                continue;
+            }
+            if self.in_window() {
+                self.splw.wait_days.add((self.now - joined) / MINUTES_PER_DAY);
+            }
+            let rng = &mut self.rng.splw;
+            let planned = plan_sessions(self.s, rng);
+            let link = rng.random::<f64>() < self.s.raw.splw.link_probability;
+            self.start_on_caseload(ep, planned, link);
+            let after = self.now + self.rng.splw.random::<f64>() * 2.0 * MINUTES_PER_DAY;
+            let first = self.splw_next_working_time(after);
+            if let Some(t) = first {
+                let token = self.episodes[ep as usize].token;
+                self.q.push(t, Ev::SplwSession(ep, token));
+            }
+        }
+    }
+
+    fn start_on_caseload(&mut self, ep: u32, planned: u16, link: bool) {
+        let e = &mut self.episodes[ep as usize];
+        e.token = e.token.wrapping_add(1);
+        e.on_caseload = true;
+        e.sessions_done = 0;
+        e.sessions_planned = planned;
+        e.link_planned = link;
+        e.splw_joined = self.now;
+        self.splw.caseload += 1;
+        self.splw.caseload_level.set(self.now, f64::from(self.splw.caseload));
+        self.trace(ep, "splw", "on_caseload", Reason::None);
+    }
+
+    /// First instant at or after `time` on a link-worker working day.
+    fn splw_next_working_time(&mut self, time: f64) -> Option<f64> {
+        let cal = &self.s.calendar;
+        let day = Calendar::day_of(time);
+        let working = |d: usize| cal.is_open(d) && self.s.splw_rota[cal.weekday(d)] > 0.0;
+        if working(day) && time < cal.closing(day) {
+            return Some(time.max(cal.opening(day)));
+        }
+        let d = (day + 1..cal.days()).find(|&d| working(d))?;
+        Some(cal.opening(d) + self.rng.splw.random::<f64>() * (cal.close_minute - cal.open_minute))
+    }
+
+    pub(super) fn splw_discharge(&mut self, ep: u32) {
+        let e = &mut self.episodes[ep as usize];
+        if !e.on_caseload {
+            return;
+        }
+        e.on_caseload = false;
+        e.holding = false;
+        e.token = e.token.wrapping_add(1);
+        self.splw.caseload -= 1;
+        self.splw.caseload_level.set(self.now, f64::from(self.splw.caseload));
+        self.splw_admit();
+    }
+
+    pub(super) fn splw_session(&mut self, ep: u32, token: u32) {
+        let e = self.episodes[ep as usize];
+        if !e.on_caseload || e.holding || e.token != token {
+            return; // a session of an earlier, ended enrolment
+        }
+        let need = e.need as usize;
+        let in_remit = self.s.splw_remit[need];
+        let done = e.sessions_done + 1;
+        self.episodes[ep as usize].sessions_done = done;
+        let s = &self.s.raw.splw;
+        let (u_screen, u_leave): (f64, f64) = (self.rng.splw.random(), self.rng.splw.random());
+        if done == 1 && !in_remit && u_screen < s.screen_out_of_remit {
+            // Assessment catches an inappropriate referral.
+            self.failure(ep, "splw", Reason::OutOfRemit);
+            return;
+        }
+        if done > 1 && u_leave < s.disengage_per_session {
+            self.failure(ep, "splw", Reason::Disengaged);
+            return;
+        }
+        if u32::from(done) == s.link_at_session && e.link_planned && in_remit && e.outcome == Outcome::Open {
+            if !self.splw_link(ep) {
+                return;
+            }
+        }
+        if done >= e.sessions_planned {
+            self.splw_end(ep);
+        } else {
+            let next = self.now + s.session_interval_days * MINUTES_PER_DAY;
+            if let Some(t) = self.splw_next_working_time(next) {
+                self.q.push(t, Ev::SplwSession(ep, token));
+            }
+        }
+    }
+
+    /// Links the patient to a VCSE service; `false` if support has ended
+    /// (rejected) or the patient is now held.
+    fn splw_link(&mut self, ep: u32) -> bool {
+        let need = self.episodes[ep as usize].need as usize;
+        let unserved = self.rng.splw.random::<f64>() < self.s.raw.splw.unserved_share;
+        let service = if unserved { None } else { self.choose_service(need) };
+        let Some(svc) = service else {
+            // No local service for this need: held until the link worker gives up.
+            let e = &mut self.episodes[ep as usize];
+            e.holding = true;
+            e.token = e.token.wrapping_add(1);
+            let token = e.token;
+            self.trace(ep, "splw", "holding", Reason::None);
+            let t = self.now + self.s.raw.splw.hold_timeout_days * MINUTES_PER_DAY;
+            self.q.push(t, Ev::SplwHoldTimeout(ep, token));
+            return false;
+        };
+        match self.vcse_refer(ep, svc) {
+            super::vcse::Admission::Rejected(reason) => {
+                self.failure(ep, "vcse", reason);
+                false
+            }
+            _ => true,
+        }
+    }
+
+    pub(super) fn splw_hold_timeout(&mut self, ep: u32, token: u32) {
+        let e = self.episodes[ep as usize];
+        if !e.holding || e.token != token {
+            return;
+        }
+        self.failure(ep, "splw", Reason::HeldTimeout);
+    }
+
+    /// Planned sessions are over: discharge, resolved or not.
+    fn splw_end(&mut self, ep: u32) {
+        let e = self.episodes[ep as usize];
+        if e.outcome != Outcome::Open || e.vcse_pending {
+            self.splw_discharge(ep);
+            return; // the VCSE service decides
+        }
+        let need = &self.s.raw.needs[e.need as usize];
+        if !self.s.splw_remit[e.need as usize] {
+            self.failure(ep, "splw", Reason::NotResolved);
+            return;
+        }
+        let s = &self.s.raw.splw;
+        let mut p = s.resolve_without_link;
+        if need.complex {
+            p = p * s.complex_resolve_factor + if s.mdt { s.mdt_complex_boost } else { 0.0 };
+        }
+        if self.rng.splw.random::<f64>() < p.min(1.0) {
+            self.maybe_re_refer(ep);
+            self.resolve(ep, Place::Splw);
+        } else {
+            self.failure(ep, "splw", Reason::NotResolved);
+        }
+    }
+
+    /// "The door is always open": some people come back to the link worker.
+    pub(super) fn maybe_re_refer(&mut self, ep: u32) {
+        let s = &self.s.raw.splw;
+        if self.rng.splw.random::<f64>() < s.re_referral_probability {
+            let delay = Exp::new(1.0 / s.re_referral_delay_days).map_or(s.re_referral_delay_days, |d| d.sample(&mut self.rng.splw));
+            let e = self.episodes[ep as usize];
+            self.q.push(self.now + delay * MINUTES_PER_DAY, Ev::ReReferral(e.patient, e.need));
+        }
+    }
+
+    /// Pre-existing caseload and waiting list at time 0.
+    pub(super) fn splw_initial_state(&mut self, rng: &mut SimRng) {
+        let remit: Vec<usize> = (0..self.s.raw.needs.len()).filter(|&n| self.s.splw_remit[n]).collect();
+        if remit.is_empty() {
+            return;
+        }
+        let s = &self.s.raw.splw;
+        let list = self.s.raw.population.list_size as u32;
+        self.splw_update_capacity();
+        for i in 0..s.initial_caseload + s.initial_waitlist {
+            let need = remit[rng.random_range(0..remit.len())] as u16;
+            let ep = self.new_episode(rng.random_range(0..list), need, false);
+            if i < s.initial_caseload {
+                let planned = plan_sessions(self.s, rng);
+                let done = rng.random_range(0..planned);
+                let link = rng.random::<f64>() < s.link_probability && u32::from(done) < s.link_at_session;
+                self.start_on_caseload(ep, planned, link);
+                self.episodes[ep as usize].sessions_done = done;
+                let t = rng.random::<f64>() * s.session_interval_days * MINUTES_PER_DAY;
+                if let Some(t) = self.splw_next_working_time(t) {
+                    let token = self.episodes[ep as usize].token;
+                    self.q.push(t, Ev::SplwSession(ep, token));
+                }
+            } else {
+                self.splw.waitlist.push_back((ep, 0.0));
+            }
+        }
+        self.splw.waitlist_level.set(0.0, self.splw.waitlist.len() as f64);
+    }
+}
+
+/// Sessions a person will have: 1 + Poisson(mean − 1), extended for
+/// dependent people, capped by the discharge boundary.
+fn plan_sessions(s: &Scenario, rng: &mut SimRng) -> u16 {
+    let sp = &s.raw.splw;
+    let extra = if sp.sessions_mean > 1.0 {
+        Poisson::new(sp.sessions_mean - 1.0).map_or(0.0, |d| d.sample(rng))
+    } else {
+        0.0
+    };
+    let mut n = 1 + extra as u32;
+    if rng.random::<f64>() < sp.dependency_probability {
+        n += sp.dependency_extra_sessions;
+    }
+    n.min(sp.max_sessions).min(u32::from(u16::MAX)) as u16
+}

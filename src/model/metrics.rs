@@ -1,0 +1,156 @@
+//! What one replication counts, and the weekly time series.
+
+use crate::stats::TimeAverage;
+
+/// Event counters, attributed to the statistics window (after warm-up).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(usize)]
+pub enum Counter {
+    /// Contacts reaching reception (new, returning, retrying, repeating).
+    Contacts,
+    /// New exogenous episodes.
+    NewEpisodes,
+    /// GP appointment slots used (attended or missed), incl. extras.
+    GpAppointments,
+    /// GP appointments for needs best met elsewhere.
+    GpAvoidable,
+    /// GP appointments for episodes that had bounced back.
+    GpFromBounce,
+    /// Urgent extras seen beyond the diary.
+    GpOverflow,
+    /// GP booking requests.
+    GpDemand,
+    /// GP did-not-attends.
+    GpDna,
+    /// Contacts the navigator proposed to send away from the GP.
+    Signposted,
+    /// Signposts declined (patient insisted on the GP).
+    SignpostDeclined,
+    /// Signposts withheld because the destination was believed full.
+    CapacityRedirects,
+    /// Failures after signposting or referral that came back.
+    BounceBacks,
+    /// Failures after signposting or referral (returned or not).
+    Failures,
+    /// Accepted signposts plus onward referrals (the bounce-back base).
+    SignpostsAndReferrals,
+    /// Urgent needs sent away from the GP and accepted.
+    SafetyEvents,
+    /// Referrals to the link worker.
+    SplwReferrals,
+    /// Referrals rejected or declined at the link worker's door.
+    SplwRejections,
+    /// VCSE referrals rejected (full or closed).
+    VcseRejections,
+    /// Community pharmacy consultations.
+    PharmacyConsultations,
+    /// Other practice roles' appointments used.
+    RoleAppointments,
+    /// Callers who hung up in the reception queue.
+    NavigationAbandoned,
+    /// Repeat contacts (revolving door).
+    RepeatContacts,
+    /// Episodes (created after warm-up) resolved at a GP appointment.
+    EndedGp,
+    /// … at another practice role.
+    EndedRole,
+    /// … at community pharmacy.
+    EndedPharmacy,
+    /// … by the link worker's support.
+    EndedSplw,
+    /// … at a VCSE service.
+    EndedVcse,
+    /// … at reception (administrative).
+    EndedReception,
+    /// … unmet (gave up, not returned).
+    EndedUnmet,
+}
+
+impl Counter {
+    /// Number of counters.
+    pub const COUNT: usize = Counter::EndedUnmet as usize + 1;
+}
+
+/// Weekly series a replication reports, one value per week after warm-up.
+#[derive(Debug, Clone)]
+pub struct Weekly {
+    /// Series names, in output order.
+    pub names: Vec<String>,
+    /// `values[series][week]`.
+    pub values: Vec<Vec<f64>>,
+}
+
+impl Weekly {
+    /// Empty series for `weeks` weeks.
+    pub fn new(names: Vec<String>, weeks: usize) -> Self {
+        let values = vec![vec![0.0; weeks]; names.len()];
+        Weekly { names, values }
+    }
+
+    /// Adds `amount` to series `index` in `week` (ignored outside the window).
+    #[inline]
+    pub fn add(&mut self, index: usize, week: Option<usize>, amount: f64) {
+        if let Some(w) = week {
+            if let Some(v) = self.values[index].get_mut(w) {
+                *v += amount;
+            }
+        }
+    }
+
+    /// Sets series `index` in `week`.
+    pub fn set(&mut self, index: usize, week: usize, value: f64) {
+        if let Some(v) = self.values[index].get_mut(week) {
+            *v = value;
+        }
+    }
+}
+
+/// A level (queue length, occupancy) whose time average is wanted over the
+/// whole window and week by week.
+#[derive(Debug, Clone, Copy)]
+pub struct Level {
+    integral: TimeAverage,
+    /// Area at the start of the current week.
+    week_mark: f64,
+}
+
+impl Level {
+    /// A level at `value`, integrated from `start` (the end of warm-up).
+    pub fn new(start: f64, value: f64) -> Self {
+        Level {
+            integral: TimeAverage::new(start, value),
+            week_mark: 0.0,
+        }
+    }
+
+    /// The level changes to `value` at `time`.
+    #[inline]
+    pub fn set(&mut self, time: f64, value: f64) {
+        self.integral.set(time, value);
+    }
+
+    /// Current value.
+    #[inline]
+    pub fn value(&self) -> f64 {
+        self.integral.value()
+    }
+
+    /// Area under the level from the start to `time` (not before the last
+    /// change).
+    pub fn area(&self, time: f64) -> f64 {
+        self.integral.area_until(time)
+    }
+
+    /// Time average from the start to `time`.
+    pub fn mean_until(&self, time: f64) -> f64 {
+        self.integral.mean_until(time).unwrap_or(f64::NAN)
+    }
+
+    /// Area since the last call (or since the start), then restarts the week.
+    pub fn take_week(&mut self, time: f64) -> f64 {
+        let area = self.area(time);
+        let delta = area - self.week_mark;
+        self.week_mark = area;
+        delta
+    }
+}

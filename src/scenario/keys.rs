@@ -1,0 +1,157 @@
+//! Key paths (`splw.fte`, `needs[2].share`), "did you mean" suggestions and
+//! locating a key's line in the user's file.
+
+/// One step of a key path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// A table key.
+    Key(String),
+    /// An array index.
+    Index(usize),
+}
+
+/// Splits `a.b[2].c` into segments. Quoted keys are not supported (none of
+/// the scenario's keys need them).
+pub fn parse_path(path: &str) -> Vec<Segment> {
+    let mut out = Vec::new();
+    for part in path.split('.') {
+        let mut rest = part;
+        if let Some(open) = rest.find('[') {
+            let (key, idx) = rest.split_at(open);
+            if !key.is_empty() {
+                out.push(Segment::Key(key.to_string()));
+            }
+            rest = idx;
+            while let Some(stripped) = rest.strip_prefix('[') {
+                let close = stripped.find(']').unwrap_or(stripped.len());
+                match stripped[..close].parse() {
+                    Ok(i) => out.push(Segment::Index(i)),
+                    Err(_) => out.push(Segment::Key(stripped[..close].to_string())),
+                }
+                rest = stripped.get(close + 1..).unwrap_or("");
+            }
+        } else if !rest.is_empty() {
+            out.push(Segment::Key(rest.to_string()));
+        }
+    }
+    out
+}
+
+/// Levenshtein edit distance.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The candidate closest to `word`, if close enough to be a likely typo.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// `" (did you mean `x`?)"` or nothing.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    suggest(word, candidates).map_or_else(String::new, |s| format!(" (did you mean `{s}`?)"))
+}
+
+/// 1-based (line, column) of byte `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rfind('\n').map_or(before.len(), |nl| before.len() - nl - 1) + 1;
+    (line, col)
+}
+
+/// A position in a parsed TOML document while walking a key path.
+#[derive(Clone, Copy)]
+enum Node<'a> {
+    Item(&'a toml_edit::Item),
+    Table(&'a toml_edit::Table),
+    Value(&'a toml_edit::Value),
+}
+
+impl<'a> Node<'a> {
+    fn table_like(self) -> Option<&'a dyn toml_edit::TableLike> {
+        match self {
+            Node::Item(i) => i.as_table_like(),
+            Node::Table(t) => Some(t),
+            Node::Value(v) => v.as_inline_table().map(|t| t as &dyn toml_edit::TableLike),
+        }
+    }
+
+    fn index(self, i: usize) -> Option<(Node<'a>, Option<std::ops::Range<usize>>)> {
+        match self {
+            Node::Item(item) => {
+                if let Some(tables) = item.as_array_of_tables() {
+                    let t = tables.get(i)?;
+                    return Some((Node::Table(t), t.span()));
+                }
+                Node::Value(item.as_value()?).index(i)
+            }
+            Node::Value(v) => {
+                let v = v.as_array()?.get(i)?;
+                Some((Node::Value(v), v.span()))
+            }
+            Node::Table(_) => None,
+        }
+    }
+}
+
+/// Where `path` is written in the TOML `text`: the line and column of the
+/// deepest segment of the path that the file contains.
+pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
+    let doc = toml_edit::ImDocument::parse(text).ok()?;
+    let mut node = Node::Item(doc.as_item());
+    let mut span = None;
+    for seg in parse_path(path) {
+        let step = match seg {
+            Segment::Key(k) => node.table_like().and_then(|t| t.get_key_value(&k)).map(|(key, item)| (Node::Item(item), key.span())),
+            Segment::Index(i) => node.index(i),
+        };
+        let Some((next, next_span)) = step else { break };
+        node = next;
+        span = next_span.or(span);
+    }
+    span.map(|s| line_col(text, s.start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_parse() {
+        assert_eq!(
+            parse_path("needs[2].share"),
+            vec![Segment::Key("needs".into()), Segment::Index(2), Segment::Key("share".into())]
+        );
+    }
+
+    #[test]
+    fn suggests_near_misses_only() {
+        assert_eq!(suggest("ftee", ["fte", "rota"]), Some("fte"));
+        assert_eq!(suggest("caseload_per_ft", ["caseload_per_fte", "fte"]), Some("caseload_per_fte"));
+        assert_eq!(suggest("banana", ["fte", "rota"]), None);
+    }
+
+    #[test]
+    fn locates_keys() {
+        let text = "name = \"x\"\n[splw]\nfte = 2\n[[needs]]\nname = \"a\"\n[[needs]]\nname = \"b\"\nshare = 3\n";
+        assert_eq!(locate(text, "splw.fte"), Some((3, 1)));
+        assert_eq!(locate(text, "needs[1].share"), Some((8, 1)));
+        assert_eq!(locate(text, "name"), Some((1, 1)));
+    }
+}

@@ -1,0 +1,326 @@
+//! From a file to checked scenarios: read → parse → merge over the built-in
+//! default → apply each arm's overrides → deserialize → validate.
+
+use super::keys::{did_you_mean, line_col, locate};
+use super::raw::{Mode, RawScenario};
+use super::validate::validate;
+use super::Scenario;
+use crate::error::ScenarioError;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use toml::{Table, Value};
+
+/// The built-in default scenario (the same bytes as `scenarios/default.toml`).
+pub const DEFAULT_TOML: &str = include_str!("../../scenarios/default.toml");
+
+/// Label used for the built-in default in messages and outputs.
+pub const DEFAULT_LABEL: &str = "<built-in default>";
+
+/// Largest scenario file accepted [bytes]. Real scenarios are a few KiB.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Name of the arm that always runs with signposting off.
+pub const COUNTERFACTUAL: &str = "counterfactual";
+
+/// One arm, ready to run.
+#[derive(Debug, Clone)]
+pub struct Arm {
+    /// Arm name.
+    pub name: String,
+    /// What the arm is.
+    pub description: String,
+    /// Overrides applied to the base, as written.
+    pub overrides: Vec<(String, Value)>,
+    /// The checked scenario for this arm.
+    pub scenario: Scenario,
+}
+
+/// A loaded scenario: the base and its arms, the counterfactual first.
+#[derive(Debug, Clone)]
+pub struct LoadedScenario {
+    /// Where it came from (a path or [`DEFAULT_LABEL`]).
+    pub file: String,
+    /// SHA-256 of the source text, hex.
+    pub sha256: String,
+    /// The merged base scenario (defaults filled in), with its arms.
+    pub base: RawScenario,
+    /// Arms to run; `arms[0]` is the counterfactual.
+    pub arms: Vec<Arm>,
+}
+
+impl LoadedScenario {
+    /// Scenario name.
+    pub fn name(&self) -> &str {
+        &self.base.name
+    }
+
+    /// The fully resolved scenario as TOML (what `scenario.toml` holds).
+    pub fn resolved_toml(&self) -> String {
+        toml::to_string(&self.base).unwrap_or_else(|e| format!("# could not serialise: {e}\n"))
+    }
+}
+
+/// Loads the built-in default scenario.
+pub fn load_default() -> Result<LoadedScenario, ScenarioError> {
+    load_str(DEFAULT_TOML, DEFAULT_LABEL)
+}
+
+/// Reads and loads a scenario file.
+pub fn load_file(path: &Path) -> Result<LoadedScenario, ScenarioError> {
+    let label = path.display().to_string();
+    let text = read_text(path, &label)?;
+    load_str(&text, &label)
+}
+
+/// Reads a file as UTF-8 text with a size limit, with messages naming it.
+pub fn read_text(path: &Path, label: &str) -> Result<String, ScenarioError> {
+    let meta = std::fs::metadata(path).map_err(|e| ScenarioError::file(label, format!("cannot read: {e}")))?;
+    if meta.is_dir() {
+        return Err(ScenarioError::file(label, "is a directory, expected a scenario .toml file"));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ScenarioError::file(
+            label,
+            format!("file is {} bytes; scenario files are limited to {} bytes", meta.len(), MAX_FILE_BYTES),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| ScenarioError::file(label, format!("cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        ScenarioError::file(label, format!("not UTF-8 text (binary file?): invalid byte at offset {offset}"))
+    })
+}
+
+/// Parses TOML text, reporting syntax errors with line and column.
+pub fn parse_table(text: &str, label: &str) -> Result<Table, ScenarioError> {
+    if text.trim().is_empty() {
+        return Err(ScenarioError::file(label, "file is empty; expected a TOML scenario"));
+    }
+    text.parse::<Table>().map_err(|e| {
+        let location = e.span().map(|s| line_col(text, s.start));
+        let message = e.message().trim().replace('\n', "; ");
+        ScenarioError::file(label, format!("TOML syntax error: {message}")).at(location)
+    })
+}
+
+/// Loads scenario text; `label` names it in messages.
+pub fn load_str(text: &str, label: &str) -> Result<LoadedScenario, ScenarioError> {
+    let user = parse_table(text, label)?;
+    let is_default = text == DEFAULT_TOML;
+    let mut merged = parse_table(DEFAULT_TOML, DEFAULT_LABEL)?;
+    if !is_default {
+        // Arms are the user's own: they are never inherited from the default.
+        merged.remove("arms");
+        if user.contains_key("name") {
+            // A scenario that names itself but lacks a description should
+            // not inherit the default's.
+            merged.insert("description".into(), Value::String(String::new()));
+        }
+    }
+    merge_into(&mut merged, user);
+    let whole = Value::Table(merged);
+    let base: RawScenario = deserialize(whole.clone(), text, label)?;
+    let base_scenario = validate(&base, label, text)?;
+
+    let mut base_only = whole.clone();
+    if let Value::Table(t) = &mut base_only {
+        t.remove("arms");
+    }
+    let mut arms = Vec::new();
+    let mut counterfactual_value = base_only.clone();
+    set_path(&mut counterfactual_value, "navigation.mode", Value::String("off".into()))
+        .map_err(|m| ScenarioError::key(label, "navigation.mode", m))?;
+    let counterfactual: RawScenario = deserialize(counterfactual_value, text, label)?;
+    arms.push(Arm {
+        name: COUNTERFACTUAL.into(),
+        description: "Signposting off: every clinical or social need goes to the GP diary".into(),
+        overrides: vec![("navigation.mode".into(), Value::String("off".into()))],
+        scenario: validate(&counterfactual, label, text)?,
+    });
+
+    if base.arms.is_empty() {
+        let description = if base_scenario.raw.navigation.mode == Mode::Off {
+            "The base scenario as written (signposting off: identical to the counterfactual)"
+        } else {
+            "The base scenario as written"
+        };
+        arms.push(Arm {
+            name: "base".into(),
+            description: description.into(),
+            overrides: vec![],
+            scenario: base_scenario,
+        });
+    }
+    let mut seen = vec![COUNTERFACTUAL.to_string()];
+    for (i, arm) in base.arms.iter().enumerate() {
+        let arm_key = format!("arms[{i}]");
+        if arm.name.trim().is_empty() {
+            return Err(ScenarioError::key(label, format!("{arm_key}.name"), "must not be empty").at(locate(text, &arm_key)));
+        }
+        if seen.contains(&arm.name) {
+            return Err(ScenarioError::key(
+                label,
+                format!("{arm_key}.name"),
+                format!("arm name `{}` is used twice (or is reserved)", arm.name),
+            )
+            .at(locate(text, &format!("{arm_key}.name"))));
+        }
+        seen.push(arm.name.clone());
+        let mut value = base_only.clone();
+        for (path, v) in &arm.set {
+            let key = format!("{arm_key}.set.\"{path}\"");
+            if path.starts_with("arms") || path == "name" || path == "seed" || path == "replications" {
+                return Err(ScenarioError::key(label, key, "this key cannot be overridden per arm").at(locate(text, &arm_key)));
+            }
+            set_path(&mut value, path, v.clone()).map_err(|m| ScenarioError::key(label, key, m).at(locate(text, &arm_key)))?;
+        }
+        let raw: RawScenario = deserialize(value, text, label).map_err(|mut e| {
+            e.key = Some(format!("{arm_key}.set: {}", e.key.unwrap_or_default()));
+            e.location = locate(text, &arm_key);
+            e
+        })?;
+        let scenario = validate(&raw, label, text).map_err(|mut e| {
+            e.key = Some(format!("{arm_key}.set: {}", e.key.unwrap_or_default()));
+            e.location = locate(text, &arm_key);
+            e
+        })?;
+        arms.push(Arm {
+            name: arm.name.clone(),
+            description: arm.description.clone(),
+            overrides: arm.set.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            scenario,
+        });
+    }
+    Ok(LoadedScenario {
+        file: label.to_string(),
+        sha256: hex_sha256(text),
+        base,
+        arms,
+    })
+}
+
+/// Hex SHA-256 of `text`.
+pub fn hex_sha256(text: &str) -> String {
+    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Deep-merges `user` into `base`: tables merge key by key, everything else
+/// (including arrays of tables) is replaced.
+fn merge_into(base: &mut Table, user: Table) {
+    for (key, value) in user {
+        match (base.get_mut(&key), value) {
+            (Some(Value::Table(b)), Value::Table(u)) => merge_into(b, u),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+/// Sets the value at a dotted path that must already exist. Array elements
+/// are selected by index (`vcse.services[1].places`, `vcse.services.1.places`)
+/// or by their `name` (`vcse.services.befriending.places`).
+pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), String> {
+    let parts: Vec<String> = path
+        .replace('[', ".")
+        .replace(']', "")
+        .split('.')
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect();
+    if parts.is_empty() {
+        return Err("empty key path".into());
+    }
+    let mut node = root;
+    let mut walked = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        let here = if walked.is_empty() { part.clone() } else { format!("{walked}.{part}") };
+        node = match node {
+            Value::Table(t) => {
+                if !t.contains_key(part) {
+                    let hint = did_you_mean(part, t.keys().map(String::as_str));
+                    let parent = if walked.is_empty() { "the scenario".to_string() } else { format!("`{walked}`") };
+                    return Err(format!("no key `{part}` in {parent}{hint}; an arm can only override keys that exist"));
+                }
+                if last {
+                    let old = &t[part];
+                    check_same_kind(old, &value, &here)?;
+                    t.insert(part.clone(), value);
+                    return Ok(());
+                }
+                t.get_mut(part).ok_or_else(|| format!("no key `{here}`"))?
+            }
+            Value::Array(items) => {
+                let idx = match part.parse::<usize>() {
+                    Ok(i) if i < items.len() => i,
+                    Ok(i) => return Err(format!("`{walked}` has {} elements; index {i} is out of range", items.len())),
+                    Err(_) => {
+                        let names: Vec<String> = items
+                            .iter()
+                            .filter_map(|v| v.get("name").and_then(Value::as_str).map(str::to_string))
+                            .collect();
+                        match names.iter().position(|n| n == part) {
+                            Some(i) => i,
+                            None => {
+                                let hint = did_you_mean(part, names.iter().map(String::as_str));
+                                return Err(format!("no element named `{part}` in `{walked}`{hint}"));
+                            }
+                        }
+                    }
+                };
+                if last {
+                    check_same_kind(&items[idx], &value, &here)?;
+                    items[idx] = value;
+                    return Ok(());
+                }
+                &mut items[idx]
+            }
+            _ => return Err(format!("`{walked}` is a value, not a table: cannot set `{here}`")),
+        };
+        walked = here;
+    }
+    Ok(())
+}
+
+/// An override must keep the kind of value it replaces (an integer may
+/// replace a float and vice versa).
+fn check_same_kind(old: &Value, new: &Value, path: &str) -> Result<(), String> {
+    let numeric = |v: &Value| matches!(v, Value::Integer(_) | Value::Float(_));
+    if std::mem::discriminant(old) == std::mem::discriminant(new) || (numeric(old) && numeric(new)) {
+        Ok(())
+    } else {
+        Err(format!("`{path}` expects {}, found {}", old.type_str(), new.type_str()))
+    }
+}
+
+/// Deserializes a merged TOML value, naming the key path on error.
+fn deserialize<T: serde::de::DeserializeOwned>(value: Value, text: &str, label: &str) -> Result<T, ScenarioError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        let message = unknown_field_hint(&inner);
+        let key = if path == "." { None } else { Some(path.clone()) };
+        let location = key.as_deref().and_then(|k| locate(text, k));
+        ScenarioError {
+            file: label.to_string(),
+            location,
+            key,
+            message,
+        }
+    })
+}
+
+/// Adds "did you mean" to serde's "unknown field `x`, expected one of …".
+fn unknown_field_hint(message: &str) -> String {
+    let first_line = message.lines().next().unwrap_or(message).trim();
+    let Some(rest) = first_line.strip_prefix("unknown field `") else {
+        return first_line.to_string();
+    };
+    let Some((field, expected)) = rest.split_once('`') else {
+        return first_line.to_string();
+    };
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let hint = did_you_mean(field, candidates.iter().copied());
+    format!("unknown key `{field}`{hint}; expected one of: {}", candidates.join(", "))
+}
