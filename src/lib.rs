@@ -1,8 +1,12 @@
 //! signpost: a parallel discrete-event simulator of primary-care capacity.
 #![warn(missing_docs)]
 
+pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod experiment;
 pub mod model;
+pub mod output;
+pub mod report;
 pub mod scenario;
 pub mod stats;

@@ -1,0 +1,276 @@
+//! The command line: `signpost run | check | verify | report`.
+
+use crate::error::Error;
+use crate::experiment::{run_experiment, RunOptions};
+use crate::output::PendingDir;
+use crate::report::tables::{self, RunFacts};
+use crate::report::terminal::comparison_table;
+use crate::scenario::load::{self, LoadedScenario, DEFAULT_TOML};
+use clap::{Args, Parser, Subcommand};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// signpost: how many GP appointments does active signposting really free,
+/// once bounce-back is counted?
+#[derive(Debug, Parser)]
+#[command(name = "signpost", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a scenario (the built-in default if none is given) and write results.
+    Run(RunArgs),
+    /// Validate a scenario and print what would run.
+    Check {
+        /// Scenario file (.toml).
+        scenario: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// Scenario file (.toml); omit for the built-in default scenario.
+    scenario: Option<PathBuf>,
+    /// Output directory [default: output/<scenario name>].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replications per arm (overrides the scenario).
+    #[arg(long)]
+    reps: Option<u64>,
+    /// Master seed (overrides the scenario).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads [default: all cores].
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Trace N episodes per arm and replication into journeys.csv.
+    #[arg(long)]
+    journeys: Option<u32>,
+    /// Replace existing results (only once the new run has completed).
+    #[arg(long)]
+    force: bool,
+    /// Run even if the estimated memory exceeds what is available.
+    #[arg(long)]
+    allow_large: bool,
+    /// No progress bar or table.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// Parses arguments and runs the command; returns the process exit code.
+pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                _ => 2,
+            };
+        }
+    };
+    match run_command(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+fn run_command(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Run(args) => run(args),
+        Command::Check { scenario } => check(&scenario),
+    }
+}
+
+fn load(path: Option<&Path>) -> Result<(LoadedScenario, String), Error> {
+    match path {
+        None => Ok((load::load_default()?, DEFAULT_TOML.to_string())),
+        Some(p) => {
+            let label = p.display().to_string();
+            let text = load::read_text(p, &label)?;
+            Ok((load::load_str(&text, &label)?, text))
+        }
+    }
+}
+
+fn check(path: &Path) -> Result<(), Error> {
+    let (loaded, _) = load(Some(path))?;
+    let b = &loaded.base;
+    println!("{}: OK", loaded.file);
+    println!("scenario  {} — {}", b.name, b.description);
+    println!(
+        "run       {} replications, seed {}, {} days warm-up + {} days, {} patients",
+        b.replications, b.seed, b.time.warmup_days, b.time.horizon_days, b.population.list_size
+    );
+    println!("arms      {} (each compared with the counterfactual)", loaded.arms.len());
+    for arm in &loaded.arms {
+        let set: Vec<String> = arm.overrides.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        println!("  {:<24} {}", arm.name, if set.is_empty() { "(base as written)".into() } else { set.join(", ") });
+    }
+    let estimate = Estimate::of(&loaded, b.replications, 1);
+    println!("estimate  {:.1} M events, about {:.0} s on one core", estimate.events / 1e6, estimate.seconds);
+    Ok(())
+}
+
+/// A rough size of a run, to refuse impossible ones and warn about long ones.
+struct Estimate {
+    events: f64,
+    bytes: f64,
+    seconds: f64,
+}
+
+impl Estimate {
+    /// Events ≈ 3.5 per contact; memory ≈ patients + episodes per running
+    /// replication, plus weekly series kept for every replication.
+    fn of(loaded: &LoadedScenario, reps: u64, threads: usize) -> Estimate {
+        let b = &loaded.base;
+        let days = b.time.warmup_days + b.time.horizon_days;
+        let episodes = b.population.list_size as f64 * b.population.contacts_per_patient_year * days / 365.25 * 1.3;
+        let arms = loaded.arms.len() as f64;
+        let jobs = arms * reps as f64;
+        let events = jobs * episodes * 3.5;
+        let per_rep = b.population.list_size as f64 * 40.0 + episodes * 72.0 + 2e6;
+        let weekly = jobs * (b.time.horizon_days / 7.0) * (20.0 + 2.0 * (b.roles.len() + b.vcse.services.len()) as f64) * 8.0;
+        let bytes = per_rep * threads as f64 + weekly + jobs * 80.0 * 8.0;
+        Estimate {
+            events,
+            bytes,
+            seconds: events / 3.0e6 / threads as f64,
+        }
+    }
+}
+
+/// Available memory [bytes] from /proc/meminfo, if readable.
+fn available_memory() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024.0)
+}
+
+fn run(args: RunArgs) -> Result<(), Error> {
+    let started = Instant::now();
+    let (loaded, source) = load(args.scenario.as_deref())?;
+    let replications = args.reps.unwrap_or(loaded.base.replications);
+    if replications == 0 || replications > 10_000 {
+        return Err(Error::Usage(format!("--reps: must be between 1 and 10000, found {replications}")));
+    }
+    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if threads == 0 || threads > 1024 {
+        return Err(Error::Usage(format!("--threads: must be between 1 and 1024, found {threads}")));
+    }
+    let journeys = args.journeys.unwrap_or(loaded.base.report.journeys);
+    if journeys > 100_000 {
+        return Err(Error::Usage(format!("--journeys: must be at most 100000, found {journeys}")));
+    }
+    let options = RunOptions {
+        replications,
+        seed: args.seed.unwrap_or(loaded.base.seed),
+        journeys,
+    };
+    let target = args.out.clone().unwrap_or_else(|| Path::new("output").join(loaded.name()));
+    let estimate = Estimate::of(&loaded, replications, threads);
+    if let Some(available) = available_memory() {
+        if estimate.bytes > available && !args.allow_large {
+            return Err(Error::Usage(format!(
+                "this run needs about {:.1} GiB of memory but {:.1} GiB is available; reduce --reps, --threads or the list size, or pass --allow-large",
+                estimate.bytes / f64::from(1u32 << 30),
+                available / f64::from(1u32 << 30)
+            )));
+        }
+    }
+    let pending = PendingDir::create(&target, args.force)?;
+    let interactive = !args.quiet && std::io::stderr().is_terminal();
+    if !args.quiet && estimate.seconds > 10.0 {
+        eprintln!(
+            "{}: {} arms × {} replications, about {:.1} M events; estimated {:.0} s on {} threads",
+            loaded.name(),
+            loaded.arms.len(),
+            replications,
+            estimate.events / 1e6,
+            estimate.seconds,
+            threads
+        );
+    }
+
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let cancel = Arc::clone(&cancel);
+        // A second handler cannot be installed (tests call run twice in a
+        // process): then Ctrl-C keeps its default behaviour.
+        let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::SeqCst));
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Other(anyhow::anyhow!("cannot start {threads} threads: {e}")))?;
+    let progress = |done: usize, total: usize| {
+        if interactive {
+            let width = 30;
+            let filled = done * width / total.max(1);
+            let elapsed = started.elapsed().as_secs_f64();
+            let eta = elapsed / done.max(1) as f64 * (total - done) as f64;
+            eprint!("\r[{}{}] {done}/{total} replications, {eta:.0}s left ", "=".repeat(filled), " ".repeat(width - filled));
+            let _ = std::io::stderr().flush();
+        }
+    };
+    let result = pool.install(|| run_experiment(&loaded, options, &progress, &cancel));
+    if interactive {
+        eprint!("\r{}\r", " ".repeat(70));
+    }
+    let result = result.map_err(|c| {
+        Error::Interrupted(format!(
+            "stopped after {} of {} replications; no results written ({} left unchanged)",
+            c.done,
+            c.total,
+            target.display()
+        ))
+    })?;
+    let wall_seconds = started.elapsed().as_secs_f64();
+
+    let dir = pending.path();
+    let facts = RunFacts {
+        threads,
+        wall_seconds,
+        source: &source,
+    };
+    let mut files: Vec<(&str, String)> = vec![
+        ("summary.csv", tables::summary_csv(&result)),
+        ("comparison.csv", tables::comparison_csv(&result)),
+        ("replications.csv", tables::replications_csv(&result)),
+        ("timeseries.csv", tables::timeseries_csv(&result)),
+        ("run.json", tables::run_json(&result, &loaded, options, &facts)),
+        ("scenario.toml", loaded.resolved_toml()),
+    ];
+    if journeys > 0 {
+        files.push(("journeys.csv", tables::journeys_csv(&result, &loaded)));
+    }
+    for (name, contents) in &files {
+        std::fs::write(dir.join(name), contents).map_err(|e| Error::Other(anyhow::anyhow!("{}: {e}", dir.join(name).display())))?;
+    }
+    if cancel.load(Ordering::SeqCst) {
+        return Err(Error::Interrupted(format!("no results written ({} left unchanged)", target.display())));
+    }
+    let written = pending.commit()?;
+    if !args.quiet {
+        println!("{}", comparison_table(&result, loaded.base.time.horizon_days, replications));
+        println!(
+            "{} events in {:.2} s ({:.1} M events/s on {} threads). Results: {}",
+            result.events,
+            wall_seconds,
+            result.events as f64 / wall_seconds / 1e6,
+            threads,
+            written.display()
+        );
+    }
+    Ok(())
+}

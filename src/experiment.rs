@@ -1,0 +1,177 @@
+//! Experiments: every arm × every replication, in parallel, with common
+//! random numbers, reduced to per-arm summaries and paired comparisons
+//! against the counterfactual.
+//!
+//! Jobs are collected in a fixed order, so results are identical for any
+//! number of threads.
+
+use crate::model::{run_replication, Conservation, ReplicationOutput};
+use crate::scenario::load::LoadedScenario;
+use crate::stats::Summary;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// How to run.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions {
+    /// Replications per arm.
+    pub replications: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Episodes per arm and replication to trace.
+    pub journeys: u32,
+}
+
+/// Metrics derived by pairing each arm with the counterfactual in the same
+/// replication.
+pub const PAIRED_METRICS: [&str; 6] = [
+    "gp_appointments_saved_net",
+    "gp_appointments_saved_gross",
+    "gp_share_freed",
+    "cost_incremental",
+    "cost_per_gp_appointment_freed",
+    "gp_time_value_freed",
+];
+
+/// One arm's replications.
+#[derive(Debug, Clone)]
+pub struct ArmResult {
+    /// Arm name.
+    pub name: String,
+    /// What the arm is.
+    pub description: String,
+    /// Metric names, in output order (model metrics, then paired ones).
+    pub metric_names: Vec<String>,
+    /// `values[replication][metric]`; NaN where undefined.
+    pub values: Vec<Vec<f64>>,
+    /// The raw replication outputs (weekly series, journeys).
+    pub replications: Vec<ReplicationOutput>,
+}
+
+impl ArmResult {
+    /// Index of a metric.
+    pub fn metric_index(&self, name: &str) -> Option<usize> {
+        self.metric_names.iter().position(|m| m == name)
+    }
+
+    /// Summary over replications of one metric (NaN values skipped).
+    pub fn summary(&self, metric: usize) -> Summary {
+        Summary::of(self.values.iter().map(|r| r[metric]).filter(|v| v.is_finite()))
+    }
+}
+
+/// Everything an experiment produced.
+#[derive(Debug, Clone)]
+pub struct ExperimentResult {
+    /// Arms; `arms[0]` is the counterfactual.
+    pub arms: Vec<ArmResult>,
+    /// Events processed over all arms and replications.
+    pub events: u64,
+    /// Episode conservation totals over everything run.
+    pub conservation: Conservation,
+}
+
+/// Why an experiment stopped early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cancelled {
+    /// Jobs (arm × replication) finished before stopping.
+    pub done: usize,
+    /// Jobs in total.
+    pub total: usize,
+}
+
+/// Runs every arm for every replication on the current rayon pool.
+/// `progress(done, total)` is called as jobs finish; setting `cancel`
+/// stops the experiment between jobs.
+pub fn run_experiment(
+    loaded: &LoadedScenario,
+    options: RunOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    cancel: &AtomicBool,
+) -> Result<ExperimentResult, Cancelled> {
+    let arms = &loaded.arms;
+    let jobs: Vec<(usize, u64)> = (0..options.replications).flat_map(|r| (0..arms.len()).map(move |a| (a, r))).collect();
+    let total = jobs.len();
+    let done = AtomicUsize::new(0);
+    let outputs: Vec<Option<ReplicationOutput>> = jobs
+        .par_iter()
+        .map(|&(a, r)| {
+            if cancel.load(Ordering::Relaxed) {
+                return None;
+            }
+            let out = run_replication(&arms[a].scenario, options.seed, r, options.journeys);
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            progress(n, total);
+            Some(out)
+        })
+        .collect();
+    if cancel.load(Ordering::Relaxed) || outputs.iter().any(Option::is_none) {
+        return Err(Cancelled {
+            done: done.load(Ordering::Relaxed),
+            total,
+        });
+    }
+    let mut by_arm: Vec<Vec<ReplicationOutput>> = vec![Vec::new(); arms.len()];
+    for ((a, _), out) in jobs.iter().zip(outputs) {
+        by_arm[*a].extend(out);
+    }
+    Ok(assemble(loaded, by_arm))
+}
+
+/// Adds paired metrics and packs results per arm.
+fn assemble(loaded: &LoadedScenario, by_arm: Vec<Vec<ReplicationOutput>>) -> ExperimentResult {
+    let mut events = 0;
+    let mut conservation = Conservation { created: 0, resolved: 0, unmet: 0, open: 0 };
+    for out in by_arm.iter().flatten() {
+        events += out.events;
+        conservation.created += out.conservation.created;
+        conservation.resolved += out.conservation.resolved;
+        conservation.unmet += out.conservation.unmet;
+        conservation.open += out.conservation.open;
+    }
+    let value = |out: &ReplicationOutput, name: &str| out.metrics.iter().find(|(k, _)| k == name).map_or(f64::NAN, |(_, v)| *v);
+    let gp_cost = loaded.base.costs.gp_appointment;
+    let counterfactual = &by_arm[0];
+    let rows: Vec<(Vec<String>, Vec<Vec<f64>>)> = by_arm
+        .iter()
+        .map(|outs| {
+            let mut metric_names: Vec<String> = outs.first().map(|o| o.metrics.iter().map(|(k, _)| k.clone()).collect()).unwrap_or_default();
+            metric_names.extend(PAIRED_METRICS.iter().map(|s| s.to_string()));
+            let values = outs
+                .iter()
+                .zip(counterfactual)
+                .map(|(out, cf)| {
+                    let net = value(cf, "gp_appointments") - value(out, "gp_appointments");
+                    let bounce = value(out, "gp_appointments_from_bounce_back") - value(cf, "gp_appointments_from_bounce_back");
+                    let cost = value(out, "programme_cost") - value(cf, "programme_cost");
+                    let cf_gp = value(cf, "gp_appointments");
+                    let mut row: Vec<f64> = out.metrics.iter().map(|(_, v)| *v).collect();
+                    row.extend([
+                        net,
+                        net + bounce,
+                        if cf_gp > 0.0 { net / cf_gp } else { f64::NAN },
+                        cost,
+                        if net > 0.0 { cost / net } else { f64::NAN },
+                        net * gp_cost,
+                    ]);
+                    row
+                })
+                .collect();
+            (metric_names, values)
+        })
+        .collect();
+    let arms = loaded
+        .arms
+        .iter()
+        .zip(rows)
+        .zip(by_arm)
+        .map(|((arm, (metric_names, values)), replications)| ArmResult {
+            name: arm.name.clone(),
+            description: arm.description.clone(),
+            metric_names,
+            values,
+            replications,
+        })
+        .collect();
+    ExperimentResult { arms, events, conservation }
+}

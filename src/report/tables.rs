@@ -1,0 +1,251 @@
+//! The CSV and JSON files of the output contract (DESIGN.md section 3).
+
+use crate::experiment::{ArmResult, ExperimentResult, RunOptions};
+use crate::scenario::load::LoadedScenario;
+use crate::stats::Summary;
+use std::fmt::Write as _;
+
+/// Schema version of the output files.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Quotes a CSV field when it needs it (RFC 4180).
+pub fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// A number for CSV: shortest round-trip form; empty when undefined.
+pub fn num(v: f64) -> String {
+    if v.is_finite() {
+        format!("{v}")
+    } else {
+        String::new()
+    }
+}
+
+fn opt(v: Option<f64>) -> String {
+    v.map_or_else(String::new, num)
+}
+
+/// `summary.csv`: `arm,metric,mean,sd,ci_low,ci_high,n`.
+pub fn summary_csv(result: &ExperimentResult) -> String {
+    let mut out = String::from("arm,metric,mean,sd,ci_low,ci_high,n\n");
+    for arm in &result.arms {
+        for (m, name) in arm.metric_names.iter().enumerate() {
+            let s = arm.summary(m);
+            let ci = s.confidence_interval(0.95);
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{},{},{}",
+                csv_field(&arm.name),
+                csv_field(name),
+                opt(s.mean()),
+                opt(s.sd()),
+                opt(ci.map(|c| c.low)),
+                opt(ci.map(|c| c.high)),
+                s.count()
+            );
+        }
+    }
+    out
+}
+
+/// Paired differences arm − counterfactual for one metric.
+pub fn paired(arm: &ArmResult, counterfactual: &ArmResult, metric: &str) -> Summary {
+    let (Some(a), Some(c)) = (arm.metric_index(metric), counterfactual.metric_index(metric)) else {
+        return Summary::new();
+    };
+    Summary::of(
+        arm.values
+            .iter()
+            .zip(&counterfactual.values)
+            .map(|(x, y)| x[a] - y[c])
+            .filter(|d| d.is_finite()),
+    )
+}
+
+/// `comparison.csv`: `arm,metric,diff_mean,diff_ci_low,diff_ci_high,n`.
+pub fn comparison_csv(result: &ExperimentResult) -> String {
+    let mut out = String::from("arm,metric,diff_mean,diff_ci_low,diff_ci_high,n\n");
+    let cf = &result.arms[0];
+    for arm in &result.arms[1..] {
+        for name in &arm.metric_names {
+            let d = paired(arm, cf, name);
+            let ci = d.confidence_interval(0.95);
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{},{}",
+                csv_field(&arm.name),
+                csv_field(name),
+                opt(d.mean()),
+                opt(ci.map(|c| c.low)),
+                opt(ci.map(|c| c.high)),
+                d.count()
+            );
+        }
+    }
+    out
+}
+
+/// `replications.csv`: `arm,replication,metric,value`.
+pub fn replications_csv(result: &ExperimentResult) -> String {
+    let mut out = String::from("arm,replication,metric,value\n");
+    for arm in &result.arms {
+        for (r, row) in arm.values.iter().enumerate() {
+            for (name, v) in arm.metric_names.iter().zip(row) {
+                let _ = writeln!(out, "{},{},{},{}", csv_field(&arm.name), r, csv_field(name), num(*v));
+            }
+        }
+    }
+    out
+}
+
+/// Empirical quantile (type 7) of sorted values.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let h = (sorted.len() - 1) as f64 * q;
+    let lo = h.floor() as usize;
+    let hi = h.ceil() as usize;
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// `timeseries.csv`: `arm,week,metric,mean,p05,p95` (week 1 = first week
+/// after warm-up).
+pub fn timeseries_csv(result: &ExperimentResult) -> String {
+    let mut out = String::from("arm,week,metric,mean,p05,p95\n");
+    for arm in &result.arms {
+        let Some(first) = arm.replications.first() else { continue };
+        let weeks = first.weekly.values.first().map_or(0, Vec::len);
+        for week in 0..weeks {
+            for (s, name) in first.weekly.names.iter().enumerate() {
+                let mut vals: Vec<f64> = arm.replications.iter().map(|r| r.weekly.values[s][week]).filter(|v| v.is_finite()).collect();
+                vals.sort_by(f64::total_cmp);
+                let mean = if vals.is_empty() { f64::NAN } else { vals.iter().sum::<f64>() / vals.len() as f64 };
+                let _ = writeln!(
+                    out,
+                    "{},{},{},{},{},{}",
+                    csv_field(&arm.name),
+                    week + 1,
+                    csv_field(name),
+                    num(mean),
+                    num(quantile(&vals, 0.05)),
+                    num(quantile(&vals, 0.95))
+                );
+            }
+        }
+    }
+    out
+}
+
+/// `journeys.csv`: every step of the sampled episodes.
+pub fn journeys_csv(result: &ExperimentResult, loaded: &LoadedScenario) -> String {
+    let mut out = String::from("arm,replication,episode,patient,need,day,place,event,reason\n");
+    let needs = &loaded.base.needs;
+    for arm in &result.arms {
+        for (r, rep) in arm.replications.iter().enumerate() {
+            for step in &rep.journeys {
+                let need = needs.get(usize::from(step.need)).map_or("", |n| n.name.as_str());
+                let _ = writeln!(
+                    out,
+                    "{},{},{},{},{},{:.4},{},{},{}",
+                    csv_field(&arm.name),
+                    r,
+                    step.episode,
+                    step.patient,
+                    csv_field(need),
+                    step.time / crate::engine::calendar::MINUTES_PER_DAY,
+                    step.place,
+                    step.event,
+                    step.reason.code()
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Scenario keys whose comments in the source mark them as assumptions.
+pub fn flagged_assumptions(source: &str) -> Vec<String> {
+    let mut table = String::new();
+    let mut out = Vec::new();
+    for line in source.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("[[") || trimmed.starts_with('[') && !trimmed.starts_with("[\"") {
+            table = trimmed.trim_matches(|c| c == '[' || c == ']').to_string();
+            continue;
+        }
+        if let Some((code, comment)) = line.split_once('#') {
+            if comment.contains("ASSUMPTION") {
+                if let Some((key, _)) = code.split_once('=') {
+                    let key = key.trim();
+                    if !key.is_empty() {
+                        let full = if table.is_empty() { key.to_string() } else { format!("{table}.{key}") };
+                        if !out.contains(&full) {
+                            out.push(full);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Facts about the run for `run.json` that are not in the results.
+pub struct RunFacts<'a> {
+    /// Worker threads used.
+    pub threads: usize,
+    /// Wall-clock time [seconds].
+    pub wall_seconds: f64,
+    /// The scenario source text (for assumptions).
+    pub source: &'a str,
+}
+
+/// `run.json`: provenance and run facts.
+pub fn run_json(result: &ExperimentResult, loaded: &LoadedScenario, options: RunOptions, facts: &RunFacts) -> String {
+    let arms: Vec<serde_json::Value> = result
+        .arms
+        .iter()
+        .map(|a| serde_json::json!({ "name": a.name, "description": a.description }))
+        .collect();
+    let t = &loaded.base.time;
+    let value = serde_json::json!({
+        "schema_version": SCHEMA_VERSION,
+        "version": env!("CARGO_PKG_VERSION"),
+        "scenario": {
+            "name": loaded.name(),
+            "description": loaded.base.description,
+            "file": loaded.file,
+            "sha256": loaded.sha256,
+        },
+        "seed": options.seed,
+        "replications": options.replications,
+        "threads": facts.threads,
+        "warmup_days": t.warmup_days,
+        "horizon_days": t.horizon_days,
+        "start_date": t.start_date,
+        "wall_seconds": facts.wall_seconds,
+        "events": result.events,
+        "events_per_second": if facts.wall_seconds > 0.0 { result.events as f64 / facts.wall_seconds } else { 0.0 },
+        "arms": arms,
+        "assumptions": flagged_assumptions(facts.source),
+        "conservation": {
+            "episodes_created_after_warmup": result.conservation.created,
+            "resolved": result.conservation.resolved,
+            "unmet": result.conservation.unmet,
+            "still_in_system": result.conservation.open,
+        },
+        "software": {
+            "name": "signpost",
+            "version": env!("CARGO_PKG_VERSION"),
+            "os": std::env::consts::OS,
+            "arch": std::env::consts::ARCH,
+        },
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+}

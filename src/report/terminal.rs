@@ -1,0 +1,73 @@
+//! The comparison table printed at the end of a run.
+
+use super::tables::paired;
+use crate::experiment::ExperimentResult;
+use std::fmt::Write as _;
+
+/// Formats `mean (low–high)` with the given decimals; `–` when undefined.
+fn with_ci(mean: Option<f64>, ci: Option<(f64, f64)>, scale: f64, decimals: usize) -> String {
+    match (mean, ci) {
+        (Some(m), Some((lo, hi))) => format!("{:.d$} ({:.d$} to {:.d$})", m * scale, lo * scale, hi * scale, d = decimals),
+        (Some(m), None) => format!("{:.d$}", m * scale, d = decimals),
+        _ => "–".into(),
+    }
+}
+
+/// Arms × key metrics with 95% confidence intervals, per year of the
+/// statistics window.
+pub fn comparison_table(result: &ExperimentResult, horizon_days: f64, replications: u64) -> String {
+    let cf = &result.arms[0];
+    let columns: [(&str, &str, f64, usize, bool); 7] = [
+        ("GP appts", "gp_appointments", 1.0, 0, false),
+        ("GP appts freed (net)", "gp_appointments_saved_net", 1.0, 0, false),
+        ("% GP demand freed", "gp_share_freed", 100.0, 1, false),
+        ("bounce-backs", "bounce_backs", 1.0, 0, false),
+        ("safety events", "safety_events", 1.0, 0, false),
+        ("SPLW wait (days)", "splw_wait_days_mean", 1.0, 1, false),
+        ("£ per GP appt freed", "cost_per_gp_appointment_freed", 1.0, 0, false),
+    ];
+    let mut rows: Vec<Vec<String>> = vec![std::iter::once("arm".to_string()).chain(columns.iter().map(|c| c.0.to_string())).collect()];
+    for arm in &result.arms {
+        let mut row = vec![arm.name.clone()];
+        for (_, metric, scale, decimals, _) in columns {
+            let cell = match arm.metric_index(metric) {
+                Some(m) => {
+                    let s = arm.summary(m);
+                    let ci = s.confidence_interval(0.95).map(|c| (c.low, c.high));
+                    with_ci(s.mean(), ci, scale, decimals)
+                }
+                None => "–".into(),
+            };
+            row.push(cell);
+        }
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..rows[0].len()).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Results over {horizon_days} days after warm-up, {replications} replications; mean (95% CI). Net = counterfactual minus arm, paired by replication."
+    );
+    for (i, row) in rows.iter().enumerate() {
+        let line: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| if c == 0 { format!("{cell:<w$}", w = widths[c]) } else { format!("{cell:>w$}", w = widths[c]) })
+            .collect();
+        let _ = writeln!(out, "{}", line.join("  "));
+        if i == 0 {
+            let _ = writeln!(out, "{}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  "));
+        }
+    }
+    for arm in &result.arms[1..] {
+        let d = paired(arm, cf, "bounce_backs");
+        if let (Some(m), Some(ci)) = (d.mean(), d.confidence_interval(0.95)) {
+            let _ = writeln!(
+                out,
+                "{}: {:+.0} bounce-backs vs counterfactual (95% CI {:+.0} to {:+.0})",
+                arm.name, m, ci.low, ci.high
+            );
+        }
+    }
+    out
+}
