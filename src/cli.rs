@@ -114,10 +114,22 @@ fn check(path: &Path) -> Result<(), Error> {
     println!("arms      {} (each compared with the counterfactual)", loaded.arms.len());
     for arm in &loaded.arms {
         let set: Vec<String> = arm.overrides.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-        println!("  {:<24} {}", arm.name, if set.is_empty() { "(base as written)".into() } else { set.join(", ") });
+        println!(
+            "  {:<24} {}",
+            arm.name,
+            if set.is_empty() {
+                "(base as written)".into()
+            } else {
+                set.join(", ")
+            }
+        );
     }
     let estimate = Estimate::of(&loaded, b.replications, 1);
-    println!("estimate  {:.1} M events, about {:.0} s on one core", estimate.events / 1e6, estimate.seconds);
+    println!(
+        "estimate  {:.1} M events, about {:.0} s on one core",
+        estimate.events / 1e6,
+        estimate.seconds
+    );
     Ok(())
 }
 
@@ -164,7 +176,9 @@ fn run(args: RunArgs) -> Result<(), Error> {
     if replications == 0 || replications > 10_000 {
         return Err(Error::Usage(format!("--reps: must be between 1 and 10000, found {replications}")));
     }
-    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     if threads == 0 || threads > 1024 {
         return Err(Error::Usage(format!("--threads: must be between 1 and 1024, found {threads}")));
     }
@@ -219,7 +233,11 @@ fn run(args: RunArgs) -> Result<(), Error> {
             let filled = done * width / total.max(1);
             let elapsed = started.elapsed().as_secs_f64();
             let eta = elapsed / done.max(1) as f64 * (total - done) as f64;
-            eprint!("\r[{}{}] {done}/{total} replications, {eta:.0}s left ", "=".repeat(filled), " ".repeat(width - filled));
+            eprint!(
+                "\r[{}{}] {done}/{total} replications, {eta:.0}s left ",
+                "=".repeat(filled),
+                " ".repeat(width - filled)
+            );
             let _ = std::io::stderr().flush();
         }
     };
@@ -258,7 +276,10 @@ fn run(args: RunArgs) -> Result<(), Error> {
         std::fs::write(dir.join(name), contents).map_err(|e| Error::Other(anyhow::anyhow!("{}: {e}", dir.join(name).display())))?;
     }
     if cancel.load(Ordering::SeqCst) {
-        return Err(Error::Interrupted(format!("no results written ({} left unchanged)", target.display())));
+        return Err(Error::Interrupted(format!(
+            "no results written ({} left unchanged)",
+            target.display()
+        )));
     }
     let written = pending.commit()?;
     if !args.quiet {

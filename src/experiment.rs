@@ -90,7 +90,9 @@ pub fn run_experiment(
     cancel: &AtomicBool,
 ) -> Result<ExperimentResult, Cancelled> {
     let arms = &loaded.arms;
-    let jobs: Vec<(usize, u64)> = (0..options.replications).flat_map(|r| (0..arms.len()).map(move |a| (a, r))).collect();
+    let jobs: Vec<(usize, u64)> = (0..options.replications)
+        .flat_map(|r| (0..arms.len()).map(move |a| (a, r)))
+        .collect();
     let total = jobs.len();
     let done = AtomicUsize::new(0);
     let outputs: Vec<Option<ReplicationOutput>> = jobs
@@ -121,7 +123,12 @@ pub fn run_experiment(
 /// Adds paired metrics and packs results per arm.
 fn assemble(loaded: &LoadedScenario, by_arm: Vec<Vec<ReplicationOutput>>) -> ExperimentResult {
     let mut events = 0;
-    let mut conservation = Conservation { created: 0, resolved: 0, unmet: 0, open: 0 };
+    let mut conservation = Conservation {
+        created: 0,
+        resolved: 0,
+        unmet: 0,
+        open: 0,
+    };
     for out in by_arm.iter().flatten() {
         events += out.events;
         conservation.created += out.conservation.created;
@@ -135,7 +142,10 @@ fn assemble(loaded: &LoadedScenario, by_arm: Vec<Vec<ReplicationOutput>>) -> Exp
     let rows: Vec<(Vec<String>, Vec<Vec<f64>>)> = by_arm
         .iter()
         .map(|outs| {
-            let mut metric_names: Vec<String> = outs.first().map(|o| o.metrics.iter().map(|(k, _)| k.clone()).collect()).unwrap_or_default();
+            let mut metric_names: Vec<String> = outs
+                .first()
+                .map(|o| o.metrics.iter().map(|(k, _)| k.clone()).collect())
+                .unwrap_or_default();
             metric_names.extend(PAIRED_METRICS.iter().map(|s| s.to_string()));
             let values = outs
                 .iter()
@@ -173,5 +183,9 @@ fn assemble(loaded: &LoadedScenario, by_arm: Vec<Vec<ReplicationOutput>>) -> Exp
             replications,
         })
         .collect();
-    ExperimentResult { arms, events, conservation }
+    ExperimentResult {
+        arms,
+        events,
+        conservation,
+    }
 }

@@ -368,7 +368,13 @@ impl<'s> Model<'s> {
             role_choice,
             role_any,
             splw: LinkWorker::new(s, start),
-            services: s.raw.vcse.services.iter().map(|v| Service::new(v, s.raw.vcse.funding, start)).collect(),
+            services: s
+                .raw
+                .vcse
+                .services
+                .iter()
+                .map(|v| Service::new(v, s.raw.vcse.funding, start))
+                .collect(),
             directory_time: f64::NEG_INFINITY,
             directory: Directory::default(),
             resolution_days: Vec::new(),
@@ -391,7 +397,8 @@ impl<'s> Model<'s> {
             self.q.push(f64::from(d) * MINUTES_PER_DAY, Ev::DayStart(d));
         }
         for w in 0..=self.weeks as u32 {
-            self.q.push(self.s.warmup_minutes + f64::from(w) * MINUTES_PER_WEEK, Ev::WeekMark(w));
+            self.q
+                .push(self.s.warmup_minutes + f64::from(w) * MINUTES_PER_WEEK, Ev::WeekMark(w));
         }
         let mut init = stream_rng(seed, rep, Stream::InitialState);
         self.splw_initial_state(&mut init);
@@ -747,7 +754,10 @@ impl<'s> Model<'s> {
         let mut dest = Destination::Gp;
         if self.signposting_active() {
             let u: f64 = self.rng.navigation.random();
-            dest = self.s.routing[need].iter().find(|(_, c)| u < *c).map_or(Destination::Gp, |&(d, _)| d);
+            dest = self.s.routing[need]
+                .iter()
+                .find(|(_, c)| u < *c)
+                .map_or(Destination::Gp, |&(d, _)| d);
         }
         if dest != Destination::Gp && self.s.raw.navigation.capacity_aware && !self.believed_available(dest, need) {
             self.count(Counter::CapacityRedirects);
@@ -782,7 +792,11 @@ impl<'s> Model<'s> {
             Destination::Reception => self.failure(ep, "reception", Reason::NotResolved),
             Destination::Roles => {
                 let u: f64 = self.rng.roles.random();
-                let choice = if self.role_choice[need].is_empty() { &self.role_any } else { &self.role_choice[need] };
+                let choice = if self.role_choice[need].is_empty() {
+                    &self.role_any
+                } else {
+                    &self.role_choice[need]
+                };
                 match choice.iter().find(|(_, c)| u < *c).or(choice.last()) {
                     Some(&(role, _)) => self.book_diary(ep, role + 1),
                     None => self.book_gp(ep),
@@ -808,7 +822,11 @@ impl<'s> Model<'s> {
         match dest {
             Destination::Gp | Destination::Reception | Destination::Pharmacy => true,
             Destination::Roles => {
-                let choice = if self.role_choice[need].is_empty() { &self.role_any } else { &self.role_choice[need] };
+                let choice = if self.role_choice[need].is_empty() {
+                    &self.role_any
+                } else {
+                    &self.role_choice[need]
+                };
                 choice.iter().any(|&(r, _)| d.role_free[r])
             }
             Destination::Splw => d.splw_ok,
@@ -866,7 +884,11 @@ impl<'s> Model<'s> {
             Some(b) => b,
             None if urgent && self.s.raw.gp.urgent_overflow => {
                 self.count(Counter::GpOverflow);
-                let day = if today_usable { Some(today) } else { self.cal().next_open_day(today + 1) };
+                let day = if today_usable {
+                    Some(today)
+                } else {
+                    self.cal().next_open_day(today + 1)
+                };
                 match day {
                     Some(d) => (d, false),
                     None => return,
@@ -887,7 +909,11 @@ impl<'s> Model<'s> {
             }
         };
         let cal = self.cal();
-        let u: f64 = if diary == 0 { self.rng.gp.random() } else { self.rng.roles.random() };
+        let u: f64 = if diary == 0 {
+            self.rng.gp.random()
+        } else {
+            self.rng.roles.random()
+        };
         let time = if day == today {
             self.now + u * (cal.closing(day) - self.now).max(0.0)
         } else {
@@ -904,7 +930,15 @@ impl<'s> Model<'s> {
         }
         let place = if diary == 0 { "gp" } else { "role" };
         self.trace(ep, place, "booked", Reason::None);
-        self.q.push(time, Ev::Appointment { ep, diary: diary as u8, ahead, lead });
+        self.q.push(
+            time,
+            Ev::Appointment {
+                ep,
+                diary: diary as u8,
+                ahead,
+                lead,
+            },
+        );
     }
 
     fn dna_probability(&self, lead: u16) -> f64 {
@@ -995,7 +1029,8 @@ impl<'s> Model<'s> {
             return;
         }
         let ph = &self.s.raw.pharmacy;
-        let (u_attend, u_resolve, u_urgent): (f64, f64, f64) = (self.rng.pharmacy.random(), self.rng.pharmacy.random(), self.rng.pharmacy.random());
+        let (u_attend, u_resolve, u_urgent): (f64, f64, f64) =
+            (self.rng.pharmacy.random(), self.rng.pharmacy.random(), self.rng.pharmacy.random());
         if u_attend >= ph.attend {
             self.failure(ep, "pharmacy", Reason::NotAttended);
             return;
@@ -1041,7 +1076,13 @@ impl<'s> Model<'s> {
         let svc_areas: Vec<(f64, f64, f64)> = self
             .services
             .iter_mut()
-            .map(|s| (s.occupancy_level.take_week(now), s.places_level.take_week(now), s.waitlist_level.take_week(now)))
+            .map(|s| {
+                (
+                    s.occupancy_level.take_week(now),
+                    s.places_level.take_week(now),
+                    s.waitlist_level.take_week(now),
+                )
+            })
             .collect();
         let used = std::mem::replace(&mut self.diary_used_week, vec![0.0; self.diaries.len()]);
         if w == 0 {
@@ -1063,7 +1104,9 @@ impl<'s> Model<'s> {
         put(&mut self.weekly, ratio(busy, servers * open_minutes), queue / MINUTES_PER_WEEK);
         let first_day = Calendar::day_of(now - MINUTES_PER_WEEK);
         for (d, diary) in self.diaries.iter().enumerate() {
-            let capacity: f64 = (first_day..first_day + 7).map(|day| f64::from(diary.capacity.get(day).copied().unwrap_or(0))).sum();
+            let capacity: f64 = (first_day..first_day + 7)
+                .map(|day| f64::from(diary.capacity.get(day).copied().unwrap_or(0)))
+                .sum();
             put(&mut self.weekly, ratio(used[d], capacity), f64::from(diary.booked_ahead));
         }
         put(&mut self.weekly, ratio(splw_case, splw_cap), splw_wait / MINUTES_PER_WEEK);
@@ -1120,7 +1163,10 @@ impl<'s> Model<'s> {
             ("signpost_declined", c(Counter::SignpostDeclined)),
             ("capacity_redirects", c(Counter::CapacityRedirects)),
             ("bounce_backs", c(Counter::BounceBacks)),
-            ("bounce_back_rate", ratio(c(Counter::BounceBacks), c(Counter::SignpostsAndReferrals))),
+            (
+                "bounce_back_rate",
+                ratio(c(Counter::BounceBacks), c(Counter::SignpostsAndReferrals)),
+            ),
             ("failures", c(Counter::Failures)),
             ("safety_events", c(Counter::SafetyEvents)),
             ("unmet_needs", c(Counter::EndedUnmet)),
@@ -1135,7 +1181,10 @@ impl<'s> Model<'s> {
             ("splw_rejections", c(Counter::SplwRejections)),
             ("splw_wait_days_mean", self.splw.wait_days.mean().unwrap_or(f64::NAN)),
             ("splw_waitlist_mean", level_mean(&self.splw.waitlist_level)),
-            ("splw_caseload_per_fte_mean", ratio(level_mean(&self.splw.caseload_level), splw_fte_mean)),
+            (
+                "splw_caseload_per_fte_mean",
+                ratio(level_mean(&self.splw.caseload_level), splw_fte_mean),
+            ),
             ("vcse_rejections", c(Counter::VcseRejections)),
             ("vcse_utilisation", ratio(occupancy, places)),
             ("ended_gp", c(Counter::EndedGp)),
@@ -1161,7 +1210,12 @@ impl<'s> Model<'s> {
             weekly: self.weekly,
             journeys: self.journeys,
             events: self.q.events_processed(),
-            conservation: Conservation { created, resolved, unmet, open },
+            conservation: Conservation {
+                created,
+                resolved,
+                unmet,
+                open,
+            },
         }
     }
 
@@ -1184,7 +1238,11 @@ impl<'s> Model<'s> {
             .iter()
             .map(|s| (f64::from(s.places) * raw.vcse.funding).round() * s.annual_cost_per_place)
             .sum();
-        let transport = if raw.vcse.transport_support { raw.vcse.transport_annual_cost } else { 0.0 };
+        let transport = if raw.vcse.transport_support {
+            raw.vcse.transport_annual_cost
+        } else {
+            0.0
+        };
         (training + splw_fte_mean * raw.splw.annual_cost_per_fte + roles + vcse + transport) * years
             + pharmacy_consultations * raw.pharmacy.fee
     }

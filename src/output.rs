@@ -27,7 +27,10 @@ impl PendingDir {
         if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| Error::Usage(format!("{}: cannot create directory: {e}", parent.display())))?;
         }
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "results".into());
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "results".into());
         let temp = target.with_file_name(format!(".{name}.partial-{}", std::process::id()));
         if temp.exists() {
             std::fs::remove_dir_all(&temp).map_err(|e| Error::Other(e.into()))?;
@@ -57,7 +60,10 @@ impl PendingDir {
         let io = |e: std::io::Error| Error::Other(anyhow::anyhow!("{}: {e}", self.target.display()));
         if self.target.exists() {
             if !self.force {
-                return Err(Error::Usage(format!("{}: results appeared during the run; pass --force to replace them", self.target.display())));
+                return Err(Error::Usage(format!(
+                    "{}: results appeared during the run; pass --force to replace them",
+                    self.target.display()
+                )));
             }
             let old = self.temp.with_extension("old");
             std::fs::rename(&self.target, &old).map_err(io)?;

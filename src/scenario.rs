@@ -135,5 +135,9 @@ pub struct Scenario {
 
 /// FTE in force on `day` given a base FTE and sorted step changes.
 pub fn fte_on(base: f64, changes: &[(f64, f64)], day: f64) -> f64 {
-    changes.iter().take_while(|(from, _)| *from <= day).last().map_or(base, |&(_, fte)| fte)
+    changes
+        .iter()
+        .take_while(|(from, _)| *from <= day)
+        .last()
+        .map_or(base, |&(_, fte)| fte)
 }

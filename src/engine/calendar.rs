@@ -116,14 +116,7 @@ pub struct Calendar {
 impl Calendar {
     /// Builds the calendar for `days` days from `start`, open on the
     /// `open_weekdays` (Monday first) except on `closed` dates.
-    pub fn new(
-        start: Date,
-        days: usize,
-        open_minute: f64,
-        close_minute: f64,
-        open_weekdays: [bool; 7],
-        closed: &[Date],
-    ) -> Calendar {
+    pub fn new(start: Date, days: usize, open_minute: f64, close_minute: f64, open_weekdays: [bool; 7], closed: &[Date]) -> Calendar {
         let epoch0 = start.days_since_epoch();
         let closed: Vec<i64> = closed.iter().map(|d| d.days_since_epoch()).collect();
         let mut open_days = Vec::with_capacity(days);

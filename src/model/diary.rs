@@ -175,7 +175,13 @@ mod tests {
     #[test]
     fn capacity_follows_rota_and_fte_changes() {
         let changes = [(7.0, 2.0)];
-        let d = Diary::new(&calendar(), &DiaryShape { changes: &changes, ..shape() });
+        let d = Diary::new(
+            &calendar(),
+            &DiaryShape {
+                changes: &changes,
+                ..shape()
+            },
+        );
         assert_eq!(d.capacity[0], 10);
         assert_eq!(d.capacity[5], 0, "Saturday closed");
         assert_eq!(d.capacity[7], 20, "FTE doubles from day 7");
@@ -184,12 +190,21 @@ mod tests {
     #[test]
     fn books_earliest_slot_and_reports_full() {
         let mut d = Diary::new(&calendar(), &shape());
-        let req = Request { today: 0, today_usable: true, urgent: true, desired_lead: 0 };
+        let req = Request {
+            today: 0,
+            today_usable: true,
+            urgent: true,
+            desired_lead: 0,
+        };
         for _ in 0..10 {
             assert_eq!(d.book(req), Some((0, false)));
         }
         assert_eq!(d.book(req), None, "urgent: only today");
-        let routine = Request { urgent: false, desired_lead: 2, ..req };
+        let routine = Request {
+            urgent: false,
+            desired_lead: 2,
+            ..req
+        };
         assert_eq!(d.book(routine), Some((2, true)));
         // Fill every ahead slot in the horizon, then nothing fits.
         while d.book(routine).is_some() {}

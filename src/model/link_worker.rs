@@ -117,7 +117,9 @@ impl Model<'_> {
     /// Admits from the waiting list while the caseload has room.
     fn splw_admit(&mut self) {
         while self.splw.caseload < self.splw.capacity {
-            let Some((ep, joined)) = self.splw.waitlist.pop_front() else { break };
+            let Some((ep, joined)) = self.splw.waitlist.pop_front() else {
+                break;
+            };
             self.splw.waitlist_level.set(self.now, self.splw.waitlist.len() as f64);
             if self.episodes[ep as usize].outcome != Outcome::Open {
                 continue;

@@ -208,7 +208,9 @@ impl Model<'_> {
         for svc in 0..self.services.len() {
             self.schedule_closure(svc);
             let raw = &self.s.raw.vcse.services[svc];
-            let Some(need) = self.s.services[svc].serves.iter().position(|&s| s) else { continue };
+            let Some(need) = self.s.services[svc].serves.iter().position(|&s| s) else {
+                continue;
+            };
             let occupancy = raw.initial_occupancy.min(self.services[svc].places);
             for _ in 0..occupancy {
                 let ep = self.new_episode(rng.random_range(0..list), need as u16, false);

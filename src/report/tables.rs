@@ -123,9 +123,18 @@ pub fn timeseries_csv(result: &ExperimentResult) -> String {
         let weeks = first.weekly.values.first().map_or(0, Vec::len);
         for week in 0..weeks {
             for (s, name) in first.weekly.names.iter().enumerate() {
-                let mut vals: Vec<f64> = arm.replications.iter().map(|r| r.weekly.values[s][week]).filter(|v| v.is_finite()).collect();
+                let mut vals: Vec<f64> = arm
+                    .replications
+                    .iter()
+                    .map(|r| r.weekly.values[s][week])
+                    .filter(|v| v.is_finite())
+                    .collect();
                 vals.sort_by(f64::total_cmp);
-                let mean = if vals.is_empty() { f64::NAN } else { vals.iter().sum::<f64>() / vals.len() as f64 };
+                let mean = if vals.is_empty() {
+                    f64::NAN
+                } else {
+                    vals.iter().sum::<f64>() / vals.len() as f64
+                };
                 let _ = writeln!(
                     out,
                     "{},{},{},{},{},{}",
@@ -184,7 +193,11 @@ pub fn flagged_assumptions(source: &str) -> Vec<String> {
                 if let Some((key, _)) = code.split_once('=') {
                     let key = key.trim();
                     if !key.is_empty() {
-                        let full = if table.is_empty() { key.to_string() } else { format!("{table}.{key}") };
+                        let full = if table.is_empty() {
+                            key.to_string()
+                        } else {
+                            format!("{table}.{key}")
+                        };
                         if !out.contains(&full) {
                             out.push(full);
                         }

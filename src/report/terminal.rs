@@ -26,7 +26,9 @@ pub fn comparison_table(result: &ExperimentResult, horizon_days: f64, replicatio
         ("SPLW wait (days)", "splw_wait_days_mean", 1.0, 1, false),
         ("£ per GP appt freed", "cost_per_gp_appointment_freed", 1.0, 0, false),
     ];
-    let mut rows: Vec<Vec<String>> = vec![std::iter::once("arm".to_string()).chain(columns.iter().map(|c| c.0.to_string())).collect()];
+    let mut rows: Vec<Vec<String>> = vec![std::iter::once("arm".to_string())
+        .chain(columns.iter().map(|c| c.0.to_string()))
+        .collect()];
     for arm in &result.arms {
         let mut row = vec![arm.name.clone()];
         for (_, metric, scale, decimals, _) in columns {
@@ -42,7 +44,9 @@ pub fn comparison_table(result: &ExperimentResult, horizon_days: f64, replicatio
         }
         rows.push(row);
     }
-    let widths: Vec<usize> = (0..rows[0].len()).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -52,7 +56,13 @@ pub fn comparison_table(result: &ExperimentResult, horizon_days: f64, replicatio
         let line: Vec<String> = row
             .iter()
             .enumerate()
-            .map(|(c, cell)| if c == 0 { format!("{cell:<w$}", w = widths[c]) } else { format!("{cell:>w$}", w = widths[c]) })
+            .map(|(c, cell)| {
+                if c == 0 {
+                    format!("{cell:<w$}", w = widths[c])
+                } else {
+                    format!("{cell:>w$}", w = widths[c])
+                }
+            })
             .collect();
         let _ = writeln!(out, "{}", line.join("  "));
         if i == 0 {

@@ -189,7 +189,9 @@ mod tests {
             DistSpec::Uniform { low: 2.0, high: 8.0 },
             DistSpec::Lognormal { mean: 9.2, sd: 4.0 },
             DistSpec::Gamma { mean: 5.0, sd: 2.0 },
-            DistSpec::Empirical { values: vec![1.0, 2.0, 2.0, 7.0] },
+            DistSpec::Empirical {
+                values: vec![1.0, 2.0, 2.0, 7.0],
+            },
         ];
         let n = 200_000;
         for (i, spec) in specs.iter().enumerate() {
@@ -200,10 +202,18 @@ mod tests {
             let m = s.mean().unwrap();
             let v = s.variance().unwrap();
             let se_mean = (dist.variance() / n as f64).sqrt();
-            assert!((m - dist.mean()).abs() <= 3.29 * se_mean + 1e-12, "{spec:?}: mean {m} vs {}", dist.mean());
+            assert!(
+                (m - dist.mean()).abs() <= 3.29 * se_mean + 1e-12,
+                "{spec:?}: mean {m} vs {}",
+                dist.mean()
+            );
             let m4 = xs.iter().map(|x| (x - m).powi(4)).sum::<f64>() / n as f64;
             let se_var = ((m4 - v * v) / n as f64).sqrt();
-            assert!((v - dist.variance()).abs() <= 3.29 * se_var + 1e-9, "{spec:?}: var {v} vs {}", dist.variance());
+            assert!(
+                (v - dist.variance()).abs() <= 3.29 * se_var + 1e-9,
+                "{spec:?}: var {v} vs {}",
+                dist.variance()
+            );
         }
     }
 
@@ -213,6 +223,11 @@ mod tests {
         assert!(DistSpec::Exponential { mean: f64::NAN }.build().is_err());
         assert!(DistSpec::Uniform { low: 5.0, high: 1.0 }.build().is_err());
         assert!(DistSpec::Empirical { values: vec![] }.build().is_err());
-        assert!(DistSpec::Gamma { mean: 1.0, sd: f64::INFINITY }.build().is_err());
+        assert!(DistSpec::Gamma {
+            mean: 1.0,
+            sd: f64::INFINITY
+        }
+        .build()
+        .is_err());
     }
 }

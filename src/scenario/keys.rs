@@ -118,7 +118,10 @@ pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
     let mut span = None;
     for seg in parse_path(path) {
         let step = match seg {
-            Segment::Key(k) => node.table_like().and_then(|t| t.get_key_value(&k)).map(|(key, item)| (Node::Item(item), key.span())),
+            Segment::Key(k) => node
+                .table_like()
+                .and_then(|t| t.get_key_value(&k))
+                .map(|(key, item)| (Node::Item(item), key.span())),
             Segment::Index(i) => node.index(i),
         };
         let Some((next, next_span)) = step else { break };

@@ -81,7 +81,11 @@ pub fn read_text(path: &Path, label: &str) -> Result<String, ScenarioError> {
     if meta.len() > MAX_FILE_BYTES {
         return Err(ScenarioError::file(
             label,
-            format!("file is {} bytes; scenario files are limited to {} bytes", meta.len(), MAX_FILE_BYTES),
+            format!(
+                "file is {} bytes; scenario files are limited to {} bytes",
+                meta.len(),
+                MAX_FILE_BYTES
+            ),
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| ScenarioError::file(label, format!("cannot read: {e}")))?;
@@ -235,13 +239,23 @@ pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), String
     let mut walked = String::new();
     for (i, part) in parts.iter().enumerate() {
         let last = i + 1 == parts.len();
-        let here = if walked.is_empty() { part.clone() } else { format!("{walked}.{part}") };
+        let here = if walked.is_empty() {
+            part.clone()
+        } else {
+            format!("{walked}.{part}")
+        };
         node = match node {
             Value::Table(t) => {
                 if !t.contains_key(part) {
                     let hint = did_you_mean(part, t.keys().map(String::as_str));
-                    let parent = if walked.is_empty() { "the scenario".to_string() } else { format!("`{walked}`") };
-                    return Err(format!("no key `{part}` in {parent}{hint}; an arm can only override keys that exist"));
+                    let parent = if walked.is_empty() {
+                        "the scenario".to_string()
+                    } else {
+                        format!("`{walked}`")
+                    };
+                    return Err(format!(
+                        "no key `{part}` in {parent}{hint}; an arm can only override keys that exist"
+                    ));
                 }
                 if last {
                     let old = &t[part];

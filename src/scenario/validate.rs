@@ -140,8 +140,12 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
 
     // Time.
     let t = &raw.time;
-    let start = Date::parse(&t.start_date)
-        .ok_or_else(|| c.fail("time.start_date", format!("must be a date YYYY-MM-DD between 1900 and 2200, found `{}`", t.start_date)))?;
+    let start = Date::parse(&t.start_date).ok_or_else(|| {
+        c.fail(
+            "time.start_date",
+            format!("must be a date YYYY-MM-DD between 1900 and 2200, found `{}`", t.start_date),
+        )
+    })?;
     c.non_negative("time.warmup_days", t.warmup_days)?;
     c.at_most("time.warmup_days", t.warmup_days, 3650.0, "ten years")?;
     c.positive("time.horizon_days", t.horizon_days)?;
@@ -159,21 +163,37 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
     }
     let mut holidays = Vec::new();
     for (i, h) in t.bank_holidays.iter().enumerate() {
-        holidays.push(Date::parse(h).ok_or_else(|| c.fail(&format!("time.bank_holidays[{i}]"), format!("must be a date YYYY-MM-DD, found `{h}`")))?);
+        holidays.push(Date::parse(h).ok_or_else(|| {
+            c.fail(
+                &format!("time.bank_holidays[{i}]"),
+                format!("must be a date YYYY-MM-DD, found `{h}`"),
+            )
+        })?);
     }
     let warmup_minutes = t.warmup_days * MINUTES_PER_DAY;
     let end_minutes = warmup_minutes + t.horizon_days * MINUTES_PER_DAY;
-    let max_horizon = raw.gp.booking_horizon_days.max(raw.roles.iter().map(|r| r.booking_horizon_days).max().unwrap_or(0));
+    let max_horizon = raw
+        .gp
+        .booking_horizon_days
+        .max(raw.roles.iter().map(|r| r.booking_horizon_days).max().unwrap_or(0));
     let calendar_days = (end_minutes / MINUTES_PER_DAY).ceil() as usize + max_horizon as usize + 2;
     let calendar = Calendar::new(start, calendar_days, open, close, open_weekdays, &holidays);
 
     // Population.
     let p = &raw.population;
     if p.list_size == 0 || p.list_size > 5_000_000 {
-        return Err(c.fail("population.list_size", format!("must be between 1 and 5000000 patients (a large ICB), found {}", p.list_size)));
+        return Err(c.fail(
+            "population.list_size",
+            format!("must be between 1 and 5000000 patients (a large ICB), found {}", p.list_size),
+        ));
     }
     c.positive("population.contacts_per_patient_year", p.contacts_per_patient_year)?;
-    c.at_most("population.contacts_per_patient_year", p.contacts_per_patient_year, 100.0, "contacts per patient per year")?;
+    c.at_most(
+        "population.contacts_per_patient_year",
+        p.contacts_per_patient_year,
+        100.0,
+        "contacts per patient per year",
+    )?;
     c.positive("population.contact_rate_shape", p.contact_rate_shape)?;
     c.probability("population.rural_share", p.rural_share)?;
     let weekday_weights = c.weekly("population.weekday_weights", &p.weekday_weights)?;
@@ -184,10 +204,17 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
     let mut hour_blocks = Vec::new();
     for (i, b) in p.hour_blocks.iter().enumerate() {
         let key = format!("population.hour_blocks[{i}]");
-        let from = parse_clock(&b.from).ok_or_else(|| c.fail(&format!("{key}.from"), format!("must be a time HH:MM, found `{}`", b.from)))?;
+        let from =
+            parse_clock(&b.from).ok_or_else(|| c.fail(&format!("{key}.from"), format!("must be a time HH:MM, found `{}`", b.from)))?;
         let to = parse_clock(&b.to).ok_or_else(|| c.fail(&format!("{key}.to"), format!("must be a time HH:MM, found `{}`", b.to)))?;
         if from < open || to > close || to <= from {
-            return Err(c.fail(&key, format!("must be a non-empty block inside opening hours {}-{}, found {}-{}", t.open, t.close, b.from, b.to)));
+            return Err(c.fail(
+                &key,
+                format!(
+                    "must be a non-empty block inside opening hours {}-{}, found {}-{}",
+                    t.open, t.close, b.from, b.to
+                ),
+            ));
         }
         c.probability(&format!("{key}.share"), b.share)?;
         hour_blocks.push((from, to, b.share));
@@ -214,7 +241,10 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
                 return Err(c.fail(&format!("{key}[{i}].name"), "must be 1 to 64 characters"));
             }
             if !n.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_')) {
-                return Err(c.fail(&format!("{key}[{i}].name"), format!("`{n}` must use only letters, digits, '-' and '_'")));
+                return Err(c.fail(
+                    &format!("{key}[{i}].name"),
+                    format!("`{n}` must use only letters, digits, '-' and '_'"),
+                ));
             }
             if list[..i].contains(n) {
                 return Err(c.fail(&format!("{key}[{i}].name"), format!("`{n}` is used twice")));
@@ -225,12 +255,23 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
     for (i, n) in raw.needs.iter().enumerate() {
         let key = format!("needs[{i}]");
         c.probability(&format!("{key}.share"), n.share)?;
-        for (field, v) in [("gp_resolve", n.gp_resolve), ("gp_follow_up", n.gp_follow_up), ("gp_refer_splw", n.gp_refer_splw)] {
+        for (field, v) in [
+            ("gp_resolve", n.gp_resolve),
+            ("gp_follow_up", n.gp_follow_up),
+            ("gp_refer_splw", n.gp_refer_splw),
+        ] {
             c.probability(&format!("{key}.{field}"), v)?;
         }
         let dest = Destination::parse(&n.right).ok_or_else(|| {
             let hint = did_you_mean(&n.right, Destination::NAMES.iter().copied());
-            c.fail(&format!("{key}.right"), format!("unknown destination `{}`{hint}; expected one of: {}", n.right, Destination::NAMES.join(", ")))
+            c.fail(
+                &format!("{key}.right"),
+                format!(
+                    "unknown destination `{}`{hint}; expected one of: {}",
+                    n.right,
+                    Destination::NAMES.join(", ")
+                ),
+            )
         })?;
         let served = match dest {
             Destination::Roles => raw.roles.iter().any(|r| r.remit.contains(&n.name)),
@@ -242,12 +283,19 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
         if !served {
             return Err(c.fail(
                 &format!("{key}.right"),
-                format!("need `{}` goes to `{}`, but no such service has `{}` in its remit/needs", n.name, n.right, n.name),
+                format!(
+                    "need `{}` goes to `{}`, but no such service has `{}` in its remit/needs",
+                    n.name, n.right, n.name
+                ),
             ));
         }
         need_right.push(dest);
     }
-    c.sums_to_one("needs (share)", raw.needs.iter().map(|n| n.share)).map_err(|e| ScenarioError { key: Some("needs[].share".into()), ..e })?;
+    c.sums_to_one("needs (share)", raw.needs.iter().map(|n| n.share))
+        .map_err(|e| ScenarioError {
+            key: Some("needs[].share".into()),
+            ..e
+        })?;
 
     // Navigation.
     let nav = &raw.navigation;
@@ -294,11 +342,19 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
     c.non_negative("gp.fte", gp.fte)?;
     c.at_most("gp.fte", gp.fte, 10_000.0, "a PCN-sized workforce")?;
     c.positive("gp.appointments_per_fte_day", gp.appointments_per_fte_day)?;
-    c.at_most("gp.appointments_per_fte_day", gp.appointments_per_fte_day, 200.0, "appointments a day")?;
+    c.at_most(
+        "gp.appointments_per_fte_day",
+        gp.appointments_per_fte_day,
+        200.0,
+        "appointments a day",
+    )?;
     let gp_rota = c.weekly("gp.rota", &gp.rota)?;
     c.probability("gp.same_day_share", gp.same_day_share)?;
     if gp.booking_horizon_days == 0 || gp.booking_horizon_days > 365 {
-        return Err(c.fail("gp.booking_horizon_days", format!("must be between 1 and 365, found {}", gp.booking_horizon_days)));
+        return Err(c.fail(
+            "gp.booking_horizon_days",
+            format!("must be between 1 and 365, found {}", gp.booking_horizon_days),
+        ));
     }
     if gp.lead_time_bands.is_empty() {
         return Err(c.fail("gp.lead_time_bands", "must list at least one band"));
@@ -306,7 +362,13 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
     for (i, b) in gp.lead_time_bands.iter().enumerate() {
         let key = format!("gp.lead_time_bands[{i}]");
         if b.from > b.to || b.to > gp.booking_horizon_days {
-            return Err(c.fail(&key, format!("must have from <= to <= gp.booking_horizon_days ({}), found {}..{}", gp.booking_horizon_days, b.from, b.to)));
+            return Err(c.fail(
+                &key,
+                format!(
+                    "must have from <= to <= gp.booking_horizon_days ({}), found {}..{}",
+                    gp.booking_horizon_days, b.from, b.to
+                ),
+            ));
         }
         c.probability(&format!("{key}.share"), b.share)?;
     }
@@ -317,11 +379,17 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
     for (i, b) in gp.dna_bands.iter().enumerate() {
         c.probability(&format!("gp.dna_bands[{i}].probability"), b.probability)?;
         if i > 0 && b.max_lead_days <= gp.dna_bands[i - 1].max_lead_days {
-            return Err(c.fail(&format!("gp.dna_bands[{i}].max_lead_days"), "bands must be in increasing order of max_lead_days"));
+            return Err(c.fail(
+                &format!("gp.dna_bands[{i}].max_lead_days"),
+                "bands must be in increasing order of max_lead_days",
+            ));
         }
     }
     if gp.dna_bands.last().map_or(0, |b| b.max_lead_days) < max_horizon {
-        return Err(c.fail("gp.dna_bands", format!("the last band must cover the longest booking horizon ({max_horizon} days)")));
+        return Err(c.fail(
+            "gp.dna_bands",
+            format!("the last band must cover the longest booking horizon ({max_horizon} days)"),
+        ));
     }
     c.non_negative("gp.follow_up_days", gp.follow_up_days)?;
     c.probability("gp.callback_probability", gp.callback_probability)?;
@@ -337,11 +405,19 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
         c.non_negative(&format!("{key}.fte"), r.fte)?;
         c.at_most(&format!("{key}.fte"), r.fte, 10_000.0, "a PCN-sized workforce")?;
         c.positive(&format!("{key}.appointments_per_fte_day"), r.appointments_per_fte_day)?;
-        c.at_most(&format!("{key}.appointments_per_fte_day"), r.appointments_per_fte_day, 200.0, "appointments a day")?;
+        c.at_most(
+            &format!("{key}.appointments_per_fte_day"),
+            r.appointments_per_fte_day,
+            200.0,
+            "appointments a day",
+        )?;
         c.probability(&format!("{key}.navigation_share"), r.navigation_share)?;
         c.probability(&format!("{key}.same_day_share"), r.same_day_share)?;
         if r.booking_horizon_days == 0 || r.booking_horizon_days > 365 {
-            return Err(c.fail(&format!("{key}.booking_horizon_days"), format!("must be between 1 and 365, found {}", r.booking_horizon_days)));
+            return Err(c.fail(
+                &format!("{key}.booking_horizon_days"),
+                format!("must be between 1 and 365, found {}", r.booking_horizon_days),
+            ));
         }
         c.non_negative(&format!("{key}.weight"), r.weight)?;
         c.non_negative(&format!("{key}.annual_cost_per_fte"), r.annual_cost_per_fte)?;
@@ -416,7 +492,10 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
     let splw_rota = c.weekly("splw.rota", &s.rota)?;
     let splw_changes = c.changes("splw.changes", &s.changes, horizon_days)?;
     if s.initial_caseload > 100_000 || s.initial_waitlist > 100_000 {
-        return Err(c.fail("splw.initial_caseload", "initial caseload and waiting list must each be at most 100000 people"));
+        return Err(c.fail(
+            "splw.initial_caseload",
+            "initial caseload and waiting list must each be at most 100000 people",
+        ));
     }
 
     // Voluntary sector.
@@ -436,26 +515,50 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
         }
         c.positive(&format!("{key}.programme_weeks"), svc.programme_weeks)?;
         c.at_most(&format!("{key}.programme_weeks"), svc.programme_weeks, 520.0, "ten years")?;
-        for (field, p) in [("attendance", svc.attendance), ("rural_attendance", svc.rural_attendance), ("resolve", svc.resolve)] {
+        for (field, p) in [
+            ("attendance", svc.attendance),
+            ("rural_attendance", svc.rural_attendance),
+            ("resolve", svc.resolve),
+        ] {
             c.probability(&format!("{key}.{field}"), p)?;
         }
         c.non_negative(&format!("{key}.closure_hazard_per_year"), svc.closure_hazard_per_year)?;
-        c.at_most(&format!("{key}.closure_hazard_per_year"), svc.closure_hazard_per_year, 365.0, "closures per year")?;
+        c.at_most(
+            &format!("{key}.closure_hazard_per_year"),
+            svc.closure_hazard_per_year,
+            365.0,
+            "closures per year",
+        )?;
         c.non_negative(&format!("{key}.closure_weeks"), svc.closure_weeks)?;
         c.non_negative(&format!("{key}.annual_cost_per_place"), svc.annual_cost_per_place)?;
         c.length(&format!("{key}.open_weekdays"), svc.open_weekdays.len(), 7, "Monday to Sunday")?;
         if !svc.open_weekdays.iter().any(|&o| o) {
-            return Err(c.fail(&format!("{key}.open_weekdays"), "a service must start programmes on at least one weekday"));
+            return Err(c.fail(
+                &format!("{key}.open_weekdays"),
+                "a service must start programmes on at least one weekday",
+            ));
         }
         if svc.initial_occupancy > svc.places {
-            return Err(c.fail(&format!("{key}.initial_occupancy"), format!("must not exceed places ({}), found {}", svc.places, svc.initial_occupancy)));
+            return Err(c.fail(
+                &format!("{key}.initial_occupancy"),
+                format!("must not exceed places ({}), found {}", svc.places, svc.initial_occupancy),
+            ));
         }
         if svc.waitlist_cap > 0 && svc.initial_waitlist > svc.waitlist_cap {
-            return Err(c.fail(&format!("{key}.initial_waitlist"), format!("must not exceed waitlist_cap ({}), found {}", svc.waitlist_cap, svc.initial_waitlist)));
+            return Err(c.fail(
+                &format!("{key}.initial_waitlist"),
+                format!(
+                    "must not exceed waitlist_cap ({}), found {}",
+                    svc.waitlist_cap, svc.initial_waitlist
+                ),
+            ));
         }
         let mut open = [false; 7];
         open.copy_from_slice(&svc.open_weekdays);
-        services.push(super::PreparedService { serves, open_weekdays: open });
+        services.push(super::PreparedService {
+            serves,
+            open_weekdays: open,
+        });
     }
 
     // Bounce-back.
@@ -465,11 +568,17 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
     c.probability("bounce.repeat_probability", b.repeat_probability)?;
     let repeat_delay = c.dist("bounce.repeat_delay_days", &b.repeat_delay_days)?;
     if !(b.social_contact_change.is_finite() && (-1.0..=1.0).contains(&b.social_contact_change)) {
-        return Err(c.fail("bounce.social_contact_change", format!("must be between -1 and 1, found {}", b.social_contact_change)));
+        return Err(c.fail(
+            "bounce.social_contact_change",
+            format!("must be between -1 and 1, found {}", b.social_contact_change),
+        ));
     }
     c.non_negative("costs.gp_appointment", raw.costs.gp_appointment)?;
     if raw.report.journeys > 100_000 {
-        return Err(c.fail("report.journeys", format!("must be at most 100000 episodes, found {}", raw.report.journeys)));
+        return Err(c.fail(
+            "report.journeys",
+            format!("must be at most 100000 episodes, found {}", raw.report.journeys),
+        ));
     }
 
     Ok(Scenario {
@@ -519,7 +628,10 @@ fn build_routing(raw: &RawScenario, tier: &RawTier, right: &[Destination]) -> Ve
         .zip(right)
         .map(|(need, &dest)| {
             let mut row: Vec<(Destination, f64)> = if let Some(explicit) = tier.routing.get(&need.name) {
-                explicit.iter().filter_map(|(d, p)| Destination::parse(d).map(|d| (d, *p))).collect()
+                explicit
+                    .iter()
+                    .filter_map(|(d, p)| Destination::parse(d).map(|d| (d, *p)))
+                    .collect()
             } else {
                 match dest {
                     Destination::Reception => vec![(Destination::Reception, 1.0)],
@@ -532,7 +644,10 @@ fn build_routing(raw: &RawScenario, tier: &RawTier, right: &[Destination]) -> Ve
                     right => {
                         let wrong: Vec<Destination> = away.iter().copied().filter(|&d| d != right).collect();
                         let each = tier.identify * tier.misroute / wrong.len().max(1) as f64;
-                        let mut row = vec![(Destination::Gp, 1.0 - tier.identify), (right, tier.identify * (1.0 - tier.misroute))];
+                        let mut row = vec![
+                            (Destination::Gp, 1.0 - tier.identify),
+                            (right, tier.identify * (1.0 - tier.misroute)),
+                        ];
                         row.extend(wrong.iter().map(|&d| (d, each)));
                         row
                     }

@@ -1,1 +1,5 @@
+//! One integration-test binary (faster to build than many).
 
+mod cli;
+mod mechanisms;
+mod support;

@@ -1,0 +1,48 @@
+//! Shared helpers for integration tests.
+
+use signpost::experiment::{run_experiment, ExperimentResult, RunOptions};
+use signpost::scenario::load::{load_str, LoadedScenario};
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::atomic::AtomicBool;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The small test scenario's text.
+pub fn small_text() -> String {
+    std::fs::read_to_string(root().join("tests/fixtures/small.toml")).expect("fixture")
+}
+
+/// Loads scenario text, panicking with the message if invalid.
+pub fn load(text: &str) -> LoadedScenario {
+    load_str(text, "test.toml").unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs an experiment on the global rayon pool.
+pub fn run(loaded: &LoadedScenario, replications: u64, journeys: u32) -> ExperimentResult {
+    let options = RunOptions {
+        replications,
+        seed: loaded.base.seed,
+        journeys,
+    };
+    run_experiment(loaded, options, &|_, _| {}, &AtomicBool::new(false)).expect("not cancelled")
+}
+
+/// Runs the real `signpost` binary.
+pub fn signpost(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_signpost"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run signpost")
+}
+
+/// A fresh temporary directory path (not created).
+pub fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("signpost-test-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
