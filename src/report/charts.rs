@@ -150,6 +150,12 @@ pub fn render(fig: Figure, res: &Results) -> Result<Rendered> {
         figures::draw(fig, &root, &ctx).with_context(|| format!("chart {}", fig.stem()))?;
         de(root.present())?;
     }
+    // Layout was measured with DejaVu Sans; ask viewers for it (or Verdana,
+    // its near-metric twin) so labels fit the space measured for them.
+    let svg = svg.replace(
+        &format!("font-family=\"{}\"", style::FAMILY),
+        "font-family=\"DejaVu Sans, Verdana, sans-serif\"",
+    );
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();

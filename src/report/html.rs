@@ -60,6 +60,8 @@ h3 { font-size: 1.15em; margin: 1.6em 0 0.3em; }
 .summary li { margin: 0.6em 0; }
 .key { background: #f3f7fb; border-left: 4px solid var(--accent); padding: 12px 16px; margin: 16px 0; }
 nav ol { columns: 2; margin: 0.4em 0; }
+ul.assumptions { columns: 3 16em; font-size: 0.9em; }
+#reproducibility td:first-child { white-space: nowrap; }
 figure { margin: 28px 0; }
 figure svg { width: 100%; height: auto; display: block; border: 1px solid var(--rule); }
 figcaption { color: var(--muted); font-size: 0.92em; margin-top: 6px; }
@@ -445,9 +447,13 @@ impl Fmt {
         }
     }
 
-    /// Differences carry a sign.
+    /// Differences carry a sign; differences of shares are in percentage
+    /// points.
     fn signed(self, x: f64) -> String {
-        let s = self.apply(x);
+        let s = match self {
+            Fmt::Percent if x.is_finite() => format!("{:.1} pp", x * 100.0),
+            _ => self.apply(x),
+        };
         if x > 0.0 && !s.starts_with('-') {
             format!("+{s}")
         } else {
@@ -464,7 +470,7 @@ fn tables(h: &mut String, res: &Results) {
     let _ = writeln!(
         h,
         "<section id=\"tables\">\n<h2>Key results per arm</h2>\n<p>Totals over the {} (not scaled to a year). \
-         Mean over replications with 95% confidence interval; the last column is the paired difference from the counterfactual.</p>",
+         Mean over replications with 95% confidence interval; the last column is the paired difference from the counterfactual (pp = percentage points).</p>",
         period(res)
     );
     for (ai, arm) in res.arms.iter().enumerate() {
@@ -525,7 +531,7 @@ fn assumptions(h: &mut String, res: &Results) {
     let _ = writeln!(
         h,
         "<p>{} scenario parameters are marked <code>ASSUMPTION</code>: no published figure was found for them, \
-         so results depend on judgement there. Test the conclusions against them (sensitivity analysis) before relying on them.</p>\n<ul>",
+         so results depend on judgement there. Test the conclusions against them (sensitivity analysis) before relying on them.</p>\n<ul class=\"assumptions\">",
         list.len()
     );
     for a in &list {

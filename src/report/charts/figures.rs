@@ -191,15 +191,22 @@ fn bounce_safety<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -
 }
 
 /// Weekly series of `metric` for every arm.
+///
+/// Earlier arms get wider lines, so where arms coincide (an arm that does
+/// not change link workers has the counterfactual's waiting list) the
+/// earlier line still shows around the later one.
 fn arm_series(ctx: &Ctx, metric: &str, dashed: bool, ribbon: bool) -> Vec<Series> {
+    let n = ctx.res.arms.len();
     ctx.res
         .arms
         .iter()
-        .filter_map(|arm| {
+        .enumerate()
+        .filter_map(|(i, arm)| {
             let pts = ctx.res.series(arm, metric)?;
             Some(Series {
                 colour: ctx.colour(arm),
                 dashed,
+                width: 3 + 5 * (n - 1 - i) as u32 / (n.max(2) - 1) as u32,
                 ribbon,
                 points: pts
                     .iter()
@@ -219,7 +226,7 @@ fn band_legend(ctx: &Ctx) -> Vec<LegendItem> {
 }
 
 const BAND_NOTE: &str =
-    "Lines: weekly mean over replications; shaded bands: 5th to 95th percentile of replications.";
+    "Lines: weekly mean over replications; shaded bands: 5th to 95th percentile of replications. Earlier arms are drawn wider, so lines that coincide stay visible.";
 
 fn gp_demand_wait<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Result<()> {
     let mut legend = band_legend(ctx);
@@ -254,6 +261,7 @@ fn gp_demand_wait<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) 
             demand.push(Series {
                 colour: style::INK,
                 dashed: true,
+                width: 3,
                 ribbon: false,
                 points: first
                     .iter()

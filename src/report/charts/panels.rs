@@ -653,6 +653,8 @@ pub struct Series {
     pub colour: RGBColor,
     /// Dashed line (e.g. capacity) instead of solid.
     pub dashed: bool,
+    /// Line width [px].
+    pub width: u32,
     /// Draw the 5–95% ribbon.
     pub ribbon: bool,
     /// (week, mean, p05, p95).
@@ -748,11 +750,16 @@ pub fn series_panel<DB: DrawingBackend>(
         for run in runs(&s.points, |p| p.1) {
             let pts: Vec<(f64, f64)> = run.into_iter().collect();
             if s.dashed {
-                de(chart.draw_series(DashedLineSeries::new(pts, 12, 8, s.colour.stroke_width(3))))?;
+                de(chart.draw_series(DashedLineSeries::new(
+                    pts,
+                    12,
+                    8,
+                    s.colour.stroke_width(s.width),
+                )))?;
             } else if pts.len() == 1 {
                 de(chart.draw_series(std::iter::once(Circle::new(pts[0], 5, s.colour.filled()))))?;
             } else {
-                de(chart.draw_series(LineSeries::new(pts, s.colour.stroke_width(3))))?;
+                de(chart.draw_series(LineSeries::new(pts, s.colour.stroke_width(s.width))))?;
             }
         }
     }
