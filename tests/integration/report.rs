@@ -270,3 +270,51 @@ fn odd_results_fail_clearly_or_degrade() {
     assert!(page.contains("not recorded"));
     assert!(page.contains("Only the counterfactual ran"));
 }
+
+#[test]
+fn many_arms_long_names_and_negative_savings_still_draw() {
+    let dir = scratch("report_many_arms");
+    for f in [
+        "run.json",
+        "timeseries.csv",
+        "comparison.csv",
+        "replications.csv",
+    ] {
+        fs::remove_file(dir.join(f)).unwrap();
+    }
+    let mut csv = String::from("arm,metric,mean,sd,ci_low,ci_high,n\n");
+    csv.push_str("counterfactual,gp_appointments,120000,500,119000,121000,5\n");
+    for i in 1..=11 {
+        let arm = if i == 3 {
+            "an arm with a very long name <b>that</b> goes on and on, past any sensible width for a label".to_owned()
+        } else {
+            format!("arm_{i}")
+        };
+        let net = 1000.0 * (i as f64 - 4.0);
+        csv.push_str(&format!(
+            "\"{arm}\",gp_appointments_saved_net,{net},100,{},{},5\n",
+            net - 200.0,
+            net + 200.0
+        ));
+        csv.push_str(&format!(
+            "\"{arm}\",gp_appointments_saved_gross,{},,,,5\n",
+            net + 500.0
+        ));
+        csv.push_str(&format!(
+            "\"{arm}\",gp_appointments_from_bounce_back,500,,,,5\n"
+        ));
+        csv.push_str(&format!(
+            "\"{arm}\",cost_per_gp_appointment_freed,{},,,,5\n",
+            if net > 0.0 { "12.5" } else { "" }
+        ));
+    }
+    fs::write(dir.join("summary.csv"), csv).unwrap();
+    let res = Results::load(&dir).unwrap();
+    assert_eq!(res.arms.len(), 12);
+    assert_eq!(res.replications(), 5);
+    let written = charts::draw_all(&dir).unwrap();
+    assert_eq!(written.len(), 2 * Figure::ALL.len());
+    let page = fs::read_to_string(html::write_report(&dir).unwrap()).unwrap();
+    assert!(page.contains("&lt;b&gt;that&lt;/b&gt;"));
+    assert!(page.contains("<strong>adds</strong> GP appointments"));
+}

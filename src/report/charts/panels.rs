@@ -323,17 +323,22 @@ pub struct BarPanel {
     pub tick: Format,
 }
 
-/// Width [px] the category labels need.
-fn label_width<DB: DrawingBackend>(
+/// Category labels shortened to at most 35% of the panel width, and the
+/// width [px] they need.
+fn category_labels<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     labels: &[String],
-) -> Result<u32> {
+) -> Result<(Vec<String>, u32)> {
     let style = font(size::TICK, INK);
+    let max_w = (area.dim_in_pixel().0 as f64 * 0.35) as i32;
+    let mut out = Vec::with_capacity(labels.len());
     let mut w = 0;
     for l in labels {
-        w = w.max(de(area.estimate_text_size(l, &style))?.0);
+        let l = fit_text(area, l, &style, max_w)?;
+        w = w.max(de(area.estimate_text_size(&l, &style))?.0);
+        out.push(l);
     }
-    Ok(w + 22)
+    Ok((out, w + 22))
 }
 
 /// Draws a horizontal bar panel: categories down the left, bars with 95%
@@ -388,7 +393,7 @@ pub fn bar_panel<DB: DrawingBackend>(
     // Groups of many bars use more of their band.
     let pad = if most_bars >= 4 { 0.07 } else { 0.16 };
     let labels: Vec<String> = panel.groups.iter().map(|g| g.label.clone()).collect();
-    let y_label_w = label_width(area, &labels)?;
+    let (labels, y_label_w) = category_labels(area, &labels)?;
     let (aw, ah) = area.dim_in_pixel();
     let x_area = size::TICK as u32 + size::AXIS as u32 + 18;
     let title_h = if panel.title.is_some() {
@@ -570,7 +575,7 @@ pub fn stack_panel<DB: DrawingBackend>(
         );
     }
     let n = panel.rows.len();
-    let y_label_w = label_width(area, &panel.rows)?;
+    let (rows, y_label_w) = category_labels(area, &panel.rows)?;
     let mut chart = de(ChartBuilder::on(area)
         .margin_left(MARGIN as u32)
         .margin_right(MARGIN as u32 + 10)
@@ -578,7 +583,7 @@ pub fn stack_panel<DB: DrawingBackend>(
         .x_label_area_size(size::TICK as u32 + size::AXIS as u32 + 18)
         .y_label_area_size(y_label_w)
         .build_cartesian_2d(0.0..100.0, Bands(n)))?;
-    let names = panel.rows.clone();
+    let names = rows;
     let row_name = move |y: &f64| {
         names
             .get(n.saturating_sub(1 + y.floor() as usize))
