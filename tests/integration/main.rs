@@ -3,3 +3,4 @@
 mod cli;
 mod mechanisms;
 mod support;
+mod report;

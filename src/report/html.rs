@@ -1,0 +1,628 @@
+//! `report.html`: one self-contained file a commissioner can take to a
+//! board. Plain-English summary first, then the charts (inline SVG), a
+//! table of key results per arm, the flagged assumptions, a
+//! reproducibility section following the STRESS-DES checklist (Monks et al.
+//! 2019), and the full scenario text.
+//!
+//! Self-contained means: inline CSS and SVG only, no scripts, no external
+//! URLs, and a Content-Security-Policy that forbids loading anything. Every
+//! piece of text that comes from the results (scenario name, descriptions,
+//! arm names, the scenario file) is HTML-escaped.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use super::charts::{self, style, Rendered};
+use super::results::{write_atomic, Results, COUNTERFACTUAL};
+
+/// Reads the results in `dir`, (re)writes the charts to `dir/charts/`, and
+/// writes `dir/report.html` atomically. Returns the report's path.
+pub fn write_report(dir: &Path) -> Result<PathBuf> {
+    let res = Results::load(dir)?;
+    let rendered = charts::render_all(&res)?;
+    charts::write_charts(dir, &rendered)?;
+    let html = render(&res, &rendered);
+    let path = dir.join("report.html");
+    write_atomic(&path, html.as_bytes())?;
+    Ok(path)
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const CSS: &str = r#"
+:root { --ink: #1f1f1f; --muted: #555; --rule: #d9d9d9; --accent: #005eb8; }
+* { box-sizing: border-box; }
+body { margin: 0; color: var(--ink); background: #fff;
+  font: 17px/1.5 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", Arial, sans-serif; }
+main { max-width: 1060px; margin: 0 auto; padding: 24px 28px 64px; }
+h1 { font-size: 1.9em; margin: 0.2em 0 0.1em; line-height: 1.2; }
+h2 { font-size: 1.4em; margin-top: 2.2em; border-bottom: 2px solid var(--accent); padding-bottom: 4px; }
+h3 { font-size: 1.15em; margin: 1.6em 0 0.3em; }
+.sub { color: var(--muted); margin-top: 0; }
+.swatch { display: inline-block; width: 0.9em; height: 0.9em; border-radius: 2px;
+  vertical-align: -0.1em; margin-right: 0.35em; border: 1px solid #0003; }
+.summary li { margin: 0.6em 0; }
+.key { background: #f3f7fb; border-left: 4px solid var(--accent); padding: 12px 16px; margin: 16px 0; }
+nav ol { columns: 2; margin: 0.4em 0; }
+ul.assumptions { columns: 3 16em; font-size: 0.9em; }
+#reproducibility td:first-child { white-space: nowrap; }
+figure { margin: 28px 0; }
+figure svg { width: 100%; height: auto; display: block; border: 1px solid var(--rule); }
+figcaption { color: var(--muted); font-size: 0.92em; margin-top: 6px; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 0.93em; }
+th, td { border-bottom: 1px solid var(--rule); padding: 5px 8px; text-align: left; vertical-align: top; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th { background: #f4f4f4; }
+.nd { color: var(--muted); font-style: italic; }
+pre { background: #f7f7f7; border: 1px solid var(--rule); padding: 12px; overflow-x: auto;
+  font-size: 0.85em; line-height: 1.35; white-space: pre-wrap; word-break: break-word; }
+code { font-size: 0.95em; }
+@media print { h2 { break-after: avoid; } figure { break-inside: avoid; } }
+"#;
+
+/// Builds the report's HTML from results and rendered charts.
+pub fn render(res: &Results, rendered: &[Rendered]) -> String {
+    let name = escape(res.scenario_name());
+    let mut h = String::with_capacity(1 << 20);
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
+         <title>signpost report: {name}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
+    );
+    let _ = write!(
+        h,
+        "<header>\n<h1>Active signposting: GP appointments freed, after bounce-back</h1>\n\
+         <p class=\"sub\">Scenario <strong>{name}</strong>{}. {} replications per arm; {}.</p>\n</header>\n",
+        res.run
+            .scenario_description
+            .as_deref()
+            .map(|d| format!(": {}", escape(d)))
+            .unwrap_or_default(),
+        res.replications(),
+        period(res),
+    );
+    if !res.missing.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p class=\"nd\">Not found in the results directory: {}. The parts of the report that need them say so.</p>",
+            escape(&res.missing.join(", "))
+        );
+    }
+    summary(&mut h, res);
+    contents(&mut h, rendered);
+    figures(&mut h, rendered);
+    tables(&mut h, res);
+    assumptions(&mut h, res);
+    reproducibility(&mut h, res);
+    scenario(&mut h, res);
+    h.push_str("</main>\n</body>\n</html>\n");
+    h
+}
+
+fn period(res: &Results) -> String {
+    match (res.run.horizon_days, res.run.warmup_days) {
+        (Some(hd), Some(w)) => format!(
+            "{} days of results after a {}-day warm-up",
+            style::days(hd),
+            style::days(w)
+        ),
+        (Some(hd), None) => format!("{} days of results", style::days(hd)),
+        _ => "run length not recorded".into(),
+    }
+}
+
+fn swatch(res: &Results, arm: &str) -> String {
+    let i = res.arms.iter().position(|a| a == arm).unwrap_or(0);
+    let c = style::arm_colour(i, arm);
+    format!(
+        "<span class=\"swatch\" style=\"background:#{:02x}{:02x}{:02x}\"></span>",
+        c.0, c.1, c.2
+    )
+}
+
+/// "a–b", or "not defined".
+fn ci_text(ci: Option<(f64, f64)>, f: impl Fn(f64) -> String) -> String {
+    match ci {
+        Some((l, h)) => format!("{}–{}", f(l), f(h)),
+        None => "not defined".into(),
+    }
+}
+
+fn summary(h: &mut String, res: &Results) {
+    let k = res.year_factor();
+    let (per, scale) = match k {
+        Some(k) => ("a year", k),
+        None => ("over the run", 1.0),
+    };
+    let count = |v: f64| style::thousands(v * scale);
+    h.push_str("<section id=\"summary\">\n<h2>Summary</h2>\n");
+    if k.is_some() {
+        let _ = writeln!(
+            h,
+            "<p>Figures are scaled from the {}-day run to a year (365 days); means over replications with 95% confidence intervals (CI).</p>",
+            style::days(res.run.horizon_days.unwrap_or(365.0))
+        );
+    } else {
+        h.push_str("<p>The run length was not recorded, so figures are totals over the run, not per year.</p>\n");
+    }
+    h.push_str("<ul class=\"summary\">\n");
+    let cf_gp = res.mean(COUNTERFACTUAL, "gp_appointments");
+    let cf_safety = res.mean(COUNTERFACTUAL, "safety_events");
+    {
+        let mut s = format!(
+            "<li>{}<strong>{COUNTERFACTUAL}</strong> (signposting off): ",
+            swatch(res, COUNTERFACTUAL)
+        );
+        match cf_gp {
+            Some(g) => {
+                let _ = write!(s, "the practice gives {} GP appointments {per}", count(g));
+            }
+            None => s.push_str("GP appointments not recorded"),
+        }
+        if let Some(w) = res.mean(COUNTERFACTUAL, "gp_wait_days_mean") {
+            let _ = write!(
+                s,
+                "; the mean wait for a GP appointment is {} days",
+                style::number(w)
+            );
+        }
+        s.push_str(".</li>\n");
+        h.push_str(&s);
+    }
+    let arms: Vec<&str> = res.policy_arms().collect();
+    if arms.is_empty() {
+        h.push_str("<li>Only the counterfactual ran: there is no policy arm to compare.</li>\n");
+    }
+    for arm in arms {
+        let mut s = format!(
+            "<li>{}<strong>{}</strong> frees ",
+            swatch(res, arm),
+            escape(arm)
+        );
+        let net = res.stat(arm, "gp_appointments_saved_net");
+        match net.and_then(|n| n.mean) {
+            Some(v) => {
+                let ci = net.and_then(|n| n.ci());
+                let _ = write!(
+                    s,
+                    "<strong>{} GP appointments {per}</strong> (95% CI {})",
+                    count(v),
+                    ci_text(ci, count)
+                );
+                let share = res
+                    .mean(arm, "gp_share_freed")
+                    .or_else(|| cf_gp.filter(|g| *g > 0.0).map(|g| v / g));
+                if let Some(p) = share {
+                    let _ = write!(s, ", about {} of GP demand", style::percent(p));
+                    let aim = if p >= 0.05 { "meeting" } else { "short of" };
+                    let _ = write!(s, " ({aim} the NHS aim of 5%)");
+                }
+                if let Some((l, hi)) = ci {
+                    if l <= 0.0 && hi >= 0.0 {
+                        s.push_str(", a saving not distinguishable from zero");
+                    } else if hi < 0.0 {
+                        s.push_str(": it <strong>adds</strong> GP appointments");
+                    }
+                }
+            }
+            None => s.push_str("a number of GP appointments that is not defined"),
+        }
+        s.push_str(". ");
+        let bb = res.mean(arm, "gp_appointments_from_bounce_back");
+        let gross = res.mean(arm, "gp_appointments_saved_gross");
+        if let (Some(b), Some(g)) = (bb, gross) {
+            let _ = write!(
+                s,
+                "{} of the {} appointments freed before bounce-back are lost to bounce-back",
+                count(b),
+                count(g)
+            );
+            if g > 0.0 {
+                let _ = write!(s, " ({})", style::percent(b / g));
+            }
+            s.push_str(". ");
+        }
+        if let Some(r) = res.mean(arm, "bounce_back_rate") {
+            let _ = write!(
+                s,
+                "{} of signposted contacts bounce back. ",
+                style::percent(r)
+            );
+        }
+        if let Some(se) = res.mean(arm, "safety_events") {
+            let _ = write!(
+                s,
+                "Urgent needs sent away from the GP (safety events): {} {per}",
+                style::number(se * scale)
+            );
+            if let Some(c) = cf_safety {
+                let _ = write!(s, " (counterfactual {})", style::number(c * scale));
+            }
+            s.push_str(". ");
+        }
+        let cost = res.stat(arm, "cost_per_gp_appointment_freed");
+        match cost.and_then(|c| c.mean) {
+            Some(c) => {
+                let _ = write!(
+                    s,
+                    "Cost per net GP appointment freed: {} (95% CI {}).",
+                    style::pounds(c),
+                    ci_text(cost.and_then(|c| c.ci()), style::pounds)
+                );
+            }
+            None if res.stat(arm, "cost_per_gp_appointment_freed").is_some() => {
+                s.push_str(
+                    "Cost per GP appointment freed is not defined (no net appointments freed).",
+                );
+            }
+            None => {}
+        }
+        if let Some(d) = res.arm_description(arm) {
+            let _ = write!(s, "<br><span class=\"nd\">{}</span>", escape(d));
+        }
+        s.push_str("</li>\n");
+        h.push_str(&s);
+    }
+    h.push_str("</ul>\n");
+    h.push_str(
+        "<p class=\"key\"><strong>How to read this.</strong> <em>Gross</em> GP appointments freed are \
+         those signposting diverted away from the GP. Some signposted patients come back \
+         (<em>bounce-back</em>) and book a GP appointment after all; <em>net</em> is what is left. \
+         Every arm is compared with the counterfactual in the same simulated weeks and patients \
+         (common random numbers), so differences are paired.</p>\n</section>\n",
+    );
+}
+
+fn contents(h: &mut String, rendered: &[Rendered]) {
+    h.push_str("<nav aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n");
+    for (i, r) in rendered.iter().enumerate() {
+        let _ = writeln!(
+            h,
+            "<li><a href=\"#{}\">Figure {}: {}</a></li>",
+            r.figure.stem(),
+            i + 1,
+            escape(r.figure.title())
+        );
+    }
+    h.push_str(
+        "<li><a href=\"#tables\">Key results per arm</a></li>\n<li><a href=\"#assumptions\">Assumptions</a></li>\n\
+         <li><a href=\"#reproducibility\">Reproducibility</a></li>\n<li><a href=\"#scenario\">Scenario as run</a></li>\n</ol>\n</nav>\n",
+    );
+}
+
+/// Makes a plotters SVG fit for inlining: scalable (viewBox, no fixed
+/// size), labelled for screen readers, and without the XML namespace URL
+/// (HTML parses inline `<svg>` without it).
+fn inline_svg(svg: &str, id: &str, title: &str) -> String {
+    let Some(start) = svg.find("<svg") else {
+        return String::new();
+    };
+    let Some(end) = svg[start..].find('>').map(|e| start + e) else {
+        return String::new();
+    };
+    let open = &svg[start..end];
+    let view_box = open
+        .split("viewBox=\"")
+        .nth(1)
+        .and_then(|v| v.split('"').next())
+        .unwrap_or("0 0 1200 800");
+    format!(
+        "<svg viewBox=\"{view_box}\" role=\"img\" aria-labelledby=\"{id}-title\" preserveAspectRatio=\"xMidYMid meet\">\n<title id=\"{id}-title\">{}</title>\n{}",
+        escape(title),
+        &svg[end + 1..]
+    )
+}
+
+fn figures(h: &mut String, rendered: &[Rendered]) {
+    h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
+    for (i, r) in rendered.iter().enumerate() {
+        let id = r.figure.stem();
+        let _ = write!(
+            h,
+            "<figure id=\"{id}\">\n{}\n<figcaption><strong>Figure {}.</strong> {} Files: <code>charts/{id}.svg</code>, <code>charts/{id}.png</code>.</figcaption>\n</figure>\n",
+            inline_svg(&r.svg, id, r.figure.title()),
+            i + 1,
+            escape(r.figure.description()),
+        );
+    }
+    h.push_str("</section>\n");
+}
+
+/// Key metrics for the per-arm tables: (metric, label with unit, format).
+const KEY_METRICS: &[(&str, &str, Fmt)] = &[
+    ("contacts", "Contacts with the practice", Fmt::Count),
+    ("gp_demand", "GP booking requests", Fmt::Count),
+    ("gp_appointments", "GP appointments", Fmt::Count),
+    (
+        "gp_appointments_saved_gross",
+        "GP appointments freed, gross",
+        Fmt::Count,
+    ),
+    (
+        "gp_appointments_from_bounce_back",
+        "GP appointments caused by bounce-back",
+        Fmt::Count,
+    ),
+    (
+        "gp_appointments_saved_net",
+        "GP appointments freed, net",
+        Fmt::Count,
+    ),
+    (
+        "gp_share_freed",
+        "Share of GP appointments freed (net)",
+        Fmt::Percent,
+    ),
+    ("signposted", "Contacts signposted", Fmt::Count),
+    ("signpost_declined", "Signposting declined", Fmt::Count),
+    ("bounce_backs", "Bounce-backs", Fmt::Count),
+    (
+        "bounce_back_rate",
+        "Bounce-back rate (of signposted)",
+        Fmt::Percent,
+    ),
+    (
+        "safety_events",
+        "Safety events (urgent need sent away)",
+        Fmt::Number,
+    ),
+    ("unmet_needs", "Unmet needs", Fmt::Count),
+    (
+        "resolution_days_mean",
+        "Time to resolve a need, mean [days]",
+        Fmt::Number,
+    ),
+    (
+        "resolution_days_p90",
+        "Time to resolve a need, 90th percentile [days]",
+        Fmt::Number,
+    ),
+    (
+        "gp_wait_days_mean",
+        "Wait for a GP appointment, mean [days]",
+        Fmt::Number,
+    ),
+    (
+        "splw_wait_days_mean",
+        "Wait for a link worker, mean [days]",
+        Fmt::Number,
+    ),
+    (
+        "splw_waitlist_mean",
+        "Link-worker waiting list, mean [people]",
+        Fmt::Number,
+    ),
+    (
+        "splw_caseload_per_fte_mean",
+        "Link-worker caseload per FTE, mean [people]",
+        Fmt::Number,
+    ),
+    ("vcse_rejections", "VCSE referrals rejected", Fmt::Count),
+    ("vcse_utilisation", "VCSE utilisation", Fmt::Percent),
+    (
+        "cost_incremental",
+        "Incremental programme cost [GBP]",
+        Fmt::Pounds,
+    ),
+    (
+        "cost_per_gp_appointment_freed",
+        "Cost per net GP appointment freed [GBP]",
+        Fmt::Pounds,
+    ),
+];
+
+#[derive(Clone, Copy)]
+enum Fmt {
+    Count,
+    Number,
+    Percent,
+    Pounds,
+}
+
+impl Fmt {
+    fn apply(self, x: f64) -> String {
+        match self {
+            Fmt::Count => style::thousands(x),
+            Fmt::Number => style::number(x),
+            Fmt::Percent => style::percent(x),
+            Fmt::Pounds => style::pounds(x),
+        }
+    }
+
+    /// Differences carry a sign; differences of shares are in percentage
+    /// points.
+    fn signed(self, x: f64) -> String {
+        let s = match self {
+            Fmt::Percent if x.is_finite() => format!("{:.1} pp", x * 100.0),
+            _ => self.apply(x),
+        };
+        if x > 0.0 && !s.starts_with('-') {
+            format!("+{s}")
+        } else {
+            s
+        }
+    }
+}
+
+fn nd() -> &'static str {
+    "<span class=\"nd\">not defined</span>"
+}
+
+fn tables(h: &mut String, res: &Results) {
+    let _ = writeln!(
+        h,
+        "<section id=\"tables\">\n<h2>Key results per arm</h2>\n<p>Totals over the {} (not scaled to a year). \
+         Mean over replications with 95% confidence interval; the last column is the paired difference from the counterfactual (pp = percentage points).</p>",
+        period(res)
+    );
+    for (ai, arm) in res.arms.iter().enumerate() {
+        let _ = writeln!(
+            h,
+            "<h3 id=\"arm-{ai}\">{}{}</h3>",
+            swatch(res, arm),
+            escape(arm)
+        );
+        if let Some(d) = res.arm_description(arm) {
+            let _ = writeln!(h, "<p class=\"sub\">{}</p>", escape(d));
+        }
+        h.push_str(
+            "<table>\n<thead><tr><th>Metric</th><th class=\"num\">Mean</th><th class=\"num\">95% CI</th>\
+             <th class=\"num\">Difference vs counterfactual (95% CI)</th></tr></thead>\n<tbody>\n",
+        );
+        for (metric, label, f) in KEY_METRICS {
+            let Some(st) = res.stat(arm, metric) else {
+                continue;
+            };
+            let mean = st.mean.map(|m| f.apply(m)).unwrap_or_else(|| nd().into());
+            let ci = st
+                .ci()
+                .map(|(l, hi)| format!("{} to {}", f.apply(l), f.apply(hi)))
+                .unwrap_or_else(|| nd().into());
+            let diff = if arm == COUNTERFACTUAL {
+                "—".to_owned()
+            } else {
+                match res.diff(arm, metric) {
+                    Some(d) => match (d.mean, d.ci_low, d.ci_high) {
+                        (Some(m), Some(l), Some(hi)) => {
+                            format!("{} ({} to {})", f.signed(m), f.signed(l), f.signed(hi))
+                        }
+                        (Some(m), _, _) => f.signed(m),
+                        _ => nd().into(),
+                    },
+                    None => "<span class=\"nd\">not recorded</span>".into(),
+                }
+            };
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td class=\"num\">{mean}</td><td class=\"num\">{ci}</td><td class=\"num\">{diff}</td></tr>",
+                escape(label)
+            );
+        }
+        h.push_str("</tbody>\n</table>\n");
+    }
+    h.push_str("</section>\n");
+}
+
+fn assumptions(h: &mut String, res: &Results) {
+    let list = res.assumptions();
+    h.push_str("<section id=\"assumptions\">\n<h2>Assumptions flagged</h2>\n");
+    if list.is_empty() {
+        h.push_str("<p class=\"nd\">No flagged assumptions were recorded.</p>\n</section>\n");
+        return;
+    }
+    let _ = writeln!(
+        h,
+        "<p>{} scenario parameters are marked <code>ASSUMPTION</code>: no published figure was found for them, \
+         so results depend on judgement there. Test the conclusions against them (sensitivity analysis) before relying on them.</p>\n<ul class=\"assumptions\">",
+        list.len()
+    );
+    for a in &list {
+        let _ = writeln!(h, "<li><code>{}</code></li>", escape(a));
+    }
+    h.push_str("</ul>\n</section>\n");
+}
+
+fn reproducibility(h: &mut String, res: &Results) {
+    let run = &res.run;
+    let nr = || "<span class=\"nd\">not recorded</span>".to_owned();
+    let opt = |v: Option<String>| v.map(|s| escape(&s)).unwrap_or_else(nr);
+    let num = |v: Option<f64>| v.map(style::number).unwrap_or_else(nr);
+    let software = if run.software.is_empty() {
+        nr()
+    } else {
+        run.software
+            .iter()
+            .map(|(k, v)| format!("{}: {}", escape(k), escape(v)))
+            .collect::<Vec<_>>()
+            .join("<br>")
+    };
+    let rerun = format!(
+        "<code>signpost run scenario.toml --seed {} --reps {}</code>",
+        run.seed
+            .as_deref()
+            .map(escape)
+            .unwrap_or_else(|| "SEED".into()),
+        res.replications()
+    );
+    let rows: Vec<(&str, &str, String)> = vec![
+        ("1.1", "Purpose of the model", opt(run.scenario_description.clone())),
+        ("1.2", "Model outputs", "GP appointments (gross, bounce-back, net), bounce-back, safety events, waits, link-worker and VCSE load, where episodes end, costs: <code>summary.csv</code>, <code>comparison.csv</code>, <code>replications.csv</code>, <code>timeseries.csv</code>".into()),
+        ("1.3", "Experimentation aims (arms)", res.arms.iter().map(|a| format!("<code>{}</code>{}", escape(a), res.arm_description(a).map(|d| format!(": {}", escape(d))).unwrap_or_default())).collect::<Vec<_>>().join("<br>")),
+        ("3.1–3.4", "Parameters and their sources", "The full resolved scenario is below. Sources are cited beside each value in the scenario file the run was made from; values without a published source are listed under <a href=\"#assumptions\">Assumptions flagged</a>.".into()),
+        ("4.1", "Initialisation (warm-up)", format!("{} days, excluded from statistics", run.warmup_days.map(style::days).unwrap_or_else(nr))),
+        ("4.2", "Run length", format!("{} days of statistics after the warm-up", run.horizon_days.map(style::days).unwrap_or_else(nr))),
+        ("4.3", "Estimation approach", format!("{} independent replications per arm; 95% confidence intervals from the t distribution across replications; arms compared with the counterfactual by paired differences under common random numbers", res.replications())),
+        ("5.1", "Software", format!("signpost {}<br>{software}", opt(run.version.clone()))),
+        ("5.2", "Random sampling", format!("master seed {}; one random-number family per replication, split into streams by purpose, shared by every arm (common random numbers)", opt(run.seed.clone()))),
+        ("5.3", "Model execution", format!("{} threads; {} events in {} s ({} events/s); results do not depend on the thread count", run.threads.map(|t| t.to_string()).unwrap_or_else(nr), run.events.map(style::thousands).unwrap_or_else(nr), num(run.wall_seconds), run.events_per_second.map(style::thousands).unwrap_or_else(nr))),
+        ("5.4", "System specification", run.software.iter().find(|(k, _)| k == "os").map(|(_, v)| escape(v)).unwrap_or_else(nr)),
+        ("6", "Code and scenario", format!("scenario <strong>{}</strong>, SHA-256 <code>{}</code>; output schema version {}; to re-run: {rerun}", escape(res.scenario_name()), opt(run.scenario_sha256.clone()), run.schema_version.map(|v| v.to_string()).unwrap_or_else(nr))),
+    ];
+    h.push_str(
+        "<section id=\"reproducibility\">\n<h2>Reproducibility</h2>\n<p>Reported following the STRESS-DES checklist \
+         (Strengthening the Reporting of Empirical Simulation Studies, discrete-event simulation).</p>\n\
+         <table>\n<thead><tr><th>STRESS-DES</th><th>Item</th><th>This run</th></tr></thead>\n<tbody>\n",
+    );
+    for (item, what, value) in rows {
+        let _ = writeln!(h, "<tr><td>{item}</td><td>{what}</td><td>{value}</td></tr>");
+    }
+    h.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+fn scenario(h: &mut String, res: &Results) {
+    h.push_str("<section id=\"scenario\">\n<h2>Scenario as run</h2>\n");
+    match &res.scenario_text {
+        Some(text) => {
+            h.push_str(
+                "<p>The fully resolved scenario (<code>scenario.toml</code>), verbatim:</p>\n<pre>",
+            );
+            h.push_str(&escape(text));
+            h.push_str("</pre>\n");
+        }
+        None => h.push_str(
+            "<p class=\"nd\">scenario.toml was not found in the results directory.</p>\n",
+        ),
+    }
+    h.push_str("</section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_neutralises_markup() {
+        assert_eq!(
+            escape("<script>alert('x') & \"y\"</script>"),
+            "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"
+        );
+    }
+
+    #[test]
+    fn inline_svg_drops_fixed_size_and_namespace() {
+        let svg = "<svg width=\"1200\" height=\"800\" viewBox=\"0 0 1200 800\" xmlns=\"http://www.w3.org/2000/svg\">\n<rect/>\n</svg>\n";
+        let out = inline_svg(svg, "f", "T <1>");
+        assert!(out.starts_with("<svg viewBox=\"0 0 1200 800\""));
+        assert!(!out.contains("http"));
+        assert!(out.contains("<title id=\"f-title\">T &lt;1&gt;</title>"));
+        assert!(out.contains("<rect/>"));
+    }
+}

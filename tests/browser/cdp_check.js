@@ -1,0 +1,176 @@
+// Opens a report.html in headless Chromium over the DevTools protocol (a
+// pipe, no network port), then checks and screenshots it:
+//   - no console errors, uncaught exceptions or failed loads (a CSP
+//     violation, a missing resource, a script that should not be there);
+//   - every <figure> holds an <svg> with non-zero rendered size;
+//   - screenshots: the first screen, and the whole page in slices.
+//
+// Usage: node cdp_check.js REPORT_HTML OUT_DIR USER_DATA_DIR [CHROMIUM]
+// Exit code 0 when every check passes, 1 otherwise. Stdout: one line per
+// finding, then "N passed, M failed".
+'use strict';
+const { spawn } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const [, , reportArg, outDir, userDir, chromiumBin = 'chromium'] = process.argv;
+if (!reportArg || !outDir || !userDir) {
+  console.error('usage: node cdp_check.js REPORT_HTML OUT_DIR USER_DATA_DIR [CHROMIUM]');
+  process.exit(2);
+}
+const report = path.resolve(reportArg);
+const WIDTH = 1280;
+const SLICE = 1600;
+
+const chrome = spawn(chromiumBin, [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--hide-scrollbars', '--mute-audio', `--window-size=${WIDTH},900`,
+  `--user-data-dir=${userDir}`, '--remote-debugging-pipe', 'about:blank',
+], { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+let chromeStderr = '';
+chrome.stdio[2].on('data', (d) => { chromeStderr += d; });
+
+const toChrome = chrome.stdio[3];
+const fromChrome = chrome.stdio[4];
+let nextId = 1;
+const pending = new Map();
+const listeners = [];
+let buf = Buffer.alloc(0);
+fromChrome.on('data', (chunk) => {
+  buf = Buffer.concat([buf, chunk]);
+  let i;
+  while ((i = buf.indexOf(0)) >= 0) {
+    const msg = JSON.parse(buf.subarray(0, i).toString('utf8'));
+    buf = buf.subarray(i + 1);
+    if (msg.id && pending.has(msg.id)) {
+      const { resolve, reject } = pending.get(msg.id);
+      pending.delete(msg.id);
+      if (msg.error) reject(new Error(JSON.stringify(msg.error)));
+      else resolve(msg.result);
+    } else if (msg.method) {
+      for (const l of listeners) l(msg);
+    }
+  }
+});
+function send(method, params = {}, sessionId) {
+  const id = nextId++;
+  const msg = { id, method, params };
+  if (sessionId) msg.sessionId = sessionId;
+  toChrome.write(JSON.stringify(msg) + '\0');
+  return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
+}
+function waitFor(method, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`timed out waiting for ${method}`)), timeoutMs);
+    listeners.push((m) => { if (m.method === method) { clearTimeout(t); resolve(m); } });
+  });
+}
+
+let passed = 0;
+let failed = 0;
+function check(ok, what) {
+  if (ok) { passed++; console.log(`ok: ${what}`); } else { failed++; console.log(`FAIL: ${what}`); }
+}
+
+async function main() {
+  const problems = [];
+  listeners.push((m) => {
+    const p = m.params || {};
+    if (m.method === 'Runtime.consoleAPICalled' && (p.type === 'error' || p.type === 'assert')) {
+      problems.push(`console.${p.type}: ${(p.args || []).map((a) => a.value ?? a.description).join(' ')}`);
+    } else if (m.method === 'Runtime.exceptionThrown') {
+      problems.push(`exception: ${p.exceptionDetails && p.exceptionDetails.text}`);
+    } else if (m.method === 'Log.entryAdded' && p.entry && (p.entry.level === 'error' || p.entry.level === 'warning')) {
+      problems.push(`log ${p.entry.level} (${p.entry.source}): ${p.entry.text} ${p.entry.url || ''}`);
+    } else if (m.method === 'Network.requestWillBeSent') {
+      const url = p.request && p.request.url;
+      if (url && !url.startsWith('file://') && !url.startsWith('data:') && url !== 'about:blank') {
+        problems.push(`network request: ${url}`);
+      }
+    }
+  });
+
+  const { targetInfos } = await send('Target.getTargets');
+  const page = targetInfos.find((t) => t.type === 'page');
+  const { sessionId } = await send('Target.attachToTarget', { targetId: page.targetId, flatten: true });
+  const s = (m, p) => send(m, p, sessionId);
+  await s('Runtime.enable');
+  await s('Log.enable');
+  await s('Network.enable');
+  await s('Page.enable');
+  await s('Emulation.setDeviceMetricsOverride', { width: WIDTH, height: 900, deviceScaleFactor: 1, mobile: false });
+  const loaded = waitFor('Page.loadEventFired', 30000);
+  await s('Page.navigate', { url: 'file://' + report });
+  await loaded;
+  await new Promise((r) => setTimeout(r, 500));
+
+  const { result } = await s('Runtime.evaluate', {
+    returnByValue: true,
+    expression: `(() => {
+      const figs = Array.from(document.querySelectorAll('figure'));
+      return {
+        title: document.title,
+        figures: figs.map((f) => {
+          const svg = f.querySelector('svg');
+          const r = svg ? svg.getBoundingClientRect() : null;
+          const texts = svg ? svg.querySelectorAll('text').length : 0;
+          return { id: f.id, svg: !!svg, w: r ? r.width : 0, h: r ? r.height : 0, texts };
+        }),
+        scripts: document.querySelectorAll('script').length,
+        height: Math.ceil(document.documentElement.scrollHeight),
+        width: Math.ceil(document.documentElement.scrollWidth),
+      };
+    })()`,
+  });
+  const info = result.value;
+  const expected = parseInt(process.env.EXPECTED_CHARTS || '0', 10);
+  check(info.figures.length > 0, `report has figures (${info.figures.length})`);
+  if (expected > 0) check(info.figures.length === expected, `figures in DOM = charts in file (${info.figures.length} vs ${expected})`);
+  for (const f of info.figures) {
+    check(f.svg && f.w > 100 && f.h > 100 && f.texts > 5,
+      `figure ${f.id}: <svg> rendered ${Math.round(f.w)}x${Math.round(f.h)} px, ${f.texts} text elements`);
+  }
+  check(info.scripts === 0, `no <script> elements in the DOM (${info.scripts})`);
+  check(info.width <= WIDTH, `no horizontal overflow (page ${info.width} px wide in a ${WIDTH} px window)`);
+
+  // Screenshots: the first screen, and the whole page in slices.
+  fs.mkdirSync(outDir, { recursive: true });
+  const shot = async (file, y, h) => {
+    const { data } = await s('Page.captureScreenshot', {
+      format: 'png', captureBeyondViewport: true,
+      clip: { x: 0, y, width: WIDTH, height: h, scale: 1 },
+    });
+    fs.writeFileSync(path.join(outDir, file), Buffer.from(data, 'base64'));
+  };
+  await shot('report.png', 0, 900);
+  let n = 0;
+  for (let y = 0; y < info.height; y += SLICE) {
+    n++;
+    await shot(`report-page-${String(n).padStart(2, '0')}.png`, y, Math.min(SLICE, info.height - y));
+  }
+  console.log(`screenshots: ${path.join(outDir, 'report.png')} and ${n} page slices (page height ${info.height} px)`);
+
+  await new Promise((r) => setTimeout(r, 200));
+  check(problems.length === 0, `no console errors, exceptions or network requests${problems.length ? ':\n  ' + problems.join('\n  ') : ''}`);
+  try { await send('Browser.close'); } catch (e) { /* closing */ }
+}
+
+const watchdog = setTimeout(() => {
+  console.log('FAIL: timed out after 90 s');
+  console.log(chromeStderr.slice(-2000));
+  chrome.kill('SIGKILL');
+  process.exit(1);
+}, 90000);
+
+main().then(() => {
+  clearTimeout(watchdog);
+  console.log(`${passed} passed, ${failed} failed`);
+  setTimeout(() => { chrome.kill('SIGKILL'); process.exit(failed ? 1 : 0); }, 300);
+}, (e) => {
+  clearTimeout(watchdog);
+  console.log(`FAIL: ${e.message}`);
+  console.log(chromeStderr.slice(-2000));
+  chrome.kill('SIGKILL');
+  process.exit(1);
+});
