@@ -31,6 +31,11 @@ enum Command {
         /// Scenario file (.toml).
         scenario: PathBuf,
     },
+    /// Redraw charts/ and report.html of a result directory from its CSVs.
+    Report {
+        /// A directory written by `signpost run`.
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -58,6 +63,9 @@ struct RunArgs {
     /// Run even if the estimated memory exceeds what is available.
     #[arg(long)]
     allow_large: bool,
+    /// Skip charts/ and report.html.
+    #[arg(long)]
+    no_charts: bool,
     /// No progress bar or table.
     #[arg(long, short)]
     quiet: bool,
@@ -88,6 +96,7 @@ fn run_command(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Run(args) => run(args),
         Command::Check { scenario } => check(&scenario),
+        Command::Report { dir } => report(&dir),
     }
 }
 
@@ -100,6 +109,18 @@ fn load(path: Option<&Path>) -> Result<(LoadedScenario, String), Error> {
             Ok((load::load_str(&text, &label)?, text))
         }
     }
+}
+
+fn report(dir: &Path) -> Result<(), Error> {
+    if !dir.join("summary.csv").is_file() {
+        return Err(Error::Usage(format!(
+            "{}: not a signpost result directory (no summary.csv)",
+            dir.display()
+        )));
+    }
+    let page = crate::report::html::write_report(dir).map_err(|e| Error::Usage(format!("{}: {e:#}", dir.display())))?;
+    println!("{}", page.display());
+    Ok(())
 }
 
 fn check(path: &Path) -> Result<(), Error> {
@@ -274,6 +295,9 @@ fn run(args: RunArgs) -> Result<(), Error> {
     }
     for (name, contents) in &files {
         std::fs::write(dir.join(name), contents).map_err(|e| Error::Other(anyhow::anyhow!("{}: {e}", dir.join(name).display())))?;
+    }
+    if !args.no_charts {
+        crate::report::html::write_report(dir).map_err(|e| Error::Other(e.context("drawing charts and report.html")))?;
     }
     if cancel.load(Ordering::SeqCst) {
         return Err(Error::Interrupted(format!(

@@ -24,9 +24,10 @@ pub struct RunOptions {
 
 /// Metrics derived by pairing each arm with the counterfactual in the same
 /// replication.
-pub const PAIRED_METRICS: [&str; 6] = [
+pub const PAIRED_METRICS: [&str; 7] = [
     "gp_appointments_saved_net",
     "gp_appointments_saved_gross",
+    "gp_appointments_lost_to_bounce_back",
     "gp_share_freed",
     "cost_incremental",
     "cost_per_gp_appointment_freed",
@@ -159,6 +160,7 @@ fn assemble(loaded: &LoadedScenario, by_arm: Vec<Vec<ReplicationOutput>>) -> Exp
                     row.extend([
                         net,
                         net + bounce,
+                        bounce,
                         if cf_gp > 0.0 { net / cf_gp } else { f64::NAN },
                         cost,
                         if net > 0.0 { cost / net } else { f64::NAN },

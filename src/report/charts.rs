@@ -119,11 +119,7 @@ pub struct Rendered {
 
 /// The caption line every chart shares: scenario, replications, period.
 pub fn provenance(res: &Results) -> String {
-    let mut s = format!(
-        "Scenario: {} · {} replications per arm",
-        res.scenario_name(),
-        res.replications()
-    );
+    let mut s = format!("Scenario: {} · {} replications per arm", res.scenario_name(), res.replications());
     if let Some(h) = res.run.horizon_days {
         s.push_str(&format!(" · {} days", style::days(h)));
         if let Some(w) = res.run.warmup_days {
@@ -163,11 +159,7 @@ pub fn render(fig: Figure, res: &Results) -> Result<Rendered> {
         de(root.present())?;
     }
     let png = encode_png(&rgb, w, h)?;
-    Ok(Rendered {
-        figure: fig,
-        svg,
-        png,
-    })
+    Ok(Rendered { figure: fig, svg, png })
 }
 
 /// Renders every chart.

@@ -119,11 +119,7 @@ pub fn render(res: &Results, rendered: &[Rendered]) -> String {
 
 fn period(res: &Results) -> String {
     match (res.run.horizon_days, res.run.warmup_days) {
-        (Some(hd), Some(w)) => format!(
-            "{} days of results after a {}-day warm-up",
-            style::days(hd),
-            style::days(w)
-        ),
+        (Some(hd), Some(w)) => format!("{} days of results after a {}-day warm-up", style::days(hd), style::days(w)),
         (Some(hd), None) => format!("{} days of results", style::days(hd)),
         _ => "run length not recorded".into(),
     }
@@ -178,11 +174,7 @@ fn summary(h: &mut String, res: &Results) {
             None => s.push_str("GP appointments not recorded"),
         }
         if let Some(w) = res.mean(COUNTERFACTUAL, "gp_wait_days_mean") {
-            let _ = write!(
-                s,
-                "; the mean wait for a GP appointment is {} days",
-                style::number(w)
-            );
+            let _ = write!(s, "; the mean wait for a GP appointment is {} days", style::number(w));
         }
         s.push_str(".</li>\n");
         h.push_str(&s);
@@ -192,11 +184,7 @@ fn summary(h: &mut String, res: &Results) {
         h.push_str("<li>Only the counterfactual ran: there is no policy arm to compare.</li>\n");
     }
     for arm in arms {
-        let mut s = format!(
-            "<li>{}<strong>{}</strong> frees ",
-            swatch(res, arm),
-            escape(arm)
-        );
+        let mut s = format!("<li>{}<strong>{}</strong> frees ", swatch(res, arm), escape(arm));
         let net = res.stat(arm, "gp_appointments_saved_net");
         match net.and_then(|n| n.mean) {
             Some(v) => {
@@ -226,7 +214,7 @@ fn summary(h: &mut String, res: &Results) {
             None => s.push_str("a number of GP appointments that is not defined"),
         }
         s.push_str(". ");
-        let bb = res.mean(arm, "gp_appointments_from_bounce_back");
+        let bb = res.mean(arm, "gp_appointments_lost_to_bounce_back");
         let gross = res.mean(arm, "gp_appointments_saved_gross");
         if let (Some(b), Some(g)) = (bb, gross) {
             let _ = write!(
@@ -241,11 +229,7 @@ fn summary(h: &mut String, res: &Results) {
             s.push_str(". ");
         }
         if let Some(r) = res.mean(arm, "bounce_back_rate") {
-            let _ = write!(
-                s,
-                "{} of signposted contacts bounce back. ",
-                style::percent(r)
-            );
+            let _ = write!(s, "{} of signposted contacts bounce back. ", style::percent(r));
         }
         if let Some(se) = res.mean(arm, "safety_events") {
             let _ = write!(
@@ -269,9 +253,7 @@ fn summary(h: &mut String, res: &Results) {
                 );
             }
             None if res.stat(arm, "cost_per_gp_appointment_freed").is_some() => {
-                s.push_str(
-                    "Cost per GP appointment freed is not defined (no net appointments freed).",
-                );
+                s.push_str("Cost per GP appointment freed is not defined (no net appointments freed).");
             }
             None => {}
         }
@@ -351,65 +333,25 @@ const KEY_METRICS: &[(&str, &str, Fmt)] = &[
     ("contacts", "Contacts with the practice", Fmt::Count),
     ("gp_demand", "GP booking requests", Fmt::Count),
     ("gp_appointments", "GP appointments", Fmt::Count),
-    (
-        "gp_appointments_saved_gross",
-        "GP appointments freed, gross",
-        Fmt::Count,
-    ),
+    ("gp_appointments_saved_gross", "GP appointments freed, gross", Fmt::Count),
     (
         "gp_appointments_from_bounce_back",
         "GP appointments caused by bounce-back",
         Fmt::Count,
     ),
-    (
-        "gp_appointments_saved_net",
-        "GP appointments freed, net",
-        Fmt::Count,
-    ),
-    (
-        "gp_share_freed",
-        "Share of GP appointments freed (net)",
-        Fmt::Percent,
-    ),
+    ("gp_appointments_saved_net", "GP appointments freed, net", Fmt::Count),
+    ("gp_share_freed", "Share of GP appointments freed (net)", Fmt::Percent),
     ("signposted", "Contacts signposted", Fmt::Count),
     ("signpost_declined", "Signposting declined", Fmt::Count),
     ("bounce_backs", "Bounce-backs", Fmt::Count),
-    (
-        "bounce_back_rate",
-        "Bounce-back rate (of signposted)",
-        Fmt::Percent,
-    ),
-    (
-        "safety_events",
-        "Safety events (urgent need sent away)",
-        Fmt::Number,
-    ),
+    ("bounce_back_rate", "Bounce-back rate (of signposted)", Fmt::Percent),
+    ("safety_events", "Safety events (urgent need sent away)", Fmt::Number),
     ("unmet_needs", "Unmet needs", Fmt::Count),
-    (
-        "resolution_days_mean",
-        "Time to resolve a need, mean [days]",
-        Fmt::Number,
-    ),
-    (
-        "resolution_days_p90",
-        "Time to resolve a need, 90th percentile [days]",
-        Fmt::Number,
-    ),
-    (
-        "gp_wait_days_mean",
-        "Wait for a GP appointment, mean [days]",
-        Fmt::Number,
-    ),
-    (
-        "splw_wait_days_mean",
-        "Wait for a link worker, mean [days]",
-        Fmt::Number,
-    ),
-    (
-        "splw_waitlist_mean",
-        "Link-worker waiting list, mean [people]",
-        Fmt::Number,
-    ),
+    ("resolution_days_mean", "Time to resolve a need, mean [days]", Fmt::Number),
+    ("resolution_days_p90", "Time to resolve a need, 90th percentile [days]", Fmt::Number),
+    ("gp_wait_days_mean", "Wait for a GP appointment, mean [days]", Fmt::Number),
+    ("splw_wait_days_mean", "Wait for a link worker, mean [days]", Fmt::Number),
+    ("splw_waitlist_mean", "Link-worker waiting list, mean [people]", Fmt::Number),
     (
         "splw_caseload_per_fte_mean",
         "Link-worker caseload per FTE, mean [people]",
@@ -417,11 +359,7 @@ const KEY_METRICS: &[(&str, &str, Fmt)] = &[
     ),
     ("vcse_rejections", "VCSE referrals rejected", Fmt::Count),
     ("vcse_utilisation", "VCSE utilisation", Fmt::Percent),
-    (
-        "cost_incremental",
-        "Incremental programme cost [GBP]",
-        Fmt::Pounds,
-    ),
+    ("cost_incremental", "Incremental programme cost [GBP]", Fmt::Pounds),
     (
         "cost_per_gp_appointment_freed",
         "Cost per net GP appointment freed [GBP]",
@@ -474,12 +412,7 @@ fn tables(h: &mut String, res: &Results) {
         period(res)
     );
     for (ai, arm) in res.arms.iter().enumerate() {
-        let _ = writeln!(
-            h,
-            "<h3 id=\"arm-{ai}\">{}{}</h3>",
-            swatch(res, arm),
-            escape(arm)
-        );
+        let _ = writeln!(h, "<h3 id=\"arm-{ai}\">{}{}</h3>", swatch(res, arm), escape(arm));
         if let Some(d) = res.arm_description(arm) {
             let _ = writeln!(h, "<p class=\"sub\">{}</p>", escape(d));
         }
@@ -556,10 +489,7 @@ fn reproducibility(h: &mut String, res: &Results) {
     };
     let rerun = format!(
         "<code>signpost run scenario.toml --seed {} --reps {}</code>",
-        run.seed
-            .as_deref()
-            .map(escape)
-            .unwrap_or_else(|| "SEED".into()),
+        run.seed.as_deref().map(escape).unwrap_or_else(|| "SEED".into()),
         res.replications()
     );
     let rows: Vec<(&str, &str, String)> = vec![
@@ -591,15 +521,11 @@ fn scenario(h: &mut String, res: &Results) {
     h.push_str("<section id=\"scenario\">\n<h2>Scenario as run</h2>\n");
     match &res.scenario_text {
         Some(text) => {
-            h.push_str(
-                "<p>The fully resolved scenario (<code>scenario.toml</code>), verbatim:</p>\n<pre>",
-            );
+            h.push_str("<p>The fully resolved scenario (<code>scenario.toml</code>), verbatim:</p>\n<pre>");
             h.push_str(&escape(text));
             h.push_str("</pre>\n");
         }
-        None => h.push_str(
-            "<p class=\"nd\">scenario.toml was not found in the results directory.</p>\n",
-        ),
+        None => h.push_str("<p class=\"nd\">scenario.toml was not found in the results directory.</p>\n"),
     }
     h.push_str("</section>\n");
 }

@@ -120,8 +120,7 @@ impl RunInfo {
     /// Parses `run.json` text tolerantly: wrong-typed or missing fields
     /// become `None`; only text that is not JSON at all is an error.
     pub fn parse(text: &str) -> Result<RunInfo> {
-        let v: serde_json::Value =
-            serde_json::from_str(text).context("run.json is not valid JSON")?;
+        let v: serde_json::Value = serde_json::from_str(text).context("run.json is not valid JSON")?;
         let s = |v: &serde_json::Value| v.as_str().map(str::to_owned);
         let scenario = &v["scenario"];
         let arms = v["arms"]
@@ -146,10 +145,7 @@ impl RunInfo {
             .map(|o| {
                 o.iter()
                     .map(|(k, v)| {
-                        let text = v
-                            .as_str()
-                            .map(str::to_owned)
-                            .unwrap_or_else(|| v.to_string());
+                        let text = v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string());
                         (k.clone(), text)
                     })
                     .collect()
@@ -176,11 +172,7 @@ impl RunInfo {
             arms,
             assumptions: v["assumptions"].as_array().map(|a| {
                 a.iter()
-                    .map(|x| {
-                        x.as_str()
-                            .map(str::to_owned)
-                            .unwrap_or_else(|| x.to_string())
-                    })
+                    .map(|x| x.as_str().map(str::to_owned).unwrap_or_else(|| x.to_string()))
                     .collect()
             }),
             software,
@@ -238,12 +230,8 @@ impl Results {
                 res.run = RunInfo::parse(&text).with_context(|| run_path.display().to_string())?;
                 res.run_json_found = true;
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                res.missing.push("run.json".into())
-            }
-            Err(e) => {
-                return Err(e).with_context(|| format!("{}: cannot read", run_path.display()))
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => res.missing.push("run.json".into()),
+            Err(e) => return Err(e).with_context(|| format!("{}: cannot read", run_path.display())),
         }
 
         let summary_path = dir.join("summary.csv");
@@ -255,41 +243,30 @@ impl Results {
             );
         }
         let mut summary_arms = Vec::new();
-        read_csv(
-            &summary_path,
-            &["arm", "metric", "mean", "sd", "ci_low", "ci_high", "n"],
-            |r| {
-                let key = (r.text(0).to_owned(), r.text(1).to_owned());
-                if !summary_arms.contains(&key.0) {
-                    summary_arms.push(key.0.clone());
-                }
-                if !res.metrics.contains(&key.1) {
-                    res.metrics.push(key.1.clone());
-                }
-                let stat = Stat {
-                    mean: r.num(2)?,
-                    sd: r.num(3)?,
-                    ci_low: r.num(4)?,
-                    ci_high: r.num(5)?,
-                    n: r.count(6)?,
-                };
-                res.summary.insert(key, stat);
-                Ok(())
-            },
-        )?;
+        read_csv(&summary_path, &["arm", "metric", "mean", "sd", "ci_low", "ci_high", "n"], |r| {
+            let key = (r.text(0).to_owned(), r.text(1).to_owned());
+            if !summary_arms.contains(&key.0) {
+                summary_arms.push(key.0.clone());
+            }
+            if !res.metrics.contains(&key.1) {
+                res.metrics.push(key.1.clone());
+            }
+            let stat = Stat {
+                mean: r.num(2)?,
+                sd: r.num(3)?,
+                ci_low: r.num(4)?,
+                ci_high: r.num(5)?,
+                n: r.count(6)?,
+            };
+            res.summary.insert(key, stat);
+            Ok(())
+        })?;
 
         let comparison_path = dir.join("comparison.csv");
         if comparison_path.is_file() {
             read_csv(
                 &comparison_path,
-                &[
-                    "arm",
-                    "metric",
-                    "diff_mean",
-                    "diff_ci_low",
-                    "diff_ci_high",
-                    "n",
-                ],
+                &["arm", "metric", "diff_mean", "diff_ci_low", "diff_ci_high", "n"],
                 |r| {
                     let diff = Diff {
                         mean: r.num(2)?,
@@ -297,8 +274,7 @@ impl Results {
                         ci_high: r.num(4)?,
                         n: r.count(5)?,
                     };
-                    res.comparison
-                        .insert((r.text(0).to_owned(), r.text(1).to_owned()), diff);
+                    res.comparison.insert((r.text(0).to_owned(), r.text(1).to_owned()), diff);
                     Ok(())
                 },
             )?;
@@ -308,25 +284,20 @@ impl Results {
 
         let ts_path = dir.join("timeseries.csv");
         if ts_path.is_file() {
-            read_csv(
-                &ts_path,
-                &["arm", "week", "metric", "mean", "p05", "p95"],
-                |r| {
-                    let week = r.count(1)?;
-                    let point = WeekPoint {
-                        week: u32::try_from(week)
-                            .map_err(|_| anyhow!("week {week} is out of range"))?,
-                        mean: r.num(3)?,
-                        p05: r.num(4)?,
-                        p95: r.num(5)?,
-                    };
-                    res.timeseries
-                        .entry((r.text(0).to_owned(), r.text(2).to_owned()))
-                        .or_default()
-                        .push(point);
-                    Ok(())
-                },
-            )?;
+            read_csv(&ts_path, &["arm", "week", "metric", "mean", "p05", "p95"], |r| {
+                let week = r.count(1)?;
+                let point = WeekPoint {
+                    week: u32::try_from(week).map_err(|_| anyhow!("week {week} is out of range"))?,
+                    mean: r.num(3)?,
+                    p05: r.num(4)?,
+                    p95: r.num(5)?,
+                };
+                res.timeseries
+                    .entry((r.text(0).to_owned(), r.text(2).to_owned()))
+                    .or_default()
+                    .push(point);
+                Ok(())
+            })?;
             for series in res.timeseries.values_mut() {
                 series.sort_by_key(|p| p.week);
             }
@@ -337,12 +308,8 @@ impl Results {
         let scenario_path = dir.join("scenario.toml");
         match fs::read_to_string(&scenario_path) {
             Ok(text) => res.scenario_text = Some(text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                res.missing.push("scenario.toml".into())
-            }
-            Err(e) => {
-                return Err(e).with_context(|| format!("{}: cannot read", scenario_path.display()))
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => res.missing.push("scenario.toml".into()),
+            Err(e) => return Err(e).with_context(|| format!("{}: cannot read", scenario_path.display())),
         }
 
         // Display order: run.json's arm list, then any arm only the CSV
@@ -358,10 +325,7 @@ impl Results {
             arms.insert(0, cf);
         }
         if arms.is_empty() {
-            bail!(
-                "{}: no arms (the file has no data rows)",
-                summary_path.display()
-            );
+            bail!("{}: no arms (the file has no data rows)", summary_path.display());
         }
         res.arms = arms;
 
@@ -404,26 +368,17 @@ impl Results {
 
     /// A weekly series, sorted by week.
     pub fn series(&self, arm: &str, metric: &str) -> Option<&[WeekPoint]> {
-        self.timeseries
-            .get(&(arm.to_owned(), metric.to_owned()))
-            .map(Vec::as_slice)
+        self.timeseries.get(&(arm.to_owned(), metric.to_owned())).map(Vec::as_slice)
     }
 
     /// The arms other than the counterfactual, in display order.
     pub fn policy_arms(&self) -> impl Iterator<Item = &str> {
-        self.arms
-            .iter()
-            .map(String::as_str)
-            .filter(|a| *a != COUNTERFACTUAL)
+        self.arms.iter().map(String::as_str).filter(|a| *a != COUNTERFACTUAL)
     }
 
     /// The description of an arm from `run.json`.
     pub fn arm_description(&self, arm: &str) -> Option<&str> {
-        self.run
-            .arms
-            .iter()
-            .find(|a| a.name == arm)
-            .and_then(|a| a.description.as_deref())
+        self.run.arms.iter().find(|a| a.name == arm).and_then(|a| a.description.as_deref())
     }
 
     /// Names after `prefix` among summary metrics (e.g. the VCSE services
@@ -439,10 +394,7 @@ impl Results {
     /// Multiplier from the statistics period to one year (365 days), when
     /// the period is recorded and positive.
     pub fn year_factor(&self) -> Option<f64> {
-        self.run
-            .horizon_days
-            .filter(|d| *d > 0.0)
-            .map(|d| 365.0 / d)
+        self.run.horizon_days.filter(|d| *d > 0.0).map(|d| 365.0 / d)
     }
 
     /// Flagged assumptions: `run.json`'s list, else keys of scenario lines
@@ -451,10 +403,7 @@ impl Results {
         if let Some(list) = &self.run.assumptions {
             return list.clone();
         }
-        self.scenario_text
-            .as_deref()
-            .map(scan_assumptions)
-            .unwrap_or_default()
+        self.scenario_text.as_deref().map(scan_assumptions).unwrap_or_default()
     }
 
     /// A number from the resolved scenario by dotted key, e.g.
@@ -479,10 +428,7 @@ pub fn scan_assumptions(text: &str) -> Vec<String> {
     for line in text.lines() {
         let trimmed = line.trim();
         if trimmed.starts_with('[') {
-            section = trimmed
-                .trim_matches(|c| c == '[' || c == ']')
-                .trim()
-                .to_owned();
+            section = trimmed.trim_matches(|c| c == '[' || c == ']').trim().to_owned();
         }
         let Some(hash) = line.find('#') else { continue };
         if !line[hash..].contains("ASSUMPTION") {
@@ -507,14 +453,8 @@ pub fn scan_assumptions(text: &str) -> Vec<String> {
 /// directory, then a rename, so a reader never sees half a file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| anyhow!("{}: not a file path", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
+    let name = path.file_name().ok_or_else(|| anyhow!("{}: not a file path", path.display()))?;
+    let tmp = dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id()));
     let result = (|| -> std::io::Result<()> {
         let mut f = fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -549,9 +489,7 @@ impl Row<'_> {
         if t.is_empty() {
             return Ok(None);
         }
-        let x: f64 = t
-            .parse()
-            .map_err(|_| anyhow!("expected a number, found {t:?}"))?;
+        let x: f64 = t.parse().map_err(|_| anyhow!("expected a number, found {t:?}"))?;
         Ok(finite(Some(x)))
     }
 
@@ -578,10 +516,7 @@ fn read_csv(path: &Path, wanted: &[&str], mut each: impl FnMut(&Row) -> Result<(
         .flexible(true)
         .from_path(path)
         .with_context(|| format!("{file}: cannot open"))?;
-    let header = reader
-        .headers()
-        .with_context(|| format!("{file}: cannot read the header"))?
-        .clone();
+    let header = reader.headers().with_context(|| format!("{file}: cannot read the header"))?.clone();
     let mut columns = Vec::with_capacity(wanted.len());
     for w in wanted {
         let i = header.iter().position(|h| h.trim() == *w).ok_or_else(|| {
@@ -595,9 +530,7 @@ fn read_csv(path: &Path, wanted: &[&str], mut each: impl FnMut(&Row) -> Result<(
     }
     let mut record = ::csv::StringRecord::new();
     loop {
-        let more = reader
-            .read_record(&mut record)
-            .with_context(|| format!("{file}: malformed CSV"))?;
+        let more = reader.read_record(&mut record).with_context(|| format!("{file}: malformed CSV"))?;
         if !more {
             break;
         }
@@ -620,8 +553,7 @@ mod tests {
 
     #[test]
     fn run_json_missing_fields_are_none() {
-        let r =
-            RunInfo::parse(r#"{"scenario":{"name":"x"},"arms":["counterfactual","a"]}"#).unwrap();
+        let r = RunInfo::parse(r#"{"scenario":{"name":"x"},"arms":["counterfactual","a"]}"#).unwrap();
         assert_eq!(r.scenario_name.as_deref(), Some("x"));
         assert_eq!(r.arms.len(), 2);
         assert_eq!(r.replications, None);
@@ -643,11 +575,7 @@ mod tests {
         let text = "name = \"x\" # ASSUMPTION: a\n[splw]\nfte = 2 # evidence\nadmin = 0.3 # ASSUMPTION\n# ASSUMPTION: whole note\n";
         assert_eq!(
             scan_assumptions(text),
-            vec![
-                "name".to_owned(),
-                "splw.admin".to_owned(),
-                "ASSUMPTION: whole note".to_owned()
-            ]
+            vec!["name".to_owned(), "splw.admin".to_owned(), "ASSUMPTION: whole note".to_owned()]
         );
     }
 }

@@ -2,5 +2,5 @@
 
 mod cli;
 mod mechanisms;
-mod support;
 mod report;
+mod support;

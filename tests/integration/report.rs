@@ -46,13 +46,7 @@ fn fixture_reads_back() {
     let res = Results::load(&fixture()).unwrap();
     assert_eq!(
         res.arms,
-        [
-            "counterfactual",
-            "untrained",
-            "trained",
-            "trained_capacity_aware",
-            "whole_system"
-        ]
+        ["counterfactual", "untrained", "trained", "trained_capacity_aware", "whole_system"]
     );
     assert_eq!(res.replications(), 10);
     assert_eq!(
@@ -76,8 +70,7 @@ fn draws_every_chart_as_svg_and_png() {
         assert!(written.contains(&svg_path) && written.contains(&png_path));
 
         let svg = fs::read_to_string(&svg_path).unwrap();
-        let doc = roxmltree::Document::parse(&svg)
-            .unwrap_or_else(|e| panic!("{}: {e}", svg_path.display()));
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{}: {e}", svg_path.display()));
         assert_eq!(doc.root_element().tag_name().name(), "svg");
         let texts: Vec<&str> = doc
             .descendants()
@@ -85,11 +78,7 @@ fn draws_every_chart_as_svg_and_png() {
             .filter_map(|n| n.text())
             .map(str::trim)
             .collect();
-        assert!(
-            texts.contains(&fig.title()),
-            "{}: title missing",
-            fig.stem()
-        );
+        assert!(texts.contains(&fig.title()), "{}: title missing", fig.stem());
         // The caption names the (hostile) scenario, as text.
         assert!(
             texts
@@ -105,17 +94,9 @@ fn draws_every_chart_as_svg_and_png() {
         let n = px.len() as f64;
         let mean = px.iter().map(|&v| v as f64).sum::<f64>() / n;
         let var = px.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / n;
-        assert!(
-            var > 200.0,
-            "{}: PNG looks blank (variance {var})",
-            fig.stem()
-        );
+        assert!(var > 200.0, "{}: PNG looks blank (variance {var})", fig.stem());
         let dark = px.chunks(3).filter(|p| p.iter().all(|&c| c < 80)).count();
-        assert!(
-            dark > 2000,
-            "{}: too little dark ink ({dark} px): is text rendering?",
-            fig.stem()
-        );
+        assert!(dark > 2000, "{}: too little dark ink ({dark} px): is text rendering?", fig.stem());
     }
     // No temporary files left behind by the atomic writes.
     for entry in fs::read_dir(dir.join("charts")).unwrap() {
@@ -137,15 +118,9 @@ fn report_is_self_contained_and_escaped() {
         assert!(page.contains(&format!("<figure id=\"{}\">", fig.stem())));
     }
     // Hostile text appears as text.
-    assert!(
-        !page.to_lowercase().contains("<script"),
-        "a script tag got through"
-    );
+    assert!(!page.to_lowercase().contains("<script"), "a script tag got through");
     assert!(!page.contains("<img"), "markup from run.json got through");
-    assert!(
-        !page.contains("<b>MDT</b>"),
-        "markup from an arm description got through"
-    );
+    assert!(!page.contains("<b>MDT</b>"), "markup from an arm description got through");
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(page.contains("&lt;b&gt;MDT&lt;/b&gt;"));
     // Nothing is loaded from anywhere: no URL at all, and no tag that
@@ -155,15 +130,10 @@ fn report_is_self_contained_and_escaped() {
     for bad in ["http://", "https://", "url(", "@import"] {
         assert!(!lower.contains(bad), "report contains {bad:?}");
     }
-    for tag in lower
-        .split('<')
-        .skip(1)
-        .map(|t| t.split('>').next().unwrap_or(""))
-    {
+    for tag in lower.split('<').skip(1).map(|t| t.split('>').next().unwrap_or("")) {
         let name = tag.split_whitespace().next().unwrap_or("");
         let fetching = [
-            "script", "img", "image", "link", "iframe", "object", "embed", "use", "audio", "video",
-            "source",
+            "script", "img", "image", "link", "iframe", "object", "embed", "use", "audio", "video", "source",
         ];
         assert!(!fetching.contains(&name), "tag <{tag}> may load something");
         assert!(
@@ -177,24 +147,12 @@ fn report_is_self_contained_and_escaped() {
     // The parts a board needs.
     assert!(page.contains("GP appointments a year"));
     assert!(page.contains("lost to bounce-back"));
-    for id in [
-        "summary",
-        "tables",
-        "assumptions",
-        "reproducibility",
-        "scenario",
-    ] {
-        assert!(
-            page.contains(&format!("<section id=\"{id}\">")),
-            "{id} section missing"
-        );
+    for id in ["summary", "tables", "assumptions", "reproducibility", "scenario"] {
+        assert!(page.contains(&format!("<section id=\"{id}\">")), "{id} section missing");
     }
     assert!(page.contains("20261121"), "seed missing");
     assert!(page.contains("STRESS-DES"));
-    assert!(
-        page.contains("caseload_per_fte = 45.0"),
-        "scenario text missing"
-    );
+    assert!(page.contains("caseload_per_fte = 45.0"), "scenario text missing");
 }
 
 #[test]
@@ -203,10 +161,7 @@ fn summary_scales_to_a_year() {
     let net = res.mean("trained", "gp_appointments_saved_net").unwrap();
     let page = html::render(&res, &[]);
     let year = signpost::report::charts::style::thousands(net * 365.0 / 364.0);
-    assert!(
-        page.contains(&format!("<strong>{year} GP appointments a year</strong>")),
-        "{year}"
-    );
+    assert!(page.contains(&format!("<strong>{year} GP appointments a year</strong>")), "{year}");
 }
 
 #[test]
@@ -241,19 +196,11 @@ fn odd_results_fail_clearly_or_degrade() {
     )
     .unwrap();
     let err = format!("{:#}", charts::draw_all(&dir).unwrap_err());
-    assert!(
-        err.contains("summary.csv: line 2") && err.contains("lots"),
-        "{err}"
-    );
+    assert!(err.contains("summary.csv: line 2") && err.contains("lots"), "{err}");
 
     // One arm, NaN values, no run.json, no timeseries: charts still draw.
     let dir = scratch("report_single_arm");
-    for f in [
-        "run.json",
-        "timeseries.csv",
-        "comparison.csv",
-        "scenario.toml",
-    ] {
+    for f in ["run.json", "timeseries.csv", "comparison.csv", "scenario.toml"] {
         fs::remove_file(dir.join(f)).unwrap();
     }
     fs::write(
@@ -274,12 +221,7 @@ fn odd_results_fail_clearly_or_degrade() {
 #[test]
 fn many_arms_long_names_and_negative_savings_still_draw() {
     let dir = scratch("report_many_arms");
-    for f in [
-        "run.json",
-        "timeseries.csv",
-        "comparison.csv",
-        "replications.csv",
-    ] {
+    for f in ["run.json", "timeseries.csv", "comparison.csv", "replications.csv"] {
         fs::remove_file(dir.join(f)).unwrap();
     }
     let mut csv = String::from("arm,metric,mean,sd,ci_low,ci_high,n\n");
@@ -296,13 +238,8 @@ fn many_arms_long_names_and_negative_savings_still_draw() {
             net - 200.0,
             net + 200.0
         ));
-        csv.push_str(&format!(
-            "\"{arm}\",gp_appointments_saved_gross,{},,,,5\n",
-            net + 500.0
-        ));
-        csv.push_str(&format!(
-            "\"{arm}\",gp_appointments_from_bounce_back,500,,,,5\n"
-        ));
+        csv.push_str(&format!("\"{arm}\",gp_appointments_saved_gross,{},,,,5\n", net + 500.0));
+        csv.push_str(&format!("\"{arm}\",gp_appointments_from_bounce_back,500,,,,5\n"));
         csv.push_str(&format!(
             "\"{arm}\",cost_per_gp_appointment_freed,{},,,,5\n",
             if net > 0.0 { "12.5" } else { "" }

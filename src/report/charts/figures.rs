@@ -5,8 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::panels::{
-    bar_panel, frame, note, series_panel, stack_panel, Bar, BarGroup, BarPanel, Format, LegendItem,
-    Series, SeriesPanel, StackPanel, Swatch,
+    bar_panel, frame, note, series_panel, stack_panel, Bar, BarGroup, BarPanel, Format, LegendItem, Series, SeriesPanel, StackPanel, Swatch,
 };
 use super::style::{self, LOST, TOL_MUTED};
 use super::Figure;
@@ -27,9 +26,7 @@ impl Ctx<'_> {
     }
 
     fn arm_legend(&self, arms: &[&str]) -> Vec<LegendItem> {
-        arms.iter()
-            .map(|a| LegendItem::new(*a, Swatch::Fill(self.colour(a))))
-            .collect()
+        arms.iter().map(|a| LegendItem::new(*a, Swatch::Fill(self.colour(a)))).collect()
     }
 
     fn caption(&self, note: &str) -> Vec<String> {
@@ -41,14 +38,7 @@ impl Ctx<'_> {
     }
 
     /// A bar for `metric` of `arm` from summary.csv, scaled by `k`.
-    fn bar(
-        &self,
-        arm: &str,
-        metric: &str,
-        k: f64,
-        fill: RGBColor,
-        label: impl Fn(f64) -> String,
-    ) -> Bar {
+    fn bar(&self, arm: &str, metric: &str, k: f64, fill: RGBColor, label: impl Fn(f64) -> String) -> Bar {
         let stat = self.res.stat(arm, metric);
         let value = stat.and_then(|s| s.mean).map(|v| v * k);
         Bar {
@@ -61,11 +51,7 @@ impl Ctx<'_> {
 }
 
 /// Draws figure `fig` onto `root`.
-pub fn draw<DB: DrawingBackend>(
-    fig: Figure,
-    root: &DrawingArea<DB, Shift>,
-    ctx: &Ctx,
-) -> Result<()> {
+pub fn draw<DB: DrawingBackend>(fig: Figure, root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Result<()> {
     match fig {
         Figure::GpFreed => gp_freed(root, ctx),
         Figure::BounceSafety => bounce_safety(root, ctx),
@@ -81,25 +67,17 @@ const CI_NOTE: &str = "Bars: mean over replications; whiskers: 95% confidence in
 
 fn gp_freed<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Result<()> {
     let res = ctx.res;
-    let aim = res
-        .mean(COUNTERFACTUAL, "gp_appointments")
-        .map(|g| 0.05 * g);
+    let aim = res.mean(COUNTERFACTUAL, "gp_appointments").map(|g| 0.05 * g);
     let aim_colour = RGBColor(0xB0, 0x00, 0x20);
     let mut legend = vec![
-        LegendItem::new(
-            "gross (pale)",
-            Swatch::Fill(style::pale(style::OKABE_ITO[3], 0.55)),
-        ),
+        LegendItem::new("gross (pale)", Swatch::Fill(style::pale(style::OKABE_ITO[3], 0.55))),
         LegendItem::new("lost to bounce-back", Swatch::Fill(LOST)),
         LegendItem::new("net (full colour)", Swatch::Fill(style::OKABE_ITO[3])),
         LegendItem::new("95% CI", Swatch::Whisker),
     ];
     if let Some(a) = aim {
         legend.push(LegendItem::new(
-            format!(
-                "NHS aim: 5% of counterfactual GP appointments ({})",
-                style::thousands(a)
-            ),
+            format!("NHS aim: 5% of counterfactual GP appointments ({})", style::thousands(a)),
             Swatch::Dashed(aim_colour),
         ));
     }
@@ -118,19 +96,13 @@ fn gp_freed<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Res
             BarGroup {
                 label: arm.to_owned(),
                 bars: vec![
-                    ctx.bar(
-                        arm,
-                        "gp_appointments_saved_gross",
-                        1.0,
-                        style::pale(c, 0.55),
-                        |v| format!("gross {}", style::thousands(v)),
-                    ),
-                    ctx.bar(arm, "gp_appointments_from_bounce_back", 1.0, LOST, |v| {
+                    ctx.bar(arm, "gp_appointments_saved_gross", 1.0, style::pale(c, 0.55), |v| {
+                        format!("gross {}", style::thousands(v))
+                    }),
+                    ctx.bar(arm, "gp_appointments_lost_to_bounce_back", 1.0, LOST, |v| {
                         format!("lost to bounce-back {}", style::thousands(v))
                     }),
-                    ctx.bar(arm, "gp_appointments_saved_net", 1.0, c, |v| {
-                        format!("net {}", style::thousands(v))
-                    }),
+                    ctx.bar(arm, "gp_appointments_saved_net", 1.0, c, |v| format!("net {}", style::thousands(v))),
                 ],
             }
         })
@@ -208,10 +180,7 @@ fn arm_series(ctx: &Ctx, metric: &str, dashed: bool, ribbon: bool) -> Vec<Series
                 dashed,
                 width: 3 + 5 * (n - 1 - i) as u32 / (n.max(2) - 1) as u32,
                 ribbon,
-                points: pts
-                    .iter()
-                    .map(|p| (p.week as f64, p.mean, p.p05, p.p95))
-                    .collect(),
+                points: pts.iter().map(|p| (p.week as f64, p.mean, p.p05, p.p95)).collect(),
             })
         })
         .collect()
@@ -248,41 +217,25 @@ fn gp_demand_wait<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) 
     });
     let mut demand = arm_series(ctx, "gp_demand", false, true);
     if same_capacity {
-        if let Some(first) = ctx
-            .res
-            .arms
-            .iter()
-            .find_map(|a| ctx.res.series(a, "gp_capacity"))
-        {
-            legend.push(LegendItem::new(
-                "GP capacity (all arms)",
-                Swatch::Dashed(style::INK),
-            ));
+        if let Some(first) = ctx.res.arms.iter().find_map(|a| ctx.res.series(a, "gp_capacity")) {
+            legend.push(LegendItem::new("GP capacity (all arms)", Swatch::Dashed(style::INK)));
             demand.push(Series {
                 colour: style::INK,
                 dashed: true,
                 width: 3,
                 ribbon: false,
-                points: first
-                    .iter()
-                    .map(|p| (p.week as f64, p.mean, None, None))
-                    .collect(),
+                points: first.iter().map(|p| (p.week as f64, p.mean, None, None)).collect(),
             });
         }
     } else {
-        legend.push(LegendItem::new(
-            "GP capacity (dashed, arm colour)",
-            Swatch::Dashed(style::INK),
-        ));
+        legend.push(LegendItem::new("GP capacity (dashed, arm colour)", Swatch::Dashed(style::INK)));
         demand.extend(arm_series(ctx, "gp_capacity", true, false));
     }
     let body = frame(
         root,
         Figure::GpDemandWait.title(),
         &legend,
-        &ctx.caption(&format!(
-            "{BAND_NOTE} Demand = GP booking requests per week."
-        )),
+        &ctx.caption(&format!("{BAND_NOTE} Demand = GP booking requests per week.")),
     )?;
     let (top, bottom) = body.split_vertically(body.dim_in_pixel().1 / 2);
     series_panel(
@@ -308,12 +261,7 @@ fn gp_demand_wait<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) 
 }
 
 fn link_worker<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Result<()> {
-    let body = frame(
-        root,
-        Figure::LinkWorker.title(),
-        &band_legend(ctx),
-        &ctx.caption(BAND_NOTE),
-    )?;
+    let body = frame(root, Figure::LinkWorker.title(), &band_legend(ctx), &ctx.caption(BAND_NOTE))?;
     let (top, bottom) = body.split_vertically(body.dim_in_pixel().1 / 2);
     series_panel(
         &top,
@@ -362,10 +310,7 @@ fn vcse<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Result<
     // Occupancy is a share of places when every value is at most 1.
     let occ_max = services
         .iter()
-        .flat_map(|s| {
-            arms.iter()
-                .filter_map(move |a| res.mean(a, &format!("vcse_occupancy_mean.{s}")))
-        })
+        .flat_map(|s| arms.iter().filter_map(move |a| res.mean(a, &format!("vcse_occupancy_mean.{s}"))))
         .fold(0.0f64, f64::max);
     let as_share = occ_max <= 1.0 + 1e-9;
     let (k, x_desc, label, tick): (f64, &str, Format, Format) = if as_share {
@@ -376,12 +321,7 @@ fn vcse<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Result<
             |x| format!("{x:.0}%"),
         )
     } else {
-        (
-            1.0,
-            "Mean occupancy (participants)",
-            style::number,
-            style::number,
-        )
+        (1.0, "Mean occupancy (participants)", style::number, style::number)
     };
     let groups = |metric: &str, k: f64, label: Format| -> Vec<BarGroup> {
         services
@@ -446,10 +386,7 @@ fn endings<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Resu
         .zip(colours)
         .map(|((_, label), c)| ((*label).to_owned(), c))
         .collect();
-    let legend: Vec<LegendItem> = parts
-        .iter()
-        .map(|(l, c)| LegendItem::new(l.clone(), Swatch::Fill(*c)))
-        .collect();
+    let legend: Vec<LegendItem> = parts.iter().map(|(l, c)| LegendItem::new(l.clone(), Swatch::Fill(*c))).collect();
     let body = frame(
         root,
         Figure::Endings.title(),
@@ -500,13 +437,7 @@ fn cost<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Result<
         .iter()
         .map(|arm| BarGroup {
             label: (*arm).to_owned(),
-            bars: vec![ctx.bar(
-                arm,
-                "cost_per_gp_appointment_freed",
-                1.0,
-                ctx.colour(arm),
-                style::pounds,
-            )],
+            bars: vec![ctx.bar(arm, "cost_per_gp_appointment_freed", 1.0, ctx.colour(arm), style::pounds)],
         })
         .collect();
     bar_panel(

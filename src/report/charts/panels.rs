@@ -118,12 +118,7 @@ pub fn frame<DB: DrawingBackend>(
     let row_h = size::LEGEND as i32 + 14;
     let (mut x, mut y) = (MARGIN, top);
     for item in legend {
-        let label = fit_text(
-            root,
-            &item.label,
-            &legend_style,
-            w - 2 * MARGIN - SWATCH - 10,
-        )?;
+        let label = fit_text(root, &item.label, &legend_style, w - 2 * MARGIN - SWATCH - 10)?;
         let (tw, _) = de(root.estimate_text_size(&label, &legend_style))?;
         let entry_w = SWATCH + 10 + tw as i32 + 30;
         if x > MARGIN && x + entry_w > w - MARGIN {
@@ -151,31 +146,18 @@ pub fn frame<DB: DrawingBackend>(
     let cap_h = cap_line * lines.len() as i32 + 12;
     for (i, line) in lines.iter().enumerate() {
         let line = fit_text(root, line, &cap_style, w - 2 * MARGIN)?;
-        de(root.draw_text(
-            &line,
-            &cap_style,
-            (MARGIN, h - cap_h + 4 + cap_line * i as i32),
-        ))?;
+        de(root.draw_text(&line, &cap_style, (MARGIN, h - cap_h + 4 + cap_line * i as i32)))?;
     }
     let body_h = (h - top - cap_h).max(10);
     Ok(root.clone().shrink((0, top), (w, body_h)))
 }
 
 /// Breaks `text` into lines of at most `max_w` pixels at spaces.
-pub fn wrap_text<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    style: &TextStyle,
-    max_w: i32,
-) -> Result<Vec<String>> {
+pub fn wrap_text<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str, style: &TextStyle, max_w: i32) -> Result<Vec<String>> {
     let mut lines = Vec::new();
     let mut cur = String::new();
     for word in text.split(' ') {
-        let candidate = if cur.is_empty() {
-            word.to_owned()
-        } else {
-            format!("{cur} {word}")
-        };
+        let candidate = if cur.is_empty() { word.to_owned() } else { format!("{cur} {word}") };
         if !cur.is_empty() && de(area.estimate_text_size(&candidate, style))?.0 as i32 > max_w {
             lines.push(std::mem::replace(&mut cur, word.to_owned()));
         } else {
@@ -189,14 +171,8 @@ pub fn wrap_text<DB: DrawingBackend>(
 }
 
 /// Shortens `text` with an ellipsis until it fits in `max_w` pixels.
-pub fn fit_text<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    style: &TextStyle,
-    max_w: i32,
-) -> Result<String> {
-    let fits =
-        |t: &str| -> Result<bool> { Ok(de(area.estimate_text_size(t, style))?.0 as i32 <= max_w) };
+pub fn fit_text<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str, style: &TextStyle, max_w: i32) -> Result<String> {
+    let fits = |t: &str| -> Result<bool> { Ok(de(area.estimate_text_size(t, style))?.0 as i32 <= max_w) };
     if fits(text)? {
         return Ok(text.to_owned());
     }
@@ -212,53 +188,28 @@ pub fn fit_text<DB: DrawingBackend>(
     Ok("…".into())
 }
 
-fn draw_swatch<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    swatch: Swatch,
-    (x, y): (i32, i32),
-) -> Result<()> {
+fn draw_swatch<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, swatch: Swatch, (x, y): (i32, i32)) -> Result<()> {
     match swatch {
         Swatch::Fill(c) => {
-            de(area.draw(&Rectangle::new(
-                [(x + 4, y - 11), (x + SWATCH - 4, y + 11)],
-                c.filled(),
-            )))?;
-            de(area.draw(&Rectangle::new(
-                [(x + 4, y - 11), (x + SWATCH - 4, y + 11)],
-                INK.stroke_width(1),
-            )))?;
+            de(area.draw(&Rectangle::new([(x + 4, y - 11), (x + SWATCH - 4, y + 11)], c.filled())))?;
+            de(area.draw(&Rectangle::new([(x + 4, y - 11), (x + SWATCH - 4, y + 11)], INK.stroke_width(1))))?;
         }
-        Swatch::Line(c) => de(area.draw(&PathElement::new(
-            vec![(x, y), (x + SWATCH, y)],
-            c.stroke_width(4),
-        )))?,
+        Swatch::Line(c) => de(area.draw(&PathElement::new(vec![(x, y), (x + SWATCH, y)], c.stroke_width(4))))?,
         Swatch::Dashed(c) => {
             for i in 0..3 {
                 let x0 = x + i * 13;
-                de(area.draw(&PathElement::new(
-                    vec![(x0, y), (x0 + 8, y)],
-                    c.stroke_width(4),
-                )))?;
+                de(area.draw(&PathElement::new(vec![(x0, y), (x0 + 8, y)], c.stroke_width(4))))?;
             }
         }
         Swatch::Band(c) => {
-            de(area.draw(&Rectangle::new(
-                [(x, y - 11), (x + SWATCH, y + 11)],
-                c.mix(0.2).filled(),
-            )))?;
-            de(area.draw(&PathElement::new(
-                vec![(x, y), (x + SWATCH, y)],
-                c.stroke_width(4),
-            )))?;
+            de(area.draw(&Rectangle::new([(x, y - 11), (x + SWATCH, y + 11)], c.mix(0.2).filled())))?;
+            de(area.draw(&PathElement::new(vec![(x, y), (x + SWATCH, y)], c.stroke_width(4))))?;
         }
         Swatch::Whisker => {
             let s = INK.stroke_width(2);
             de(area.draw(&PathElement::new(vec![(x + 3, y), (x + SWATCH - 3, y)], s)))?;
             de(area.draw(&PathElement::new(vec![(x + 3, y - 9), (x + 3, y + 9)], s)))?;
-            de(area.draw(&PathElement::new(
-                vec![(x + SWATCH - 3, y - 9), (x + SWATCH - 3, y + 9)],
-                s,
-            )))?;
+            de(area.draw(&PathElement::new(vec![(x + SWATCH - 3, y - 9), (x + SWATCH - 3, y + 9)], s)))?;
         }
     }
     Ok(())
@@ -266,11 +217,7 @@ fn draw_swatch<DB: DrawingBackend>(
 
 /// Writes a note in the middle of an area (used when there is nothing to
 /// plot: "not defined", "no data").
-pub fn note<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    title: Option<&str>,
-    text: &str,
-) -> Result<()> {
+pub fn note<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, title: Option<&str>, text: &str) -> Result<()> {
     let (w, h) = area.dim_in_pixel();
     if let Some(t) = title {
         de(area.draw_text(t, &bold(size::PANEL, INK), (MARGIN, 6)))?;
@@ -325,10 +272,7 @@ pub struct BarPanel {
 
 /// Category labels shortened to at most 35% of the panel width, and the
 /// width [px] they need.
-fn category_labels<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    labels: &[String],
-) -> Result<(Vec<String>, u32)> {
+fn category_labels<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, labels: &[String]) -> Result<(Vec<String>, u32)> {
     let style = font(size::TICK, INK);
     let max_w = (area.dim_in_pixel().0 as f64 * 0.35) as i32;
     let mut out = Vec::with_capacity(labels.len());
@@ -343,10 +287,7 @@ fn category_labels<DB: DrawingBackend>(
 
 /// Draws a horizontal bar panel: categories down the left, bars with 95%
 /// CI whiskers, value labels to the right of each bar.
-pub fn bar_panel<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    panel: &BarPanel,
-) -> Result<()> {
+pub fn bar_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BarPanel) -> Result<()> {
     let defined: Vec<&Bar> = panel
         .groups
         .iter()
@@ -383,24 +324,14 @@ pub fn bar_panel<DB: DrawingBackend>(
     }
 
     let n = panel.groups.len();
-    let most_bars = panel
-        .groups
-        .iter()
-        .map(|g| g.bars.len())
-        .max()
-        .unwrap_or(1)
-        .max(1);
+    let most_bars = panel.groups.iter().map(|g| g.bars.len()).max().unwrap_or(1).max(1);
     // Groups of many bars use more of their band.
     let pad = if most_bars >= 4 { 0.07 } else { 0.16 };
     let labels: Vec<String> = panel.groups.iter().map(|g| g.label.clone()).collect();
     let (labels, y_label_w) = category_labels(area, &labels)?;
     let (aw, ah) = area.dim_in_pixel();
     let x_area = size::TICK as u32 + size::AXIS as u32 + 18;
-    let title_h = if panel.title.is_some() {
-        size::PANEL as u32 + 16
-    } else {
-        0
-    };
+    let title_h = if panel.title.is_some() { size::PANEL as u32 + 16 } else { 0 };
     // Value labels shrink to fit thin bars, and are left out below 14 px
     // (the axis and whiskers still carry the numbers).
     let plot_h = ah.saturating_sub(x_area + title_h + 24) as f64;
@@ -444,10 +375,7 @@ pub fn bar_panel<DB: DrawingBackend>(
     let group_name = move |y: &f64| -> String {
         let i = y.floor() as usize;
         // Group 0 is drawn at the top.
-        names
-            .get(n.saturating_sub(1 + i))
-            .cloned()
-            .unwrap_or_default()
+        names.get(n.saturating_sub(1 + i)).cloned().unwrap_or_default()
     };
     let tick = panel.tick;
     let x_fmt = move |x: &f64| tick(*x);
@@ -467,12 +395,7 @@ pub fn bar_panel<DB: DrawingBackend>(
 
     // The reference line goes under the bars and labels.
     if let Some((r, c)) = panel.reference {
-        de(chart.draw_series(DashedLineSeries::new(
-            vec![(r, 0.0), (r, n as f64)],
-            14,
-            8,
-            c.stroke_width(3),
-        )))?;
+        de(chart.draw_series(DashedLineSeries::new(vec![(r, 0.0), (r, n as f64)], 14, 8, c.stroke_width(3))))?;
     }
 
     let base = area.get_base_pixel();
@@ -558,21 +481,14 @@ pub struct StackPanel {
 }
 
 /// Draws a 100% stacked bar panel; segments wide enough carry their share.
-pub fn stack_panel<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    panel: &StackPanel,
-) -> Result<()> {
+pub fn stack_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &StackPanel) -> Result<()> {
     let totals: Vec<f64> = panel
         .values
         .iter()
         .map(|r| r.iter().flatten().filter(|v| **v > 0.0).sum())
         .collect();
     if panel.rows.is_empty() || totals.iter().all(|t| *t <= 0.0) {
-        return note(
-            area,
-            None,
-            "Where episodes end was not recorded (no ended_* metrics)",
-        );
+        return note(area, None, "Where episodes end was not recorded (no ended_* metrics)");
     }
     let n = panel.rows.len();
     let (rows, y_label_w) = category_labels(area, &panel.rows)?;
@@ -584,12 +500,7 @@ pub fn stack_panel<DB: DrawingBackend>(
         .y_label_area_size(y_label_w)
         .build_cartesian_2d(0.0..100.0, Bands(n)))?;
     let names = rows;
-    let row_name = move |y: &f64| {
-        names
-            .get(n.saturating_sub(1 + y.floor() as usize))
-            .cloned()
-            .unwrap_or_default()
-    };
+    let row_name = move |y: &f64| names.get(n.saturating_sub(1 + y.floor() as usize)).cloned().unwrap_or_default();
     let x_fmt = |x: &f64| format!("{x:.0}%");
     de(chart
         .configure_mesh()
@@ -623,20 +534,13 @@ pub fn stack_panel<DB: DrawingBackend>(
             };
             let share = 100.0 * v / total;
             let colour = panel.parts[pi].1;
-            de(chart.draw_series(std::iter::once(Rectangle::new(
-                [(x, y0), (x + share, y1)],
-                colour.filled(),
-            ))))?;
-            de(chart.draw_series(std::iter::once(Rectangle::new(
-                [(x, y0), (x + share, y1)],
-                WHITE.stroke_width(1),
-            ))))?;
+            de(chart.draw_series(std::iter::once(Rectangle::new([(x, y0), (x + share, y1)], colour.filled()))))?;
+            de(chart.draw_series(std::iter::once(Rectangle::new([(x, y0), (x + share, y1)], WHITE.stroke_width(1)))))?;
             if share >= 5.5 {
                 de(chart.draw_series(std::iter::once(Text::new(
                     format!("{share:.0}%"),
                     (x + share / 2.0, (y0 + y1) / 2.0),
-                    font(size::VALUE, style::ink_on(colour))
-                        .pos(Pos::new(HPos::Center, VPos::Center)),
+                    font(size::VALUE, style::ink_on(colour)).pos(Pos::new(HPos::Center, VPos::Center)),
                 ))))?;
             }
             x += share;
@@ -683,10 +587,7 @@ pub struct SeriesPanel {
 }
 
 /// Draws weekly series: ribbons (5–95% of replications) under mean lines.
-pub fn series_panel<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    panel: &SeriesPanel,
-) -> Result<()> {
+pub fn series_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &SeriesPanel) -> Result<()> {
     let mut x_max: f64 = 1.0;
     let mut y_lo = f64::INFINITY;
     let mut y_hi = f64::NEG_INFINITY;
@@ -745,22 +646,14 @@ pub fn series_panel<DB: DrawingBackend>(
         for run in runs(&s.points, |p| p.2.zip(p.3)) {
             let mut poly: Vec<(f64, f64)> = run.iter().map(|(w, (_, hi))| (*w, *hi)).collect();
             poly.extend(run.iter().rev().map(|(w, (lo, _))| (*w, *lo)));
-            de(chart.draw_series(std::iter::once(Polygon::new(
-                poly,
-                s.colour.mix(0.16).filled(),
-            ))))?;
+            de(chart.draw_series(std::iter::once(Polygon::new(poly, s.colour.mix(0.16).filled()))))?;
         }
     }
     for s in &panel.series {
         for run in runs(&s.points, |p| p.1) {
             let pts: Vec<(f64, f64)> = run.into_iter().collect();
             if s.dashed {
-                de(chart.draw_series(DashedLineSeries::new(
-                    pts,
-                    12,
-                    8,
-                    s.colour.stroke_width(s.width),
-                )))?;
+                de(chart.draw_series(DashedLineSeries::new(pts, 12, 8, s.colour.stroke_width(s.width))))?;
             } else if pts.len() == 1 {
                 de(chart.draw_series(std::iter::once(Circle::new(pts[0], 5, s.colour.filled()))))?;
             } else {
@@ -825,9 +718,6 @@ mod tests {
     fn label_prefix_keeps_words_only() {
         assert_eq!(label_prefix("net 5,200"), "net ");
         assert_eq!(label_prefix("5,200"), "");
-        assert_eq!(
-            label_prefix("lost to bounce-back 1,700"),
-            "lost to bounce-back "
-        );
+        assert_eq!(label_prefix("lost to bounce-back 1,700"), "lost to bounce-back ");
     }
 }

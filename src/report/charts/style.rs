@@ -94,11 +94,7 @@ pub fn arm_colour(index: usize, name: &str) -> RGBColor {
 
 /// `c` mixed with white: `amount` 0 = `c`, 1 = white.
 pub fn pale(c: RGBColor, amount: f64) -> RGBColor {
-    let m = |x: u8| {
-        (x as f64 + (255.0 - x as f64) * amount)
-            .round()
-            .clamp(0.0, 255.0) as u8
-    };
+    let m = |x: u8| (x as f64 + (255.0 - x as f64) * amount).round().clamp(0.0, 255.0) as u8;
     RGBColor(m(c.0), m(c.1), m(c.2))
 }
 
