@@ -42,7 +42,7 @@ enum Command {
 struct RunArgs {
     /// Scenario file (.toml); omit for the built-in default scenario.
     scenario: Option<PathBuf>,
-    /// Output directory [default: output/<scenario name>].
+    /// Output directory \[default: output/<scenario name>\].
     #[arg(long)]
     out: Option<PathBuf>,
     /// Replications per arm (overrides the scenario).
@@ -51,7 +51,7 @@ struct RunArgs {
     /// Master seed (overrides the scenario).
     #[arg(long)]
     seed: Option<u64>,
-    /// Worker threads [default: all cores].
+    /// Worker threads \[default: all cores\].
     #[arg(long)]
     threads: Option<usize>,
     /// Trace N episodes per arm and replication into journeys.csv.
@@ -182,7 +182,7 @@ impl Estimate {
     }
 }
 
-/// Available memory [bytes] from /proc/meminfo, if readable.
+/// Available memory \[bytes\] from /proc/meminfo, if readable.
 fn available_memory() -> Option<f64> {
     let text = std::fs::read_to_string("/proc/meminfo").ok()?;
     let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;

@@ -2,7 +2,7 @@
 //! calendar and seeded random-number streams.
 //!
 //! The engine knows nothing about primary care; the pathway model in
-//! [`crate::model`] and the pure queueing networks in [`crate::network`] both
+//! [`crate::model`] and the pure queueing networks both
 //! run on it.
 
 pub mod calendar;

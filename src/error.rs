@@ -10,7 +10,7 @@ pub struct ScenarioError {
     pub file: String,
     /// 1-based line and column, when known.
     pub location: Option<(usize, usize)>,
-    /// Dotted key path, e.g. `splw.fte` or `needs[2].share`, when known.
+    /// Dotted key path, e.g. `splw.fte` or `needs\[2\].share`, when known.
     pub key: Option<String>,
     /// What was expected and what was found.
     pub message: String,

@@ -43,7 +43,7 @@ pub struct ArmResult {
     pub description: String,
     /// Metric names, in output order (model metrics, then paired ones).
     pub metric_names: Vec<String>,
-    /// `values[replication][metric]`; NaN where undefined.
+    /// `values\[replication\]\[metric\]`; NaN where undefined.
     pub values: Vec<Vec<f64>>,
     /// The raw replication outputs (weekly series, journeys).
     pub replications: Vec<ReplicationOutput>,
@@ -64,7 +64,7 @@ impl ArmResult {
 /// Everything an experiment produced.
 #[derive(Debug, Clone)]
 pub struct ExperimentResult {
-    /// Arms; `arms[0]` is the counterfactual.
+    /// Arms; `arms\[0\]` is the counterfactual.
     pub arms: Vec<ArmResult>,
     /// Events processed over all arms and replications.
     pub events: u64,

@@ -93,7 +93,7 @@ pub enum Outcome {
 struct Episode {
     patient: u32,
     need: u16,
-    /// Creation time [minutes].
+    /// Creation time \[minutes\].
     created: f64,
     /// Invalidates pending abandonment and hold-timeout events.
     token: u32,

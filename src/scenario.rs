@@ -85,13 +85,13 @@ pub struct Scenario {
     pub raw: RawScenario,
     /// Opening days and hours.
     pub calendar: Calendar,
-    /// End of warm-up [minutes].
+    /// End of warm-up \[minutes\].
     pub warmup_minutes: f64,
-    /// End of the run [minutes].
+    /// End of the run \[minutes\].
     pub end_minutes: f64,
     /// Share of weekly demand by weekday.
     pub weekday_weights: [f64; 7],
-    /// Within-day arrival blocks: (from, to) [minutes after midnight], share.
+    /// Within-day arrival blocks: (from, to) \[minutes after midnight\], share.
     pub hour_blocks: Vec<(f64, f64, f64)>,
     /// Demand multiplier by month.
     pub month_multipliers: [f64; 12],
@@ -101,13 +101,13 @@ pub struct Scenario {
     pub routing: Vec<Vec<(Destination, f64)>>,
     /// Active signposting (not the counterfactual).
     pub active: bool,
-    /// Annual training cost of the active tier [GBP].
+    /// Annual training cost of the active tier \[GBP\].
     pub training_cost: f64,
-    /// Reception handling time [minutes].
+    /// Reception handling time \[minutes\].
     pub handling: Dist,
-    /// Caller patience [minutes].
+    /// Caller patience \[minutes\].
     pub patience: Dist,
-    /// Delay before a caller retries [minutes].
+    /// Delay before a caller retries \[minutes\].
     pub retry_delay: Dist,
     /// GP capacity multiplier by weekday.
     pub gp_rota: [f64; 7],
@@ -117,7 +117,7 @@ pub struct Scenario {
     pub roles: Vec<PreparedRole>,
     /// Per need: in the pharmacy's remit?
     pub pharmacy_remit: Vec<bool>,
-    /// Delay to the pharmacy visit [hours].
+    /// Delay to the pharmacy visit \[hours\].
     pub pharmacy_delay: Dist,
     /// Per need: in the link worker's remit?
     pub splw_remit: Vec<bool>,
@@ -127,9 +127,9 @@ pub struct Scenario {
     pub splw_changes: Vec<(f64, f64)>,
     /// VCSE services, in `raw.vcse.services` order.
     pub services: Vec<PreparedService>,
-    /// Delay before a bounce returns [days].
+    /// Delay before a bounce returns \[days\].
     pub return_delay: Dist,
-    /// Delay before a repeat contact [days].
+    /// Delay before a repeat contact \[days\].
     pub repeat_delay: Dist,
 }
 

@@ -101,9 +101,9 @@ pub fn parse_clock(text: &str) -> Option<f64> {
 pub struct Calendar {
     /// Civil date of day 0.
     pub start: Date,
-    /// Opening time [minutes after midnight].
+    /// Opening time \[minutes after midnight\].
     pub open_minute: f64,
-    /// Closing time [minutes after midnight].
+    /// Closing time \[minutes after midnight\].
     pub close_minute: f64,
     /// Per simulation day: is the practice open?
     open_days: Vec<bool>,
@@ -162,17 +162,17 @@ impl Calendar {
         self.months.get(day).map_or(0, |&m| usize::from(m))
     }
 
-    /// Simulation day containing `time` [minutes].
+    /// Simulation day containing `time` \[minutes\].
     pub fn day_of(time: f64) -> usize {
         (time / MINUTES_PER_DAY).floor().max(0.0) as usize
     }
 
-    /// Opening instant of `day` [minutes].
+    /// Opening instant of `day` \[minutes\].
     pub fn opening(&self, day: usize) -> f64 {
         day as f64 * MINUTES_PER_DAY + self.open_minute
     }
 
-    /// Closing instant of `day` [minutes].
+    /// Closing instant of `day` \[minutes\].
     pub fn closing(&self, day: usize) -> f64 {
         day as f64 * MINUTES_PER_DAY + self.close_minute
     }

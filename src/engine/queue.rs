@@ -10,7 +10,7 @@ use std::collections::BinaryHeap;
 /// One scheduled event.
 #[derive(Debug, Clone, Copy)]
 struct Entry<E> {
-    /// Simulation time [minutes].
+    /// Simulation time \[minutes\].
     time: f64,
     /// Scheduling order, breaks ties first-in, first-out.
     seq: u64,
@@ -60,7 +60,7 @@ impl<E> EventQueue<E> {
         }
     }
 
-    /// Schedules `event` at `time` [minutes]. Times must be finite.
+    /// Schedules `event` at `time` \[minutes\]. Times must be finite.
     pub fn push(&mut self, time: f64, event: E) {
         debug_assert!(time.is_finite(), "event time must be finite");
         self.heap.push(Entry {
@@ -71,14 +71,14 @@ impl<E> EventQueue<E> {
         self.seq += 1;
     }
 
-    /// Removes and returns the earliest event with its time [minutes].
+    /// Removes and returns the earliest event with its time \[minutes\].
     pub fn pop(&mut self) -> Option<(f64, E)> {
         let entry = self.heap.pop()?;
         self.popped += 1;
         Some((entry.time, entry.event))
     }
 
-    /// Time of the earliest pending event [minutes].
+    /// Time of the earliest pending event \[minutes\].
     pub fn peek_time(&self) -> Option<f64> {
         self.heap.peek().map(|e| e.time)
     }

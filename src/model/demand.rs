@@ -69,7 +69,7 @@ pub struct Population {
     pub by_rate: AliasTable,
     /// Cumulative need shares.
     pub need_cdf: Vec<f64>,
-    /// Demand carried from closed days to the next open day [episodes].
+    /// Demand carried from closed days to the next open day \[episodes\].
     carry: f64,
 }
 
@@ -114,7 +114,7 @@ impl Population {
         self.need_cdf.iter().position(|&c| u < c).unwrap_or(self.need_cdf.len() - 1)
     }
 
-    /// Arrival times [minutes] of the new episodes on `day`, sorted. Demand
+    /// Arrival times \[minutes\] of the new episodes on `day`, sorted. Demand
     /// expected on a closed day is carried to the next open day.
     pub fn day_arrivals(&mut self, s: &Scenario, day: usize, rng: &mut SimRng, out: &mut Vec<f64>) {
         out.clear();

@@ -13,7 +13,7 @@ pub struct Diary {
     ahead: Vec<u32>,
     /// Slots offered per day.
     pub capacity: Vec<u32>,
-    /// Booking horizon [days].
+    /// Booking horizon \[days\].
     pub horizon: usize,
     /// Appointments booked and not yet held.
     pub booked_ahead: u32,
@@ -46,7 +46,7 @@ pub struct DiaryShape<'a> {
     pub share: f64,
     /// Share kept for same-day booking.
     pub same_day_share: f64,
-    /// Booking horizon [days].
+    /// Booking horizon \[days\].
     pub horizon: usize,
     /// Initial state: share of ahead slots already booked on day 0.
     pub prebooked: f64,

@@ -65,7 +65,7 @@ pub struct JourneyStep {
     pub patient: u32,
     /// Need index.
     pub need: u16,
-    /// When [minutes].
+    /// When \[minutes\].
     pub time: f64,
     /// Where.
     pub place: &'static str,

@@ -16,10 +16,10 @@ use std::collections::VecDeque;
 
 /// Link-worker service state.
 pub(super) struct LinkWorker {
-    /// (episode, joined at [minutes]).
+    /// (episode, joined at \[minutes\]).
     pub waitlist: VecDeque<(u32, f64)>,
     pub caseload: u32,
-    /// Current caseload cap [people].
+    /// Current caseload cap \[people\].
     pub capacity: u32,
     /// Share of link workers present this week.
     pub present: f64,
@@ -77,7 +77,7 @@ impl Model<'_> {
         self.splw_admit();
     }
 
-    /// Expected wait for a new referral [weeks].
+    /// Expected wait for a new referral \[weeks\].
     fn splw_expected_wait_weeks(&self) -> f64 {
         let s = &self.s.raw.splw;
         let episode_weeks = s.sessions_mean * s.session_interval_days / 7.0;
@@ -198,10 +198,9 @@ impl Model<'_> {
             self.failure(ep, "splw", Reason::Disengaged);
             return;
         }
-        if u32::from(done) == s.link_at_session && e.link_planned && in_remit && e.outcome == Outcome::Open {
-            if !self.splw_link(ep) {
-                return;
-            }
+        let link_now = u32::from(done) == s.link_at_session && e.link_planned && in_remit && e.outcome == Outcome::Open;
+        if link_now && !self.splw_link(ep) {
+            return;
         }
         if done >= e.sessions_planned {
             self.splw_end(ep);

@@ -76,7 +76,7 @@ impl Counter {
 pub struct Weekly {
     /// Series names, in output order.
     pub names: Vec<String>,
-    /// `values[series][week]`.
+    /// `values\[series\]\[week\]`.
     pub values: Vec<Vec<f64>>,
 }
 

@@ -95,7 +95,7 @@ impl Figure {
         }
     }
 
-    /// Canvas size [px]: two-panel charts are taller.
+    /// Canvas size \[px\]: two-panel charts are taller.
     pub fn size(self) -> (u32, u32) {
         match self {
             Figure::GpFreed | Figure::Cost | Figure::Endings => (1200, 800),

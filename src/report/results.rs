@@ -98,15 +98,15 @@ pub struct RunInfo {
     pub replications: Option<u64>,
     /// Worker threads.
     pub threads: Option<u64>,
-    /// Warm-up excluded from statistics [days].
+    /// Warm-up excluded from statistics \[days\].
     pub warmup_days: Option<f64>,
-    /// Statistics period after the warm-up [days].
+    /// Statistics period after the warm-up \[days\].
     pub horizon_days: Option<f64>,
-    /// Wall-clock run time [s].
+    /// Wall-clock run time \[s\].
     pub wall_seconds: Option<f64>,
     /// Events simulated, all arms and replications.
     pub events: Option<f64>,
-    /// Simulation speed [events/s].
+    /// Simulation speed \[events/s\].
     pub events_per_second: Option<f64>,
     /// Arms in display order.
     pub arms: Vec<ArmInfo>,

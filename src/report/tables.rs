@@ -213,7 +213,7 @@ pub fn flagged_assumptions(source: &str) -> Vec<String> {
 pub struct RunFacts<'a> {
     /// Worker threads used.
     pub threads: usize,
-    /// Wall-clock time [seconds].
+    /// Wall-clock time \[seconds\].
     pub wall_seconds: f64,
     /// The scenario source text (for assumptions).
     pub source: &'a str,

@@ -20,7 +20,7 @@ pub enum DistSpec {
         /// The value.
         value: f64,
     },
-    /// Uniform on `[low, high]`.
+    /// Uniform on `\[low, high\]`.
     Uniform {
         /// Lower bound.
         low: f64,
@@ -55,7 +55,7 @@ pub enum Dist {
     Exponential(Exp<f64>, f64),
     /// Constant.
     Deterministic(f64),
-    /// Uniform on `[low, high]`.
+    /// Uniform on `\[low, high\]`.
     Uniform(f64, f64),
     /// Lognormal with its (mean, sd).
     Lognormal(LogNormal<f64>, f64, f64),

@@ -1,4 +1,4 @@
-//! Key paths (`splw.fte`, `needs[2].share`), "did you mean" suggestions and
+//! Key paths (`splw.fte`, `needs\[2\].share`), "did you mean" suggestions and
 //! locating a key's line in the user's file.
 
 /// One step of a key path.
@@ -10,7 +10,7 @@ pub enum Segment {
     Index(usize),
 }
 
-/// Splits `a.b[2].c` into segments. Quoted keys are not supported (none of
+/// Splits `a.b\[2\].c` into segments. Quoted keys are not supported (none of
 /// the scenario's keys need them).
 pub fn parse_path(path: &str) -> Vec<Segment> {
     let mut out = Vec::new();

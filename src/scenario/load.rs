@@ -16,7 +16,7 @@ pub const DEFAULT_TOML: &str = include_str!("../../scenarios/default.toml");
 /// Label used for the built-in default in messages and outputs.
 pub const DEFAULT_LABEL: &str = "<built-in default>";
 
-/// Largest scenario file accepted [bytes]. Real scenarios are a few KiB.
+/// Largest scenario file accepted \[bytes\]. Real scenarios are a few KiB.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
 /// Name of the arm that always runs with signposting off.
@@ -44,7 +44,7 @@ pub struct LoadedScenario {
     pub sha256: String,
     /// The merged base scenario (defaults filled in), with its arms.
     pub base: RawScenario,
-    /// Arms to run; `arms[0]` is the counterfactual.
+    /// Arms to run; `arms\[0\]` is the counterfactual.
     pub arms: Vec<Arm>,
 }
 
@@ -222,7 +222,7 @@ fn merge_into(base: &mut Table, user: Table) {
 }
 
 /// Sets the value at a dotted path that must already exist. Array elements
-/// are selected by index (`vcse.services[1].places`, `vcse.services.1.places`)
+/// are selected by index (`vcse.services\[1\].places`, `vcse.services.1.places`)
 /// or by their `name` (`vcse.services.befriending.places`).
 pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), String> {
     let parts: Vec<String> = path

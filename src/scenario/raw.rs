@@ -50,15 +50,15 @@ pub struct RawScenario {
     pub arms: Vec<RawArm>,
 }
 
-/// `[time]`.
+/// `\[time\]`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTime {
     /// Civil date of day 0, `YYYY-MM-DD`.
     pub start_date: String,
-    /// Days simulated before statistics start [days].
+    /// Days simulated before statistics start \[days\].
     pub warmup_days: f64,
-    /// Days of statistics after the warm-up [days].
+    /// Days of statistics after the warm-up \[days\].
     pub horizon_days: f64,
     /// Opening time `HH:MM`.
     pub open: String,
@@ -82,13 +82,13 @@ pub struct RawHourBlock {
     pub share: f64,
 }
 
-/// `[population]`.
+/// `\[population\]`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPopulation {
     /// Registered patients.
     pub list_size: u64,
-    /// New episodes reaching reception per patient per year [1/year].
+    /// New episodes reaching reception per patient per year \[1/year\].
     pub contacts_per_patient_year: f64,
     /// Gamma shape of personal contact rates (smaller = heavier tail).
     pub contact_rate_shape: f64,
@@ -102,7 +102,7 @@ pub struct RawPopulation {
     pub month_multipliers: Vec<f64>,
 }
 
-/// `[[needs]]`.
+/// `[\[needs\]]`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawNeed {
@@ -136,14 +136,14 @@ pub struct RawTier {
     pub misroute: f64,
     /// Chance a need that needs a GP is sent away.
     pub clinical_sent_away: f64,
-    /// Training cost per year [GBP].
+    /// Training cost per year \[GBP\].
     pub annual_cost: f64,
     /// Optional explicit routing rows: need name → destination → probability.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub routing: BTreeMap<String, BTreeMap<String, f64>>,
 }
 
-/// `[navigation.tiers]`.
+/// `\[navigation.tiers\]`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTiers {
@@ -181,31 +181,31 @@ pub enum Training {
     Expert,
 }
 
-/// `[navigation]`.
+/// `\[navigation\]`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawNavigation {
     /// off or active.
     pub mode: Mode,
-    /// Day signposting starts [day index].
+    /// Day signposting starts \[day index\].
     pub start_day: f64,
     /// Reception lines staffed at once.
     pub servers: u32,
-    /// Call handling time [minutes].
+    /// Call handling time \[minutes\].
     pub handling_minutes: DistSpec,
-    /// Caller patience in the queue [minutes].
+    /// Caller patience in the queue \[minutes\].
     pub patience_minutes: DistSpec,
     /// Chance a caller who hangs up tries again.
     pub retry_probability: f64,
-    /// Delay before retrying [minutes].
+    /// Delay before retrying \[minutes\].
     pub retry_delay_minutes: DistSpec,
     /// Training tier in force.
     pub training: Training,
     /// Capacity-aware signposting.
     pub capacity_aware: bool,
-    /// Capacity-aware: longest acceptable expected wait [weeks].
+    /// Capacity-aware: longest acceptable expected wait \[weeks\].
     pub acceptable_wait_weeks: f64,
-    /// Staleness of the service directory [days]; 0 = live.
+    /// Staleness of the service directory \[days\]; 0 = live.
     pub directory_refresh_days: f64,
     /// Base chance a patient accepts a signpost.
     pub acceptance: f64,
@@ -221,9 +221,9 @@ pub struct RawNavigation {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawLeadBand {
-    /// First day of the band [days ahead].
+    /// First day of the band \[days ahead\].
     pub from: u32,
-    /// Last day of the band [days ahead].
+    /// Last day of the band \[days ahead\].
     pub to: u32,
     /// Share of requests.
     pub share: f64,
@@ -233,7 +233,7 @@ pub struct RawLeadBand {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawDnaBand {
-    /// Applies to lead times up to this [days].
+    /// Applies to lead times up to this \[days\].
     pub max_lead_days: u32,
     /// Did-not-attend probability.
     pub probability: f64,
@@ -243,13 +243,13 @@ pub struct RawDnaBand {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawChange {
-    /// Day the change takes effect [day index].
+    /// Day the change takes effect \[day index\].
     pub from_day: f64,
     /// New FTE from that day.
     pub fte: f64,
 }
 
-/// `[gp]`.
+/// `\[gp\]`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawGp {
@@ -261,17 +261,17 @@ pub struct RawGp {
     pub rota: Vec<f64>,
     /// Share of slots kept for same-day booking.
     pub same_day_share: f64,
-    /// How far ahead appointments can be booked [days].
+    /// How far ahead appointments can be booked \[days\].
     pub booking_horizon_days: u32,
     /// Lead times routine requests ask for.
     pub lead_time_bands: Vec<RawLeadBand>,
     /// Did-not-attend by lead time.
     pub dna_bands: Vec<RawDnaBand>,
-    /// Days to a follow-up [days].
+    /// Days to a follow-up \[days\].
     pub follow_up_days: f64,
     /// Chance a patient finding no slot calls back.
     pub callback_probability: f64,
-    /// Delay before calling back [days].
+    /// Delay before calling back \[days\].
     pub callback_delay_days: f64,
     /// Urgent needs with no slot today are seen as extras.
     pub urgent_overflow: bool,
@@ -281,7 +281,7 @@ pub struct RawGp {
     pub changes: Vec<RawChange>,
 }
 
-/// `[[roles]]`.
+/// `[\[roles\]]`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRole {
@@ -295,7 +295,7 @@ pub struct RawRole {
     pub navigation_share: f64,
     /// Share of slots kept for same-day booking.
     pub same_day_share: f64,
-    /// Booking horizon [days].
+    /// Booking horizon \[days\].
     pub booking_horizon_days: u32,
     /// Needs this role can meet.
     pub remit: Vec<String>,
@@ -305,11 +305,11 @@ pub struct RawRole {
     pub rota: Vec<f64>,
     /// Staffing changes over time.
     pub changes: Vec<RawChange>,
-    /// Cost per FTE per year [GBP].
+    /// Cost per FTE per year \[GBP\].
     pub annual_cost_per_fte: f64,
 }
 
-/// `[pharmacy]`.
+/// `\[pharmacy\]`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPharmacy {
@@ -319,25 +319,25 @@ pub struct RawPharmacy {
     pub resolve: f64,
     /// Chance the patient goes.
     pub attend: f64,
-    /// Time to the pharmacy visit [hours].
+    /// Time to the pharmacy visit \[hours\].
     pub delay_hours: DistSpec,
     /// Share of returns that are urgent.
     pub urgent_return_share: f64,
-    /// Fee per consultation [GBP].
+    /// Fee per consultation \[GBP\].
     pub fee: f64,
 }
 
-/// `[splw]`.
+/// `\[splw\]`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSplw {
     /// Link-worker whole-time equivalents.
     pub fte: f64,
-    /// Active caseload per FTE at 100% patient-facing time [people].
+    /// Active caseload per FTE at 100% patient-facing time \[people\].
     pub caseload_per_fte: f64,
     /// Share of time on admin.
     pub admin_share: f64,
-    /// Waiting-list cap [people]; 0 = none.
+    /// Waiting-list cap \[people\]; 0 = none.
     pub waitlist_cap: u32,
     /// Chance of refusing per week of expected wait.
     pub refuse_per_week_wait: f64,
@@ -347,13 +347,13 @@ pub struct RawSplw {
     pub screen_out_of_remit: f64,
     /// Mean sessions per person.
     pub sessions_mean: f64,
-    /// Days between sessions [days].
+    /// Days between sessions \[days\].
     pub session_interval_days: f64,
     /// Chance a person becomes dependent.
     pub dependency_probability: f64,
     /// Extra sessions a dependent person wants.
     pub dependency_extra_sessions: u32,
-    /// Discharge boundary [sessions].
+    /// Discharge boundary \[sessions\].
     pub max_sessions: u32,
     /// Chance of disengaging after each session.
     pub disengage_per_session: f64,
@@ -363,7 +363,7 @@ pub struct RawSplw {
     pub link_at_session: u32,
     /// Share of linked people with no local service for their need.
     pub unserved_share: f64,
-    /// Days a person is held before the link worker gives up [days].
+    /// Days a person is held before the link worker gives up \[days\].
     pub hold_timeout_days: f64,
     /// Chance support alone resolves the need.
     pub resolve_without_link: f64,
@@ -383,17 +383,17 @@ pub struct RawSplw {
     pub changes: Vec<RawChange>,
     /// Chance of re-referral after discharge.
     pub re_referral_probability: f64,
-    /// Mean delay to re-referral [days].
+    /// Mean delay to re-referral \[days\].
     pub re_referral_delay_days: f64,
-    /// Cost per FTE per year [GBP].
+    /// Cost per FTE per year \[GBP\].
     pub annual_cost_per_fte: f64,
-    /// Initial caseload [people].
+    /// Initial caseload \[people\].
     pub initial_caseload: u32,
-    /// Initial waiting list [people].
+    /// Initial waiting list \[people\].
     pub initial_waitlist: u32,
 }
 
-/// `[vcse]`.
+/// `\[vcse\]`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawVcse {
@@ -401,13 +401,13 @@ pub struct RawVcse {
     pub funding: f64,
     /// Rural patients attend as urban ones do.
     pub transport_support: bool,
-    /// Cost of transport support per year [GBP].
+    /// Cost of transport support per year \[GBP\].
     pub transport_annual_cost: f64,
     /// The services.
     pub services: Vec<RawService>,
 }
 
-/// `[[vcse.services]]`.
+/// `[\[vcse.services\]]`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawService {
@@ -415,11 +415,11 @@ pub struct RawService {
     pub name: String,
     /// Need categories served.
     pub needs: Vec<String>,
-    /// Concurrent places [people].
+    /// Concurrent places \[people\].
     pub places: u32,
-    /// Programme length [weeks].
+    /// Programme length \[weeks\].
     pub programme_weeks: f64,
-    /// Waiting-list cap [people].
+    /// Waiting-list cap \[people\].
     pub waitlist_cap: u32,
     /// Chance an urban participant attends.
     pub attendance: f64,
@@ -427,45 +427,45 @@ pub struct RawService {
     pub rural_attendance: f64,
     /// Chance completing resolves the need.
     pub resolve: f64,
-    /// Closure hazard [1/year].
+    /// Closure hazard \[1/year\].
     pub closure_hazard_per_year: f64,
-    /// Closure length [weeks].
+    /// Closure length \[weeks\].
     pub closure_weeks: f64,
     /// Days programmes start, Monday first.
     pub open_weekdays: Vec<bool>,
-    /// Cost per place per year [GBP].
+    /// Cost per place per year \[GBP\].
     pub annual_cost_per_place: f64,
-    /// Initial participants [people].
+    /// Initial participants \[people\].
     pub initial_occupancy: u32,
-    /// Initial waiting list [people].
+    /// Initial waiting list \[people\].
     pub initial_waitlist: u32,
 }
 
-/// `[bounce]`.
+/// `\[bounce\]`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawBounce {
     /// Chance a failure returns to the practice.
     pub return_probability: f64,
-    /// Delay before returning [days].
+    /// Delay before returning \[days\].
     pub return_delay_days: DistSpec,
     /// Chance an unresolved GP consultation leads to a repeat contact.
     pub repeat_probability: f64,
-    /// Delay before a repeat [days].
+    /// Delay before a repeat \[days\].
     pub repeat_delay_days: DistSpec,
     /// Relative change in contact rate after a resolved social need.
     pub social_contact_change: f64,
 }
 
-/// `[costs]`.
+/// `\[costs\]`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCosts {
-    /// Value of one GP appointment [GBP].
+    /// Value of one GP appointment \[GBP\].
     pub gp_appointment: f64,
 }
 
-/// `[report]`.
+/// `\[report\]`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawReport {
@@ -473,7 +473,7 @@ pub struct RawReport {
     pub journeys: u32,
 }
 
-/// `[[arms]]`.
+/// `[\[arms\]]`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawArm {

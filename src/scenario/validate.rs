@@ -108,7 +108,7 @@ impl Checker<'_> {
     }
 }
 
-fn tier<'a>(raw: &'a RawScenario, training: Training) -> (&'a RawTier, &'static str) {
+fn tier(raw: &RawScenario, training: Training) -> (&RawTier, &'static str) {
     let t = &raw.navigation.tiers;
     match training {
         Training::None => (&t.none, "navigation.tiers.none"),

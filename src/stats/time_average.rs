@@ -11,7 +11,7 @@ pub struct TimeAverage {
 }
 
 impl TimeAverage {
-    /// Starts integrating at `start` [minutes] with the quantity at `value`.
+    /// Starts integrating at `start` \[minutes\] with the quantity at `value`.
     pub fn new(start: f64, value: f64) -> Self {
         TimeAverage {
             start,
@@ -48,7 +48,7 @@ impl TimeAverage {
         self.area + if time > from { self.value * (time - from) } else { 0.0 }
     }
 
-    /// Mean value over `[start, time]`; `None` when the window is empty.
+    /// Mean value over `\[start, time\]`; `None` when the window is empty.
     pub fn mean_until(&self, time: f64) -> Option<f64> {
         (time > self.start).then(|| self.area_until(time) / (time - self.start))
     }

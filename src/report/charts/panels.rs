@@ -271,7 +271,7 @@ pub struct BarPanel {
 }
 
 /// Category labels shortened to at most 35% of the panel width, and the
-/// width [px] they need.
+/// width \[px\] they need.
 fn category_labels<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, labels: &[String]) -> Result<(Vec<String>, u32)> {
     let style = font(size::TICK, INK);
     let max_w = (area.dim_in_pixel().0 as f64 * 0.35) as i32;
@@ -476,7 +476,7 @@ pub struct StackPanel {
     pub rows: Vec<String>,
     /// Segment names and colours, left to right.
     pub parts: Vec<(String, RGBColor)>,
-    /// `values[row][part]`; `None` is skipped.
+    /// `values\[row\]\[part\]`; `None` is skipped.
     pub values: Vec<Vec<Option<f64>>>,
 }
 
@@ -562,7 +562,7 @@ pub struct Series {
     pub colour: RGBColor,
     /// Dashed line (e.g. capacity) instead of solid.
     pub dashed: bool,
-    /// Line width [px].
+    /// Line width \[px\].
     pub width: u32,
     /// Draw the 5–95% ribbon.
     pub ribbon: bool,

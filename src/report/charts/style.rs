@@ -50,7 +50,7 @@ pub const LOST: RGBColor = RGBColor(0x44, 0x44, 0x44);
 /// render on machines without system fonts (no fontconfig involved).
 pub const FAMILY: &str = "sans-serif";
 
-/// Font sizes [px] for a 1200-px-wide chart, chosen to stay readable when
+/// Font sizes \[px\] for a 1200-px-wide chart, chosen to stay readable when
 /// the chart is shown at half size.
 pub mod size {
     /// Chart title.
