@@ -4,7 +4,7 @@
 use super::journey::Reason;
 use super::metrics::Level;
 use super::{Counter, Ev, Model, Outcome, Place};
-use crate::engine::calendar::MINUTES_PER_DAY;
+use crate::engine::calendar::{Calendar, MINUTES_PER_DAY};
 use crate::engine::SimRng;
 use crate::scenario::raw::RawService;
 use rand::Rng;
@@ -135,7 +135,13 @@ impl Model<'_> {
         service.occupancy += 1;
         service.occupancy_level.set(self.now, f64::from(service.occupancy));
         self.trace(ep, "vcse", "started", Reason::None);
-        let end = self.now + raw.programme_weeks * 7.0 * MINUTES_PER_DAY;
+        // The place is held from now; the programme runs from the service's
+        // next opening weekday.
+        let open = &self.s.services[svc].open_weekdays;
+        let today = Calendar::day_of(self.now);
+        let first = (today..today + 7).find(|&d| open[self.s.calendar.weekday(d)]).unwrap_or(today);
+        let start = self.now.max(first as f64 * MINUTES_PER_DAY);
+        let end = start + raw.programme_weeks * 7.0 * MINUTES_PER_DAY;
         self.q.push(end, Ev::VcseEnd(ep, svc as u8));
     }
 
