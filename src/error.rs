@@ -28,7 +28,11 @@ impl ScenarioError {
     }
 
     /// An error about one key.
-    pub fn key(file: impl Into<String>, key: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn key(
+        file: impl Into<String>,
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         ScenarioError {
             file: file.into(),
             location: None,

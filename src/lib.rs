@@ -3,5 +3,6 @@
 
 pub mod engine;
 pub mod error;
+pub mod network;
 pub mod scenario;
 pub mod stats;

@@ -201,7 +201,9 @@ impl Calendar {
 
     /// Number of open days in `[from, to)`.
     pub fn open_days_between(&self, from: usize, to: usize) -> usize {
-        (from..to.min(self.days())).filter(|&d| self.is_open(d)).count()
+        (from..to.min(self.days()))
+            .filter(|&d| self.is_open(d))
+            .count()
     }
 }
 
@@ -227,14 +229,24 @@ mod tests {
     fn calendar_skips_weekends_and_holidays() {
         let start = Date::parse("2025-04-07").unwrap();
         let holiday = Date::parse("2025-04-18").unwrap(); // Good Friday
-        let cal = Calendar::new(start, 28, 480.0, 1110.0, [true, true, true, true, true, false, false], &[holiday]);
+        let cal = Calendar::new(
+            start,
+            28,
+            480.0,
+            1110.0,
+            [true, true, true, true, true, false, false],
+            &[holiday],
+        );
         assert!(cal.is_open(0));
         assert!(!cal.is_open(5) && !cal.is_open(6));
         assert!(!cal.is_open(11));
         assert_eq!(cal.open_days_between(0, 14), 9);
         // Friday 17:00 + 2 hours is after closing: next opening is Monday 08:00.
         let t = 4.0 * MINUTES_PER_DAY + 19.0 * 60.0;
-        assert_eq!(cal.next_open_instant(t), Some(7.0 * MINUTES_PER_DAY + 480.0));
+        assert_eq!(
+            cal.next_open_instant(t),
+            Some(7.0 * MINUTES_PER_DAY + 480.0)
+        );
         assert_eq!(parse_clock("18:30"), Some(1110.0));
         assert_eq!(parse_clock("25:00"), None);
     }

@@ -116,7 +116,10 @@ mod tests {
         let pairs = [
             (stream_rng(1, 0, Stream::Gp), stream_rng(1, 1, Stream::Gp)),
             (stream_rng(1, 0, Stream::Gp), stream_rng(2, 0, Stream::Gp)),
-            (stream_rng(1, 0, Stream::Gp), stream_rng(1, 0, Stream::Roles)),
+            (
+                stream_rng(1, 0, Stream::Gp),
+                stream_rng(1, 0, Stream::Roles),
+            ),
         ];
         for (mut a, mut b) in pairs {
             let xs: Vec<f64> = (0..n).map(|_| a.random::<f64>()).collect();

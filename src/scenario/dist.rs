@@ -98,7 +98,9 @@ impl DistSpec {
                 finite_non_negative("low", low)?;
                 finite_non_negative("high", high)?;
                 if high < low {
-                    return Err(format!("high must be >= low, found low {low} and high {high}"));
+                    return Err(format!(
+                        "high must be >= low, found low {low} and high {high}"
+                    ));
                 }
                 Dist::Uniform(low, high)
             }
@@ -186,10 +188,15 @@ mod tests {
         let specs = [
             DistSpec::Exponential { mean: 10.0 },
             DistSpec::Deterministic { value: 3.0 },
-            DistSpec::Uniform { low: 2.0, high: 8.0 },
+            DistSpec::Uniform {
+                low: 2.0,
+                high: 8.0,
+            },
             DistSpec::Lognormal { mean: 9.2, sd: 4.0 },
             DistSpec::Gamma { mean: 5.0, sd: 2.0 },
-            DistSpec::Empirical { values: vec![1.0, 2.0, 2.0, 7.0] },
+            DistSpec::Empirical {
+                values: vec![1.0, 2.0, 2.0, 7.0],
+            },
         ];
         let n = 200_000;
         for (i, spec) in specs.iter().enumerate() {
@@ -200,10 +207,18 @@ mod tests {
             let m = s.mean().unwrap();
             let v = s.variance().unwrap();
             let se_mean = (dist.variance() / n as f64).sqrt();
-            assert!((m - dist.mean()).abs() <= 3.29 * se_mean + 1e-12, "{spec:?}: mean {m} vs {}", dist.mean());
+            assert!(
+                (m - dist.mean()).abs() <= 3.29 * se_mean + 1e-12,
+                "{spec:?}: mean {m} vs {}",
+                dist.mean()
+            );
             let m4 = xs.iter().map(|x| (x - m).powi(4)).sum::<f64>() / n as f64;
             let se_var = ((m4 - v * v) / n as f64).sqrt();
-            assert!((v - dist.variance()).abs() <= 3.29 * se_var + 1e-9, "{spec:?}: var {v} vs {}", dist.variance());
+            assert!(
+                (v - dist.variance()).abs() <= 3.29 * se_var + 1e-9,
+                "{spec:?}: var {v} vs {}",
+                dist.variance()
+            );
         }
     }
 
@@ -211,8 +226,18 @@ mod tests {
     fn rejects_bad_parameters() {
         assert!(DistSpec::Exponential { mean: -1.0 }.build().is_err());
         assert!(DistSpec::Exponential { mean: f64::NAN }.build().is_err());
-        assert!(DistSpec::Uniform { low: 5.0, high: 1.0 }.build().is_err());
+        assert!(DistSpec::Uniform {
+            low: 5.0,
+            high: 1.0
+        }
+        .build()
+        .is_err());
         assert!(DistSpec::Empirical { values: vec![] }.build().is_err());
-        assert!(DistSpec::Gamma { mean: 1.0, sd: f64::INFINITY }.build().is_err());
+        assert!(DistSpec::Gamma {
+            mean: 1.0,
+            sd: f64::INFINITY
+        }
+        .build()
+        .is_err());
     }
 }

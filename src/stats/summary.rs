@@ -144,7 +144,9 @@ mod tests {
 
     #[test]
     fn merge_at_every_split_equals_whole() {
-        let xs: Vec<f64> = (0..50).map(|i| ((i * 37) % 11) as f64 * 0.7 - 2.0).collect();
+        let xs: Vec<f64> = (0..50)
+            .map(|i| ((i * 37) % 11) as f64 * 0.7 - 2.0)
+            .collect();
         let whole = Summary::of(xs.iter().copied());
         for split in 0..=xs.len() {
             let mut a = Summary::of(xs[..split].iter().copied());

@@ -45,7 +45,12 @@ impl TimeAverage {
     /// Area under the step function from `start` to `time`.
     pub fn area_until(&self, time: f64) -> f64 {
         let from = self.last_time.max(self.start);
-        self.area + if time > from { self.value * (time - from) } else { 0.0 }
+        self.area
+            + if time > from {
+                self.value * (time - from)
+            } else {
+                0.0
+            }
     }
 
     /// Mean value over `[start, time]`; `None` when the window is empty.
