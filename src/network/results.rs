@@ -58,7 +58,7 @@ pub struct NetworkResults {
     pub seed: u64,
     /// Rayon threads available to the run.
     pub threads: usize,
-    /// Wall-clock time of the simulation [seconds].
+    /// Wall-clock time of the simulation \[seconds\].
     pub wall_seconds: f64,
     /// Events over all replications (external arrivals + service
     /// completions, the peers' definition).

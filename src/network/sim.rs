@@ -30,7 +30,7 @@ enum Event {
 
 #[derive(Debug, Clone, Copy)]
 struct Customer {
-    /// Arrival time at the current node [minutes].
+    /// Arrival time at the current node \[minutes\].
     arrived: f64,
     /// Arrival order at the current node, for the FIFO check.
     ticket: u64,
@@ -56,12 +56,12 @@ pub struct NodeStats {
     pub reneges: u64,
     /// Service completions.
     pub completions: u64,
-    /// Time in queue of served customers [minutes].
+    /// Time in queue of served customers \[minutes\].
     pub wait: Summary,
-    /// Time in node (queue + service) of served customers [minutes].
+    /// Time in node (queue + service) of served customers \[minutes\].
     pub sojourn: Summary,
     /// Time in node of every departing admitted customer, served or
-    /// reneged [minutes] (the W of Little's law L = λW).
+    /// reneged \[minutes\] (the W of Little's law L = λW).
     pub time_in_node: Summary,
     /// Time-average number waiting, Lq.
     pub queue_mean: f64,
@@ -118,7 +118,7 @@ pub struct Replication {
     /// External arrivals plus service completions over the whole run, the
     /// peers' definition of an event.
     pub events: u64,
-    /// Length of the statistics window [minutes].
+    /// Length of the statistics window \[minutes\].
     pub horizon: f64,
     /// Per-node statistics.
     pub nodes: Vec<NodeStats>,

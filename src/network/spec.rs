@@ -31,10 +31,10 @@ pub struct RawNetworkScenario {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawNetwork {
-    /// Time simulated before statistics start [minutes]. Default 0.
+    /// Time simulated before statistics start \[minutes\]. Default 0.
     #[serde(default)]
     pub warmup: f64,
-    /// Time over which statistics are collected, after the warm-up [minutes].
+    /// Time over which statistics are collected, after the warm-up \[minutes\].
     pub horizon: f64,
     /// The service nodes, in order.
     pub nodes: Vec<RawNode>,
@@ -53,9 +53,9 @@ pub struct RawNode {
     /// Identical parallel servers. Default 1.
     #[serde(default = "default_servers")]
     pub servers: i64,
-    /// Service time of one customer [minutes].
+    /// Service time of one customer \[minutes\].
     pub service: DistSpec,
-    /// Time between external arrivals [minutes] (exponential = Poisson
+    /// Time between external arrivals \[minutes\] (exponential = Poisson
     /// arrivals). Absent: no external arrivals at this node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arrivals: Option<DistSpec>,
@@ -63,7 +63,7 @@ pub struct RawNode {
     /// it full is rejected and leaves the network. 0 = unbounded. Default 0.
     #[serde(default)]
     pub capacity: i64,
-    /// Patience of a waiting customer [minutes]: one still queued when it
+    /// Patience of a waiting customer \[minutes\]: one still queued when it
     /// runs out reneges and leaves the network. Absent: infinitely patient.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub patience: Option<DistSpec>,
@@ -89,13 +89,13 @@ pub struct Node {
     pub name: String,
     /// Parallel servers (>= 1).
     pub servers: u32,
-    /// Service time [minutes].
+    /// Service time \[minutes\].
     pub service: Dist,
-    /// External inter-arrival time [minutes], if any.
+    /// External inter-arrival time \[minutes\], if any.
     pub arrivals: Option<Dist>,
     /// Maximum number in the node (queue plus service), if bounded (>= servers).
     pub capacity: Option<u32>,
-    /// Patience in the queue [minutes], if customers renege.
+    /// Patience in the queue \[minutes\], if customers renege.
     pub patience: Option<Dist>,
     /// Routing after service, probabilities > 0 summing to 1, in the order
     /// of the routing table's keys.
@@ -143,9 +143,9 @@ pub struct NetworkScenario {
     pub seed: u64,
     /// Replications asked for in the file.
     pub replications: u64,
-    /// Warm-up [minutes].
+    /// Warm-up \[minutes\].
     pub warmup: f64,
-    /// Statistics window after the warm-up [minutes].
+    /// Statistics window after the warm-up \[minutes\].
     pub horizon: f64,
     /// The nodes.
     pub nodes: Vec<Node>,
@@ -159,7 +159,7 @@ impl NetworkScenario {
         self.nodes.iter().position(|n| n.name == name)
     }
 
-    /// The same scenario with another warm-up and horizon [minutes]
+    /// The same scenario with another warm-up and horizon \[minutes\]
     /// (both must be finite, warm-up >= 0, horizon > 0).
     pub fn with_run_length(&self, warmup: f64, horizon: f64) -> Self {
         assert!(warmup.is_finite() && warmup >= 0.0 && horizon.is_finite() && horizon > 0.0);

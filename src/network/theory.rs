@@ -30,21 +30,21 @@ pub fn erlang_c(c: u32, a: f64) -> f64 {
 pub struct NodeTheory {
     /// Which model the numbers come from.
     pub model: Model,
-    /// Offered arrival rate λ [per minute].
+    /// Offered arrival rate λ \[per minute\].
     pub lambda: f64,
-    /// Rate of customers admitted (λ × (1 − P(block))) [per minute].
+    /// Rate of customers admitted (λ × (1 − P(block))) \[per minute\].
     pub throughput: f64,
     /// Probability an arrival is rejected.
     pub p_block: f64,
-    /// Mean wait in queue of admitted customers, Wq [minutes].
+    /// Mean wait in queue of admitted customers, Wq \[minutes\].
     pub wait: f64,
-    /// Mean time in node, W [minutes].
+    /// Mean time in node, W \[minutes\].
     pub sojourn: f64,
     /// Mean number waiting, Lq.
     pub queue: f64,
     /// Mean number in node, L.
     pub in_system: f64,
-    /// Fraction of server time busy, λ_eff E[S] / c.
+    /// Fraction of server time busy, λ_eff E\[S\] / c.
     pub utilisation: f64,
 }
 
@@ -71,7 +71,7 @@ impl Model {
 }
 
 /// M/M/c with arrival rate `lambda` and mean service `mean_service`;
-/// `None` unless stable (λ E[S] < c).
+/// `None` unless stable (λ E\[S\] < c).
 pub fn mmc(c: u32, lambda: f64, mean_service: f64) -> Option<NodeTheory> {
     let a = lambda * mean_service;
     let stable = a < f64::from(c);
@@ -130,7 +130,7 @@ pub fn mmck(c: u32, k: u32, lambda: f64, mean_service: f64) -> NodeTheory {
     }
 }
 
-/// M/G/1 by Pollaczek–Khinchine: Wq = λ E[S²] / (2 (1 − ρ)); `None` unless
+/// M/G/1 by Pollaczek–Khinchine: Wq = λ E\[S²\] / (2 (1 − ρ)); `None` unless
 /// stable.
 pub fn mg1(lambda: f64, mean_service: f64, var_service: f64) -> Option<NodeTheory> {
     let rho = lambda * mean_service;

@@ -19,7 +19,7 @@ pub const MAX_CAPACITY: i64 = 100_000_000;
 pub const MAX_REPLICATIONS: i64 = 1_000_000;
 /// At most this many values in an empirical distribution.
 pub const MAX_EMPIRICAL_VALUES: usize = 1_000_000;
-/// Warm-up plus horizon may not exceed this [minutes] (~1.9 million years):
+/// Warm-up plus horizon may not exceed this \[minutes\] (~1.9 million years):
 /// beyond it, f64 event times lose sub-minute resolution.
 pub const MAX_RUN_MINUTES: f64 = 1e12;
 /// Routing probabilities must sum to 1 within this tolerance.

@@ -106,7 +106,7 @@ pub struct CaseReport {
     pub replications: u64,
     /// Events simulated.
     pub events: u64,
-    /// Wall-clock time [seconds].
+    /// Wall-clock time \[seconds\].
     pub wall_seconds: f64,
 }
 

@@ -92,3 +92,42 @@ fn a_wrong_answer_is_caught() {
         "M/M/1 Wq = 3.2 should be outside {ci:?} at rho = 0.84"
     );
 }
+
+#[test]
+fn outputs_follow_the_contract() {
+    let case = CASES.iter().find(|c| c.file == "mm1.toml").unwrap();
+    let scn = signpost::network::load_str(case.text, "mm1")
+        .unwrap()
+        .with_run_length(100.0, 1000.0);
+    let res = signpost::network::run(&scn, 3, 5);
+    let dir = std::env::temp_dir().join(format!("signpost-network-out-{}", std::process::id()));
+    signpost::network::write_outputs(&res, &dir).unwrap();
+    let summary = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
+    assert!(summary.starts_with("arm,metric,mean,sd,ci_low,ci_high,n\n"));
+    for metric in [
+        "wait_mean.server",
+        "utilisation.server",
+        "queue_mean.server",
+        "rejection_probability.server",
+        "events",
+    ] {
+        assert!(
+            summary.contains(&format!("\nnetwork,{metric},")),
+            "{metric} missing:\n{summary}"
+        );
+    }
+    let reps = std::fs::read_to_string(dir.join("replications.csv")).unwrap();
+    assert!(reps.starts_with("arm,replication,metric,value\nnetwork,0,arrivals.server,"));
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["scenario"], "mm1");
+    assert_eq!(run["replications"], 3);
+    assert_eq!(run["seed"], 5);
+    assert!(
+        run["events"].as_u64().unwrap() > 0 && run["events_per_second"].as_f64().unwrap() > 0.0
+    );
+    // The resolved scenario reloads to the same network.
+    let again = signpost::network::load(&dir.join("scenario.toml")).unwrap();
+    assert_eq!(again.raw, scn.raw);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
