@@ -43,4 +43,4 @@ pub mod verify;
 
 pub use results::{run, write_outputs, MetricResult, NetworkResults};
 pub use spec::{Destination, NetworkScenario, Node, RawNetworkScenario};
-pub use validate::{load, load_str};
+pub use validate::{is_network, load, load_str};

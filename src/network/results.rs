@@ -106,9 +106,9 @@ fn per_node_values(r: &Replication, node: usize, servers: u32) -> [f64; 14] {
         mean(&s.wait),
         mean(&s.sojourn),
         mean(&s.time_in_node),
-        s.queue_mean,
-        s.queue_mean + s.busy_mean,
-        s.busy_mean / f64::from(servers),
+        s.queue_mean(),
+        s.queue_mean() + s.busy_mean(),
+        s.busy_mean() / f64::from(servers),
     ]
 }
 

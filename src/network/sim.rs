@@ -63,10 +63,42 @@ pub struct NodeStats {
     /// Time in node of every departing admitted customer, served or
     /// reneged \[minutes\] (the W of Little's law L = λW).
     pub time_in_node: Summary,
+    /// Length of the statistics window \[minutes\].
+    pub window: f64,
+    /// Integral of the number waiting over the window \[customer·minutes\].
+    pub queue_area: f64,
+    /// Integral of the number of busy servers over the window
+    /// \[server·minutes\].
+    pub busy_area: f64,
+}
+
+impl NodeStats {
     /// Time-average number waiting, Lq.
-    pub queue_mean: f64,
-    /// Time-average number in service.
-    pub busy_mean: f64,
+    pub fn queue_mean(&self) -> f64 {
+        self.queue_area / self.window
+    }
+
+    /// Time-average number of busy servers.
+    pub fn busy_mean(&self) -> f64 {
+        self.busy_area / self.window
+    }
+
+    /// Folds `other` in, as if its window followed this one: counts and
+    /// areas add, per-customer summaries merge, so time averages become
+    /// averages over the combined window.
+    pub fn merge(&mut self, other: &NodeStats) {
+        self.arrivals += other.arrivals;
+        self.admitted += other.admitted;
+        self.rejections += other.rejections;
+        self.reneges += other.reneges;
+        self.completions += other.completions;
+        self.wait.merge(&other.wait);
+        self.sojourn.merge(&other.sojourn);
+        self.time_in_node.merge(&other.time_in_node);
+        self.window += other.window;
+        self.queue_area += other.queue_area;
+        self.busy_area += other.busy_area;
+    }
 }
 
 /// Whole-run counts of one node (warm-up included), for invariant checks.
@@ -188,8 +220,9 @@ pub fn simulate(scn: &NetworkScenario, seed: u64, index: u64) -> Replication {
                 wait: Summary::new(),
                 sojourn: Summary::new(),
                 time_in_node: Summary::new(),
-                queue_mean: 0.0,
-                busy_mean: 0.0,
+                window: scn.horizon,
+                queue_area: 0.0,
+                busy_area: 0.0,
             },
             audit: NodeAudit::default(),
         })
@@ -405,8 +438,8 @@ impl Sim<'_> {
         let mut in_system = 0;
         let customers = &self.customers;
         for st in &mut self.nodes {
-            st.stats.queue_mean = st.queue_ta.area_until(end) / horizon;
-            st.stats.busy_mean = st.busy_ta.area_until(end) / horizon;
+            st.stats.queue_area = st.queue_ta.area_until(end);
+            st.stats.busy_area = st.busy_ta.area_until(end);
             let live = st
                 .queue
                 .iter()
@@ -427,5 +460,36 @@ impl Sim<'_> {
             nodes: self.nodes.into_iter().map(|s| s.stats).collect(),
             audit: self.audit,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::load_str;
+
+    /// Merging the node statistics of replications pools them: counts add,
+    /// and the merged time average is the window-weighted mean.
+    #[test]
+    fn node_stats_merge_pools_replications() {
+        let scn = load_str(
+            "name = \"m\"\nseed = 3\nreplications = 3\n[network]\nwarmup = 10.0\nhorizon = 500.0\n\
+             [[network.nodes]]\nname = \"a\"\nservers = 2\ncapacity = 4\n\
+             service = { dist = \"exponential\", mean = 1.5 }\narrivals = { dist = \"exponential\", mean = 1.0 }\n",
+            "<test>",
+        )
+        .unwrap();
+        let reps: Vec<NodeStats> = (0..3)
+            .map(|r| simulate(&scn, 3, r).nodes[0].clone())
+            .collect();
+        let mut all = reps[0].clone();
+        all.merge(&reps[1]);
+        all.merge(&reps[2]);
+        let sum = |f: fn(&NodeStats) -> f64| reps.iter().map(f).sum::<f64>();
+        assert_eq!(all.arrivals as f64, sum(|s| s.arrivals as f64));
+        assert_eq!(all.wait.count() as f64, sum(|s| s.wait.count() as f64));
+        assert!((all.queue_mean() - sum(|s| s.queue_mean()) / 3.0).abs() < 1e-12);
+        let pooled_wait = sum(|s| s.wait.sum()) / all.wait.count() as f64;
+        assert!((all.wait.mean().unwrap() - pooled_wait).abs() < 1e-9);
     }
 }

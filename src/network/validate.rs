@@ -162,7 +162,15 @@ pub fn load_str(text: &str, file: &str) -> Result<NetworkScenario, ScenarioError
         let path = e.path().to_string();
         let inner = e.into_inner();
         let location = inner.span().map(|s| line_col(text, s.start));
-        let message = inner.message().trim().to_string();
+        // toml's messages can span lines ("invalid string\nexpected `\"`");
+        // keep the error on one line.
+        let message = inner
+            .message()
+            .trim()
+            .lines()
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join("; ");
         let err = if path.is_empty() || path == "." {
             ScenarioError::file(file, message)
         } else {
@@ -171,6 +179,14 @@ pub fn load_str(text: &str, file: &str) -> Result<NetworkScenario, ScenarioError
         err.at(location)
     })?;
     validate(raw, &Ctx { file, text })
+}
+
+/// Whether `text` is a network scenario (has a top-level `[network]`
+/// table), for a loader that serves both kinds of scenario. Text that is not
+/// valid TOML is not a network scenario; the caller's own parser reports it.
+pub fn is_network(text: &str) -> bool {
+    text.parse::<toml::Table>()
+        .is_ok_and(|t| t.contains_key("network"))
 }
 
 /// Reads, parses and checks a network scenario file.

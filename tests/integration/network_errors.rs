@@ -27,6 +27,15 @@ fn err(text: &str) -> String {
 }
 
 #[test]
+fn network_scenarios_are_recognised() {
+    assert!(signpost::network::is_network(GOOD));
+    assert!(!signpost::network::is_network(
+        "name = \"x\"\n[time]\nwarmup_days = 1\n"
+    ));
+    assert!(!signpost::network::is_network("not toml ["));
+}
+
+#[test]
 fn good_scenario_loads() {
     let scn = load_str(GOOD, "good.toml").unwrap();
     assert_eq!(scn.nodes.len(), 2);
@@ -78,7 +87,8 @@ fn unknown_keys_are_rejected_with_their_line() {
 #[test]
 fn syntax_errors_carry_line_and_column() {
     let e = err(&GOOD.replace("horizon = 100.0", "horizon = = 100.0"));
-    assert!(e.starts_with("bad.toml:6:"), "{e}");
+    assert!(e.starts_with("bad.toml:6:11: "), "{e}");
+    assert!(!e.contains('\n'), "one line: {e}");
 }
 
 #[test]

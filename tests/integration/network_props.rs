@@ -154,7 +154,7 @@ proptest! {
                 prop_assert!(node.queue_consistent, "waiting count != live queue entries");
             }
             for s in &rep.nodes {
-                prop_assert!(s.queue_mean >= 0.0 && s.busy_mean >= 0.0);
+                prop_assert!(s.queue_mean() >= 0.0 && s.busy_mean() >= 0.0);
                 prop_assert!(s.wait.min().map_or(true, |w| w >= 0.0));
                 prop_assert!(s.admitted + s.rejections == s.arrivals);
             }
