@@ -46,6 +46,8 @@ pub struct NodeTheory {
     pub in_system: f64,
     /// Fraction of server time busy, λ_eff E\[S\] / c.
     pub utilisation: f64,
+    /// Probability an admitted customer reneges (0 without patience).
+    pub p_renege: f64,
 }
 
 /// The closed form a node's numbers come from.
@@ -57,6 +59,8 @@ pub enum Model {
     Mmck,
     /// M/G/1 by the Pollaczek–Khinchine formula.
     Mg1,
+    /// M/M/c+M (Erlang A): exponential patience, optionally finite room.
+    ErlangA,
 }
 
 impl Model {
@@ -66,6 +70,7 @@ impl Model {
             Model::Mmc => "M/M/c",
             Model::Mmck => "M/M/c/K",
             Model::Mg1 => "M/G/1 (P-K)",
+            Model::ErlangA => "M/M/c+M",
         }
     }
 }
@@ -90,6 +95,7 @@ pub fn mmc(c: u32, lambda: f64, mean_service: f64) -> Option<NodeTheory> {
         queue: lambda * wait,
         in_system: lambda * (wait + mean_service),
         utilisation: a / f64::from(c),
+        p_renege: 0.0,
     })
 }
 
@@ -127,6 +133,7 @@ pub fn mmck(c: u32, k: u32, lambda: f64, mean_service: f64) -> NodeTheory {
         queue,
         in_system,
         utilisation: throughput * mean_service / f64::from(c),
+        p_renege: 0.0,
     }
 }
 
@@ -150,7 +157,68 @@ pub fn mg1(lambda: f64, mean_service: f64, var_service: f64) -> Option<NodeTheor
         queue: lambda * wait,
         in_system: lambda * (wait + mean_service),
         utilisation: rho,
+        p_renege: 0.0,
     })
+}
+
+/// M/M/c+M (Erlang A), with room for `capacity` in the node if bounded: a
+/// birth–death chain with death rate min(n, c)μ + (n − c)⁺θ, θ = 1 / mean
+/// patience. Stable for any load. The mean wait of *served* customers has no
+/// simple form, so `wait` is the mean time in queue of all admitted
+/// customers, Lq / λ_eff; `p_renege` = θ Lq / λ_eff.
+pub fn mmc_abandonment(
+    c: u32,
+    capacity: Option<u32>,
+    lambda: f64,
+    mean_service: f64,
+    mean_patience: f64,
+) -> NodeTheory {
+    let (mu, theta) = (1.0 / mean_service, 1.0 / mean_patience);
+    let mut p = vec![1.0];
+    let mut term = 1.0;
+    let mut total = 1.0;
+    let mut n = 0u32;
+    loop {
+        if capacity.is_some_and(|k| n >= k) {
+            break;
+        }
+        n += 1;
+        let death = f64::from(n.min(c)) * mu + f64::from(n.saturating_sub(c)) * theta;
+        term *= lambda / death;
+        p.push(term);
+        total += term;
+        if capacity.is_none() && n > c && term < 1e-18 * total {
+            break;
+        }
+    }
+    for x in &mut p {
+        *x /= total;
+    }
+    let p_block = if capacity.is_some() {
+        p[p.len() - 1]
+    } else {
+        0.0
+    };
+    let in_system: f64 = p.iter().enumerate().map(|(n, x)| n as f64 * x).sum();
+    let busy: f64 = p
+        .iter()
+        .enumerate()
+        .map(|(n, x)| (n as f64).min(f64::from(c)) * x)
+        .sum();
+    let queue = in_system - busy;
+    let throughput = lambda * (1.0 - p_block);
+    NodeTheory {
+        model: Model::ErlangA,
+        lambda,
+        throughput,
+        p_block,
+        wait: queue / throughput,
+        sojourn: in_system / throughput,
+        queue,
+        in_system,
+        utilisation: busy / f64::from(c),
+        p_renege: theta * queue / throughput,
+    }
 }
 
 /// Solves the traffic equations λ = γ + Pᵀλ, i.e. (I − Pᵀ) λ = γ, by
@@ -203,11 +271,13 @@ fn is_exponential(d: &Dist) -> bool {
 ///   equations;
 /// - a node whose input is Poisson — its upstream is loop-free M/M/c
 ///   (Burke's theorem) and it is not on a loop itself — may instead be
-///   M/M/c/K (exponential service, finite capacity) or M/G/1 (one server,
-///   any service distribution, unbounded).
+///   M/M/c/K (exponential service, finite capacity), M/G/1 (one server, any
+///   service distribution, unbounded), or M/M/c+M (exponential service and
+///   exponential patience, with or without finite capacity).
 ///
-/// Anything else (patience, general service with several servers, a loss
-/// node upstream) gets `None`, as does an unstable node.
+/// Anything else (non-exponential patience, general service with several
+/// servers, a loss or reneging node upstream) gets `None`, as does an
+/// unstable node.
 pub fn analyse(scn: &NetworkScenario) -> Vec<Option<NodeTheory>> {
     let n = scn.nodes.len();
     let poisson = scn
@@ -254,15 +324,29 @@ pub fn analyse(scn: &NetworkScenario) -> Vec<Option<NodeTheory>> {
             let node = &scn.nodes[j];
             let upstream: Vec<usize> = (0..n).filter(|&i| i != j && reach[i][j]).collect();
             let upstream_mmc = upstream.iter().all(|&i| plain_mmc(i));
-            if node.patience.is_some() || !upstream_mmc {
+            if !upstream_mmc {
                 return None;
             }
             if plain_mmc(j) {
                 return mmc(node.servers, lambda[j], node.service.mean());
             }
+            if node.patience.as_ref().is_some_and(|p| !is_exponential(p)) {
+                return None;
+            }
             let on_loop = reach[j][j] || upstream.iter().any(|&i| reach[i][i]);
             if on_loop {
                 return None;
+            }
+            if let Some(patience) = &node.patience {
+                return is_exponential(&node.service).then(|| {
+                    mmc_abandonment(
+                        node.servers,
+                        node.capacity,
+                        lambda[j],
+                        node.service.mean(),
+                        patience.mean(),
+                    )
+                });
             }
             match node.capacity {
                 Some(k) if is_exponential(&node.service) => {
@@ -323,6 +407,25 @@ mod tests {
         // Large K approaches M/M/1.
         let big = mmck(1, 2000, 0.8, 1.0);
         close(big.wait, 4.0, 1e-9);
+    }
+
+    #[test]
+    fn erlang_a_limits() {
+        // Very patient customers: M/M/c (and M/M/c/K) again.
+        let t = mmc_abandonment(3, None, 2.0, 1.2, 1e9);
+        let m = mmc(3, 2.0, 1.2).unwrap();
+        close(t.queue, m.queue, 1e-6);
+        close(t.utilisation, m.utilisation, 1e-6);
+        let k = mmc_abandonment(2, Some(6), 2.0, 0.9, 1e12);
+        close(k.p_block, mmck(2, 6, 2.0, 0.9).p_block, 1e-9);
+        // Flow balance: admitted = served + reneged.
+        let t = mmc_abandonment(2, None, 2.0, 1.0, 2.0);
+        let served = t.utilisation * 2.0 / 1.0;
+        close(served + t.p_renege * t.throughput, t.throughput, 1e-9);
+        // M/M/1+M with patience equal to service time: p_n = ρⁿ/n! with
+        // ρ = λ/μ, i.e. Poisson: L = ρ.
+        let t = mmc_abandonment(1, None, 1.5, 1.0, 1.0);
+        close(t.in_system, 1.5, 1e-9);
     }
 
     #[test]

@@ -21,7 +21,7 @@ fn assert_case(file: &str) {
     assert!(report.passed(), "theory and simulation disagree:\n{table}");
     // The checks must actually have happened.
     assert!(
-        report.checks.iter().any(|c| c.metric == "wait_mean"),
+        report.checks.iter().any(|c| c.metric == "queue_mean"),
         "{table}"
     );
 }
@@ -57,6 +57,11 @@ fn tandem() {
 }
 
 #[test]
+fn reneging_erlang_a() {
+    assert_case("erlang_a.toml");
+}
+
+#[test]
 fn ref_net_jackson_with_feedback() {
     assert_case("refnet.toml");
 }
@@ -70,6 +75,7 @@ fn every_case_is_tested() {
         "mmck.toml",
         "pollaczek_khinchine.toml",
         "tandem.toml",
+        "erlang_a.toml",
         "refnet.toml",
     ];
     for case in CASES {
