@@ -31,6 +31,8 @@ enum Command {
         /// Scenario file (.toml).
         scenario: PathBuf,
     },
+    /// Run the validation suite: queueing networks against closed-form theory.
+    Verify,
     /// Redraw charts/ and report.html of a result directory from its CSVs.
     Report {
         /// A directory written by `signpost run`.
@@ -97,6 +99,7 @@ fn run_command(cli: Cli) -> Result<(), Error> {
         Command::Run(args) => run(args),
         Command::Check { scenario } => check(&scenario),
         Command::Report { dir } => report(&dir),
+        Command::Verify => verify(),
     }
 }
 
@@ -109,6 +112,41 @@ fn load(path: Option<&Path>) -> Result<(LoadedScenario, String), Error> {
             Ok((load::load_str(&text, &label)?, text))
         }
     }
+}
+
+fn verify() -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    let passed = crate::network::verify::run_verify(&mut out)?;
+    if passed {
+        Ok(())
+    } else {
+        Err(Error::Other(anyhow::anyhow!("validation failed: see the table above")))
+    }
+}
+
+/// Runs a pure queueing-network scenario (a file with a `[network]` table).
+fn run_network(args: &RunArgs, path: &Path, text: &str) -> Result<(), Error> {
+    let scenario = crate::network::load_str(text, &path.display().to_string())?;
+    let replications = args.reps.unwrap_or(scenario.replications);
+    if replications == 0 || replications > 10_000 {
+        return Err(Error::Usage(format!("--reps: must be between 1 and 10000, found {replications}")));
+    }
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let target = args.out.clone().unwrap_or_else(|| Path::new("output").join(&scenario.name));
+    let pending = PendingDir::create(&target, args.force)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.clamp(1, 1024))
+        .build()
+        .map_err(|e| Error::Other(anyhow::anyhow!("cannot start {threads} threads: {e}")))?;
+    let results = pool.install(|| crate::network::run(&scenario, replications, args.seed.unwrap_or(scenario.seed)));
+    crate::network::write_outputs(&results, pending.path())?;
+    let written = pending.commit()?;
+    if !args.quiet {
+        println!("{}: {} replications. Results: {}", scenario.name, replications, written.display());
+    }
+    Ok(())
 }
 
 fn report(dir: &Path) -> Result<(), Error> {
@@ -192,6 +230,12 @@ fn available_memory() -> Option<f64> {
 
 fn run(args: RunArgs) -> Result<(), Error> {
     let started = Instant::now();
+    if let Some(path) = args.scenario.as_deref() {
+        let text = load::read_text(path, &path.display().to_string())?;
+        if crate::network::is_network(&text) {
+            return run_network(&args, path, &text);
+        }
+    }
     let (loaded, source) = load(args.scenario.as_deref())?;
     let replications = args.reps.unwrap_or(loaded.base.replications);
     if replications == 0 || replications > 10_000 {

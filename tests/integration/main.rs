@@ -1,6 +1,9 @@
-//! One integration-test binary (faster to build than many).
+//! One integration-test binary (faster to build than one per file).
 
 mod cli;
 mod mechanisms;
+mod network_errors;
+mod network_props;
 mod report;
 mod support;
+mod validation;
