@@ -5,6 +5,7 @@
 use super::spec::{Destination, NetworkScenario, Node, RawNetworkScenario, RawNode, EXIT, ROUTE_EXIT};
 use crate::error::ScenarioError;
 use crate::scenario::dist::{Dist, DistSpec};
+use crate::scenario::keys;
 
 /// At most this many nodes: larger networks are almost surely a generated
 /// file gone wrong, and the per-node output would be unreadable.
@@ -65,75 +66,9 @@ fn node_key(i: usize, k: &str) -> Vec<Seg> {
     p
 }
 
-/// 1-based line and column (in characters) of byte `offset` in `text`.
-pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before[line_start..].chars().count() + 1;
-    (line, col)
-}
-
-/// A position in a parsed document: a table, an item (value, table, array
-/// of tables) or a value inside an inline table or array.
-#[derive(Clone, Copy)]
-enum At<'a> {
-    Table(&'a toml_edit::Table),
-    Item(&'a toml_edit::Item),
-    Value(&'a toml_edit::Value),
-}
-
-type Span = std::ops::Range<usize>;
-
-impl<'a> At<'a> {
-    fn span(self) -> Option<Span> {
-        match self {
-            At::Table(t) => t.span(),
-            At::Item(toml_edit::Item::Table(t)) => t.span(),
-            At::Item(toml_edit::Item::ArrayOfTables(a)) => a.span(),
-            At::Item(i) => i.span(),
-            At::Value(v) => v.span(),
-        }
-    }
-
-    /// The child at `seg`, with the span of its key when it has one.
-    fn child(self, seg: &Seg) -> Option<(At<'a>, Option<Span>)> {
-        use toml_edit::{Item, Value};
-        match (self, seg) {
-            (At::Table(t), Seg::Key(k)) => {
-                let span = t.key(k).and_then(|k| k.span());
-                t.get(k).map(|i| (At::Item(i), span))
-            }
-            (At::Item(Item::Table(t)), _) => At::Table(t).child(seg),
-            (At::Item(Item::ArrayOfTables(a)), Seg::Index(i)) => a.get(*i).map(|t| (At::Table(t), None)),
-            (At::Item(Item::Value(v)), _) => At::Value(v).child(seg),
-            (At::Value(Value::InlineTable(t)), Seg::Key(k)) => {
-                let span = t.key(k).and_then(|k| k.span());
-                t.get(k).map(|v| (At::Value(v), span))
-            }
-            (At::Value(Value::Array(a)), Seg::Index(i)) => a.get(*i).map(|v| (At::Value(v), None)),
-            _ => None,
-        }
-    }
-}
-
-/// Line and column of the deepest part of `path` present in `text`: the key
-/// itself when it was written, else its closest written parent.
+/// Where `path` is written in `text`, via the shared key-path locator.
 fn locate(text: &str, path: &[Seg]) -> Option<(usize, usize)> {
-    let doc = toml_edit::ImDocument::parse(text).ok()?;
-    let mut at = At::Table(doc.as_table());
-    let mut best: Option<Span> = None;
-    for seg in path {
-        let Some((next, key_span)) = at.child(seg) else {
-            break;
-        };
-        if let Some(s) = key_span.or_else(|| next.span()) {
-            best = Some(s);
-        }
-        at = next;
-    }
-    best.map(|s| line_col(text, s.start))
+    keys::locate(text, &render(path))
 }
 
 /// Collects the context needed to build located errors.
@@ -155,7 +90,7 @@ pub fn load_str(text: &str, file: &str) -> Result<NetworkScenario, ScenarioError
     let raw: RawNetworkScenario = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        let location = inner.span().map(|s| line_col(text, s.start));
+        let location = inner.span().map(|s| keys::line_col(text, s.start));
         // toml's messages can span lines ("invalid string\nexpected `\"`");
         // keep the error on one line.
         let message = inner.message().trim().lines().map(str::trim).collect::<Vec<_>>().join("; ");
@@ -203,37 +138,8 @@ fn dist(ctx: &Ctx, path: &[Seg], spec: &DistSpec) -> Result<Dist, ScenarioError>
     spec.build().map_err(|m| ctx.err(path, m))
 }
 
-/// Edit distance, for "did you mean".
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
 fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String {
-    let best = candidates
-        .map(|c| {
-            let d = if c.eq_ignore_ascii_case(name) {
-                0
-            } else {
-                levenshtein(&c.to_lowercase(), &name.to_lowercase())
-            };
-            (d, c)
-        })
-        .min();
-    match best {
-        Some((d, c)) if d <= 2.max(name.chars().count() / 3) => format!("; did you mean `{c}`?"),
-        _ => String::new(),
-    }
+    keys::suggest(name, candidates).map_or_else(String::new, |c| format!("; did you mean `{c}`?"))
 }
 
 fn validate(raw: RawNetworkScenario, ctx: &Ctx) -> Result<NetworkScenario, ScenarioError> {
