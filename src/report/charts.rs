@@ -22,7 +22,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use plotters::prelude::*;
 
-use crate::report::results::{write_atomic, Results};
+use crate::output::write_atomic;
+use crate::report::results::Results;
 use panels::de;
 
 /// The charts, in report order.

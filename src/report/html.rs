@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use super::charts::{self, style, Rendered};
-use super::results::{write_atomic, Results, COUNTERFACTUAL};
+use super::results::{Results, COUNTERFACTUAL};
+use crate::output::write_atomic;
 
 /// Reads the results in `dir`, (re)writes the charts to `dir/charts/`, and
 /// writes `dir/report.html` atomically. Returns the report's path.
