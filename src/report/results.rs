@@ -422,11 +422,26 @@ impl Results {
 /// Keys (`section.key`) of scenario lines whose comment contains
 /// `ASSUMPTION`; a comment-only line is kept as its text.
 pub fn scan_assumptions(text: &str) -> Vec<String> {
+    scan(text, true)
+}
+
+/// Keys (`section.key`) of scenario lines whose comment contains
+/// `ASSUMPTION`, without comment-only notes (what `run.json` records).
+pub fn assumption_keys(text: &str) -> Vec<String> {
+    scan(text, false)
+}
+
+fn scan(text: &str, keep_notes: bool) -> Vec<String> {
     let mut section = String::new();
     let mut out: Vec<String> = Vec::new();
     for line in text.lines() {
         let trimmed = line.trim();
-        if trimmed.starts_with('[') {
+        // A table header, not an array continuation such as `["a", "b"]`.
+        if trimmed.starts_with("[[")
+            || trimmed
+                .strip_prefix('[')
+                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_alphabetic()))
+        {
             section = trimmed.trim_matches(|c| c == '[' || c == ']').trim().to_owned();
         }
         let Some(hash) = line.find('#') else { continue };
@@ -439,7 +454,8 @@ pub fn scan_assumptions(text: &str) -> Vec<String> {
                 format!("{section}.{}", key.trim())
             }
             Some((key, _)) if !key.trim().is_empty() => key.trim().to_owned(),
-            _ => line[hash + 1..].trim().to_owned(),
+            _ if keep_notes => line[hash + 1..].trim().to_owned(),
+            _ => continue,
         };
         if !out.contains(&item) {
             out.push(item);
@@ -548,6 +564,12 @@ mod tests {
         assert_eq!(r.replications, None);
         assert!(r.arms.is_empty());
         assert!(RunInfo::parse("not json").is_err());
+    }
+
+    #[test]
+    fn assumption_keys_leave_out_notes_and_array_lines() {
+        let text = "[splw]\nfte = 2 # ASSUMPTION\nrota = [\n  [\"x\"], # ASSUMPTION: not a header\n]\nmdt = true # ASSUMPTION\n# ASSUMPTION: note\n";
+        assert_eq!(assumption_keys(text), vec!["splw.fte".to_owned(), "splw.mdt".to_owned()]);
     }
 
     #[test]

@@ -178,37 +178,6 @@ pub fn journeys_csv(result: &ExperimentResult, loaded: &LoadedScenario) -> Strin
     out
 }
 
-/// Scenario keys whose comments in the source mark them as assumptions.
-pub fn flagged_assumptions(source: &str) -> Vec<String> {
-    let mut table = String::new();
-    let mut out = Vec::new();
-    for line in source.lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with("[[") || trimmed.starts_with('[') && !trimmed.starts_with("[\"") {
-            table = trimmed.trim_matches(|c| c == '[' || c == ']').to_string();
-            continue;
-        }
-        if let Some((code, comment)) = line.split_once('#') {
-            if comment.contains("ASSUMPTION") {
-                if let Some((key, _)) = code.split_once('=') {
-                    let key = key.trim();
-                    if !key.is_empty() {
-                        let full = if table.is_empty() {
-                            key.to_string()
-                        } else {
-                            format!("{table}.{key}")
-                        };
-                        if !out.contains(&full) {
-                            out.push(full);
-                        }
-                    }
-                }
-            }
-        }
-    }
-    out
-}
-
 /// Facts about the run for `run.json` that are not in the results.
 pub struct RunFacts<'a> {
     /// Worker threads used.
@@ -246,7 +215,7 @@ pub fn run_json(result: &ExperimentResult, loaded: &LoadedScenario, options: Run
         "events": result.events,
         "events_per_second": if facts.wall_seconds > 0.0 { result.events as f64 / facts.wall_seconds } else { 0.0 },
         "arms": arms,
-        "assumptions": flagged_assumptions(facts.source),
+        "assumptions": super::results::assumption_keys(facts.source),
         "conservation": {
             "episodes_created_after_warmup": result.conservation.created,
             "resolved": result.conservation.resolved,
