@@ -103,13 +103,14 @@ fn run_command(cli: Cli) -> Result<(), Error> {
     }
 }
 
-fn load(path: Option<&Path>) -> Result<(LoadedScenario, String), Error> {
+/// The scenario's label (its path, or the built-in default's) and text.
+fn read_scenario(path: Option<&Path>) -> Result<(String, String), Error> {
     match path {
-        None => Ok((load::load_default()?, DEFAULT_TOML.to_string())),
+        None => Ok((load::DEFAULT_LABEL.to_string(), DEFAULT_TOML.to_string())),
         Some(p) => {
             let label = p.display().to_string();
             let text = load::read_text(p, &label)?;
-            Ok((load::load_str(&text, &label)?, text))
+            Ok((label, text))
         }
     }
 }
@@ -162,7 +163,8 @@ fn report(dir: &Path) -> Result<(), Error> {
 }
 
 fn check(path: &Path) -> Result<(), Error> {
-    let (loaded, _) = load(Some(path))?;
+    let (label, text) = read_scenario(Some(path))?;
+    let loaded = load::load_str(&text, &label)?;
     let b = &loaded.base;
     println!("{}: OK", loaded.file);
     println!("scenario  {} — {}", b.name, b.description);
@@ -230,13 +232,11 @@ fn available_memory() -> Option<f64> {
 
 fn run(args: RunArgs) -> Result<(), Error> {
     let started = Instant::now();
-    if let Some(path) = args.scenario.as_deref() {
-        let text = load::read_text(path, &path.display().to_string())?;
-        if crate::network::is_network(&text) {
-            return run_network(&args, path, &text);
-        }
+    let (label, source) = read_scenario(args.scenario.as_deref())?;
+    if let Some(path) = args.scenario.as_deref().filter(|_| crate::network::is_network(&source)) {
+        return run_network(&args, path, &source);
     }
-    let (loaded, source) = load(args.scenario.as_deref())?;
+    let loaded = load::load_str(&source, &label)?;
     let replications = args.reps.unwrap_or(loaded.base.replications);
     if replications == 0 || replications > 10_000 {
         return Err(Error::Usage(format!("--reps: must be between 1 and 10000, found {replications}")));
