@@ -792,11 +792,7 @@ impl<'s> Model<'s> {
             Destination::Reception => self.failure(ep, "reception", Reason::NotResolved),
             Destination::Roles => {
                 let u: f64 = self.rng.roles.random();
-                let choice = if self.role_choice[need].is_empty() {
-                    &self.role_any
-                } else {
-                    &self.role_choice[need]
-                };
+                let choice = self.roles_for(need);
                 match choice.iter().find(|(_, c)| u < *c).or(choice.last()) {
                     Some(&(role, _)) => self.book_diary(ep, role + 1),
                     None => self.book_gp(ep),
@@ -811,6 +807,25 @@ impl<'s> Model<'s> {
         }
     }
 
+    /// Roles a `role` signpost for `need` can go to, with cumulative
+    /// weights: those with the need in their remit, else any (mis-routing).
+    fn roles_for(&self, need: usize) -> &[(usize, f64)] {
+        if self.role_choice[need].is_empty() {
+            &self.role_any
+        } else {
+            &self.role_choice[need]
+        }
+    }
+
+    /// The random stream of diary `diary` (0 = GP, 1.. = roles).
+    fn diary_rng(&mut self, diary: usize) -> &mut SimRng {
+        if diary == 0 {
+            &mut self.rng.gp
+        } else {
+            &mut self.rng.roles
+        }
+    }
+
     /// What the navigator believes about `dest` for `need`, from a service
     /// directory refreshed every `directory_refresh_days` (0 = live).
     fn believed_available(&mut self, dest: Destination, need: usize) -> bool {
@@ -822,11 +837,7 @@ impl<'s> Model<'s> {
         match dest {
             Destination::Gp | Destination::Reception | Destination::Pharmacy => true,
             Destination::Roles => {
-                let choice = if self.role_choice[need].is_empty() {
-                    &self.role_any
-                } else {
-                    &self.role_choice[need]
-                };
+                let choice = self.roles_for(need);
                 choice.iter().any(|&(r, _)| d.role_free[r])
             }
             Destination::Splw => d.splw_ok,
@@ -855,15 +866,16 @@ impl<'s> Model<'s> {
         let need = &self.s.raw.needs[e.need as usize];
         let urgent = diary == 0 && (need.urgent || e.urgent_return) && !e.follow_up;
         let today = Calendar::day_of(self.now);
-        let rng = if diary == 0 { &mut self.rng.gp } else { &mut self.rng.roles };
+        let gp = &self.s.raw.gp;
+        let rng = self.diary_rng(diary);
         let desired_lead = if urgent {
             0
         } else if e.follow_up {
-            self.s.raw.gp.follow_up_days.round() as usize
+            gp.follow_up_days.round() as usize
         } else {
             let u: f64 = rng.random();
             let mut acc = 0.0;
-            let bands = &self.s.raw.gp.lead_time_bands;
+            let bands = &gp.lead_time_bands;
             let band = bands
                 .iter()
                 .find(|b| {
@@ -909,11 +921,7 @@ impl<'s> Model<'s> {
             }
         };
         let cal = self.cal();
-        let u: f64 = if diary == 0 {
-            self.rng.gp.random()
-        } else {
-            self.rng.roles.random()
-        };
+        let u: f64 = self.diary_rng(diary).random();
         let time = if day == today {
             self.now + u * (cal.closing(day) - self.now).max(0.0)
         } else {
@@ -952,9 +960,8 @@ impl<'s> Model<'s> {
 
     fn appointment(&mut self, ep: u32, diary: usize, ahead: bool, lead: u16) {
         self.diaries[diary].held(ahead);
-        if let Some(w) = self.week() {
+        if self.week().is_some() {
             self.diary_used_week[diary] += 1.0;
-            let _ = w;
         }
         if diary == 0 {
             self.gp_appointment(ep, lead);
@@ -1061,11 +1068,6 @@ impl<'s> Model<'s> {
 
     fn week_mark(&mut self, w: usize) {
         let now = self.now;
-        let cal = self.s.calendar.clone();
-        let open_minutes: f64 = {
-            let first = Calendar::day_of(now.max(MINUTES_PER_WEEK) - MINUTES_PER_WEEK);
-            cal.open_days_between(first, first + 7) as f64 * (cal.close_minute - cal.open_minute)
-        };
         let servers = f64::from(self.s.raw.navigation.servers);
         let busy = self.reception_busy_level.take_week(now);
         let queue = self.reception_queue_level.take_week(now);
@@ -1088,6 +1090,9 @@ impl<'s> Model<'s> {
         if w == 0 {
             return;
         }
+        let first_day = Calendar::day_of(now - MINUTES_PER_WEEK);
+        let cal = self.cal();
+        let open_minutes = cal.open_days_between(first_day, first_day + 7) as f64 * (cal.close_minute - cal.open_minute);
         let week = w - 1;
         let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
         let gp_wait_count = self.gp_wait_week_count[week];
@@ -1102,7 +1107,6 @@ impl<'s> Model<'s> {
             i += 2;
         };
         put(&mut self.weekly, ratio(busy, servers * open_minutes), queue / MINUTES_PER_WEEK);
-        let first_day = Calendar::day_of(now - MINUTES_PER_WEEK);
         for (d, diary) in self.diaries.iter().enumerate() {
             let capacity: f64 = (first_day..first_day + 7)
                 .map(|day| f64::from(diary.capacity.get(day).copied().unwrap_or(0)))
