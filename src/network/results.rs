@@ -3,6 +3,7 @@
 
 use super::sim::{simulate, Replication};
 use super::spec::{NetworkScenario, RawNetworkScenario};
+use crate::report::tables;
 use crate::stats::{ConfidenceInterval, Summary};
 use anyhow::Context;
 use rayon::prelude::*;
@@ -172,20 +173,9 @@ impl NetworkResults {
 
     /// `summary.csv`: `arm,metric,mean,sd,ci_low,ci_high,n` (95% CI).
     pub fn summary_csv(&self) -> String {
-        let mut s = String::from("arm,metric,mean,sd,ci_low,ci_high,n\n");
-        let f = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v}"));
+        let mut s = String::from(tables::SUMMARY_HEADER);
         for m in &self.metrics {
-            let ci = m.ci(0.95);
-            let _ = writeln!(
-                s,
-                "network,{},{},{},{},{},{}",
-                m.name,
-                f(m.mean()),
-                f(m.sd()),
-                f(ci.map(|c| c.low)),
-                f(ci.map(|c| c.high)),
-                m.n()
-            );
+            tables::summary_row(&mut s, "network", &m.name, &m.summary);
         }
         s
     }
@@ -195,9 +185,7 @@ impl NetworkResults {
         let mut s = String::from("arm,replication,metric,value\n");
         for r in 0..self.replications.len() {
             for m in &self.metrics {
-                let v = m.values[r];
-                let v = if v.is_finite() { format!("{v}") } else { String::new() };
-                let _ = writeln!(s, "network,{r},{},{v}", m.name);
+                let _ = writeln!(s, "network,{r},{},{}", tables::csv_field(&m.name), tables::num(m.values[r]));
             }
         }
         s

@@ -30,24 +30,31 @@ fn opt(v: Option<f64>) -> String {
     v.map_or_else(String::new, num)
 }
 
+/// Header of `summary.csv`.
+pub const SUMMARY_HEADER: &str = "arm,metric,mean,sd,ci_low,ci_high,n\n";
+
+/// One `summary.csv` row: mean, sd and 95% t interval over replications.
+pub fn summary_row(out: &mut String, arm: &str, metric: &str, s: &Summary) {
+    let ci = s.confidence_interval(0.95);
+    let _ = writeln!(
+        out,
+        "{},{},{},{},{},{},{}",
+        csv_field(arm),
+        csv_field(metric),
+        opt(s.mean()),
+        opt(s.sd()),
+        opt(ci.map(|c| c.low)),
+        opt(ci.map(|c| c.high)),
+        s.count()
+    );
+}
+
 /// `summary.csv`: `arm,metric,mean,sd,ci_low,ci_high,n`.
 pub fn summary_csv(result: &ExperimentResult) -> String {
-    let mut out = String::from("arm,metric,mean,sd,ci_low,ci_high,n\n");
+    let mut out = String::from(SUMMARY_HEADER);
     for arm in &result.arms {
         for (m, name) in arm.metric_names.iter().enumerate() {
-            let s = arm.summary(m);
-            let ci = s.confidence_interval(0.95);
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{},{},{}",
-                csv_field(&arm.name),
-                csv_field(name),
-                opt(s.mean()),
-                opt(s.sd()),
-                opt(ci.map(|c| c.low)),
-                opt(ci.map(|c| c.high)),
-                s.count()
-            );
+            summary_row(&mut out, &arm.name, name, &arm.summary(m));
         }
     }
     out
