@@ -50,6 +50,25 @@ pub struct NodeTheory {
     pub p_renege: f64,
 }
 
+impl NodeTheory {
+    /// A node with no capacity limit and no reneging: everyone is served,
+    /// and the rest follows from the mean wait by Little's law.
+    fn unbounded(model: Model, lambda: f64, wait: f64, mean_service: f64, utilisation: f64) -> NodeTheory {
+        NodeTheory {
+            model,
+            lambda,
+            throughput: lambda,
+            p_block: 0.0,
+            wait,
+            sojourn: wait + mean_service,
+            queue: lambda * wait,
+            in_system: lambda * (wait + mean_service),
+            utilisation,
+            p_renege: 0.0,
+        }
+    }
+}
+
 /// The closed form a node's numbers come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Model {
@@ -85,18 +104,7 @@ pub fn mmc(c: u32, lambda: f64, mean_service: f64) -> Option<NodeTheory> {
     }
     let pw = erlang_c(c, a);
     let wait = pw * mean_service / (f64::from(c) - a);
-    Some(NodeTheory {
-        model: Model::Mmc,
-        lambda,
-        throughput: lambda,
-        p_block: 0.0,
-        wait,
-        sojourn: wait + mean_service,
-        queue: lambda * wait,
-        in_system: lambda * (wait + mean_service),
-        utilisation: a / f64::from(c),
-        p_renege: 0.0,
-    })
+    Some(NodeTheory::unbounded(Model::Mmc, lambda, wait, mean_service, a / f64::from(c)))
 }
 
 /// M/M/c/K (K ≥ c counts those in service): state probabilities
@@ -143,18 +151,7 @@ pub fn mg1(lambda: f64, mean_service: f64, var_service: f64) -> Option<NodeTheor
     }
     let second_moment = var_service + mean_service * mean_service;
     let wait = lambda * second_moment / (2.0 * (1.0 - rho));
-    Some(NodeTheory {
-        model: Model::Mg1,
-        lambda,
-        throughput: lambda,
-        p_block: 0.0,
-        wait,
-        sojourn: wait + mean_service,
-        queue: lambda * wait,
-        in_system: lambda * (wait + mean_service),
-        utilisation: rho,
-        p_renege: 0.0,
-    })
+    Some(NodeTheory::unbounded(Model::Mg1, lambda, wait, mean_service, rho))
 }
 
 /// M/M/c+M (Erlang A), with room for `capacity` in the node if bounded: a

@@ -1,17 +1,8 @@
 //! The real binary: outputs, determinism across threads, golden output,
 //! exit codes.
 
-use crate::support::{root, signpost, temp_dir};
+use crate::support::{root, signpost, temp_dir, CONTRACT_FILES};
 use std::path::Path;
-
-const FILES: [&str; 6] = [
-    "summary.csv",
-    "comparison.csv",
-    "replications.csv",
-    "timeseries.csv",
-    "run.json",
-    "scenario.toml",
-];
 
 /// run.json without the fields that legitimately vary between runs.
 fn stable_run_json(dir: &Path) -> serde_json::Value {
@@ -44,7 +35,7 @@ fn same_seed_gives_identical_files_for_any_thread_count() {
         ]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
-    for file in FILES.iter().chain(&["journeys.csv"]) {
+    for file in CONTRACT_FILES.iter().chain(&["journeys.csv"]) {
         if *file == "run.json" {
             assert_eq!(stable_run_json(&one), stable_run_json(&two));
             continue;
@@ -123,7 +114,7 @@ fn output_contract_files_columns_and_metrics() {
         assert!(ts.contains(&format!(",{series},")), "timeseries.csv lacks {series}");
     }
     // No NaN or infinity anywhere: undefined values are empty cells.
-    for f in FILES {
+    for f in CONTRACT_FILES {
         let text = std::fs::read_to_string(dir.join(f)).unwrap();
         assert!(!text.contains("NaN") && !text.contains("inf"), "{f} has a non-finite number");
     }

@@ -8,6 +8,8 @@ use signpost::report::charts::{self, Figure};
 use signpost::report::html;
 use signpost::report::results::Results;
 
+use crate::support::CONTRACT_FILES;
+
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/report_sample")
 }
@@ -19,14 +21,7 @@ fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
-    for f in [
-        "summary.csv",
-        "comparison.csv",
-        "replications.csv",
-        "timeseries.csv",
-        "run.json",
-        "scenario.toml",
-    ] {
+    for f in CONTRACT_FILES {
         fs::copy(fixture().join(f), dir.join(f)).unwrap();
     }
     dir

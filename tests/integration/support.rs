@@ -6,6 +6,16 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::atomic::AtomicBool;
 
+/// The files of the output contract every result directory holds.
+pub const CONTRACT_FILES: [&str; 6] = [
+    "summary.csv",
+    "comparison.csv",
+    "replications.csv",
+    "timeseries.csv",
+    "run.json",
+    "scenario.toml",
+];
+
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
