@@ -9,6 +9,7 @@ use std::ops::Range;
 
 use anyhow::{anyhow, Result};
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -285,6 +286,29 @@ fn category_labels<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, labels: &[
     Ok((out, w + 22))
 }
 
+/// Grid and axes of a horizontal bar panel: vertical grid lines only,
+/// the value axis below and group names on the left.
+fn bar_mesh<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, Bands>>,
+    x_desc: &str,
+    x_fmt: &dyn Fn(&f64) -> String,
+    y_fmt: &dyn Fn(&f64) -> String,
+) -> Result<()> {
+    de(chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_labels(6)
+        .x_label_formatter(x_fmt)
+        .y_label_formatter(y_fmt)
+        .x_desc(x_desc)
+        .axis_desc_style(font(size::AXIS, INK))
+        .label_style(font(size::TICK, INK))
+        .light_line_style(WHITE)
+        .bold_line_style(RGBColor(0xE4, 0xE4, 0xE4))
+        .axis_style(INK.stroke_width(2))
+        .draw())
+}
+
 /// Draws a horizontal bar panel: categories down the left, bars with 95%
 /// CI whiskers, value labels to the right of each bar.
 pub fn bar_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BarPanel) -> Result<()> {
@@ -379,19 +403,7 @@ pub fn bar_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BarP
     };
     let tick = panel.tick;
     let x_fmt = move |x: &f64| tick(*x);
-    de(chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .x_labels(6)
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(&group_name)
-        .x_desc(panel.x_desc.as_str())
-        .axis_desc_style(font(size::AXIS, INK))
-        .label_style(font(size::TICK, INK))
-        .light_line_style(WHITE)
-        .bold_line_style(RGBColor(0xE4, 0xE4, 0xE4))
-        .axis_style(INK.stroke_width(2))
-        .draw())?;
+    bar_mesh(&mut chart, &panel.x_desc, &x_fmt, &group_name)?;
 
     // The reference line goes under the bars and labels.
     if let Some((r, c)) = panel.reference {
@@ -502,19 +514,7 @@ pub fn stack_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &St
     let names = rows;
     let row_name = move |y: &f64| names.get(n.saturating_sub(1 + y.floor() as usize)).cloned().unwrap_or_default();
     let x_fmt = |x: &f64| format!("{x:.0}%");
-    de(chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .x_labels(6)
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(&row_name)
-        .x_desc(panel.x_desc.as_str())
-        .axis_desc_style(font(size::AXIS, INK))
-        .label_style(font(size::TICK, INK))
-        .light_line_style(WHITE)
-        .bold_line_style(RGBColor(0xE4, 0xE4, 0xE4))
-        .axis_style(INK.stroke_width(2))
-        .draw())?;
+    bar_mesh(&mut chart, &panel.x_desc, &x_fmt, &row_name)?;
     for (ri, row) in panel.values.iter().enumerate() {
         let y1 = (n - ri) as f64 - 0.18;
         let y0 = (n - ri - 1) as f64 + 0.18;
