@@ -848,9 +848,14 @@ impl<'s> Model<'s> {
     fn refresh_directory(&mut self) {
         self.directory_time = self.now;
         let today = Calendar::day_of(self.now);
-        self.directory.role_free = self.diaries[1..].iter().map(|d| d.has_free_slot(today)).collect();
+        // Refilled in place: with a live feed this runs on every signpost.
+        self.directory.role_free.clear();
+        self.directory
+            .role_free
+            .extend(self.diaries[1..].iter().map(|d| d.has_free_slot(today)));
         self.directory.splw_ok = self.splw_wait_acceptable();
-        self.directory.service_ok = self.services.iter().map(Service::has_room).collect();
+        self.directory.service_ok.clear();
+        self.directory.service_ok.extend(self.services.iter().map(Service::has_room));
     }
 
     // ----- diaries -------------------------------------------------------
