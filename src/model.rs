@@ -985,6 +985,9 @@ impl<'s> Model<'s> {
         if e.bounced {
             self.count(Counter::GpFromBounce);
         }
+        if lead == 0 {
+            self.count(Counter::GpSameDay);
+        }
         self.episodes[ep as usize].urgent_return = false;
         if self.rng.gp.random::<f64>() < self.dna_probability(lead) {
             self.count(Counter::GpDna);
@@ -1166,6 +1169,7 @@ impl<'s> Model<'s> {
             ("gp_appointments", c(Counter::GpAppointments)),
             ("gp_appointments_avoidable", c(Counter::GpAvoidable)),
             ("gp_appointments_from_bounce_back", c(Counter::GpFromBounce)),
+            ("gp_appointments_same_day", c(Counter::GpSameDay)),
             ("gp_overflow", c(Counter::GpOverflow)),
             ("gp_dna", c(Counter::GpDna)),
             ("signposted", c(Counter::Signposted)),

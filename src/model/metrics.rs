@@ -16,6 +16,9 @@ pub enum Counter {
     GpAvoidable,
     /// GP appointments for episodes that had bounced back.
     GpFromBounce,
+    /// GP appointments held on the day they were booked (lead time 0),
+    /// incl. urgent extras.
+    GpSameDay,
     /// Urgent extras seen beyond the diary.
     GpOverflow,
     /// GP booking requests.
