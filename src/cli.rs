@@ -33,6 +33,10 @@ enum Command {
     },
     /// Run the validation suite: queueing networks against closed-form theory.
     Verify,
+    /// Compare the scenario's baseline with published figures (GP
+    /// appointments per patient-year, same-day share, DNA rate, SPLW
+    /// referrals, navigation declines, GP demand freed by trained navigators).
+    Calibrate(CalibrateArgs),
     /// Redraw charts/ and report.html of a result directory from its CSVs.
     Report {
         /// A directory written by `signpost run`.
@@ -73,6 +77,27 @@ struct RunArgs {
     quiet: bool,
 }
 
+#[derive(Debug, Args)]
+struct CalibrateArgs {
+    /// Scenario file (.toml); omit for the built-in default scenario.
+    scenario: Option<PathBuf>,
+    /// Replications (overrides the scenario).
+    #[arg(long)]
+    reps: Option<u64>,
+    /// Master seed (overrides the scenario).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads \[default: all cores\].
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Also write the table as CSV to this file (replaced atomically).
+    #[arg(long)]
+    csv: Option<PathBuf>,
+    /// Exit with code 1 when any target is outside its published range.
+    #[arg(long)]
+    strict: bool,
+}
+
 /// Parses arguments and runs the command; returns the process exit code.
 pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
     let cli = match Cli::try_parse_from(args) {
@@ -98,6 +123,7 @@ fn run_command(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Run(args) => run(args),
         Command::Check { scenario } => check(&scenario),
+        Command::Calibrate(args) => calibrate(&args),
         Command::Report { dir } => report(&dir),
         Command::Verify => verify(),
     }
@@ -228,6 +254,71 @@ fn available_memory() -> Option<f64> {
     let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024.0)
+}
+
+/// `--reps` and `--threads` checked against their limits.
+fn replications_and_threads(reps: Option<u64>, scenario_reps: u64, threads: Option<usize>) -> Result<(u64, usize), Error> {
+    let replications = reps.unwrap_or(scenario_reps);
+    if replications == 0 || replications > 10_000 {
+        return Err(Error::Usage(format!("--reps: must be between 1 and 10000, found {replications}")));
+    }
+    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if threads == 0 || threads > 1024 {
+        return Err(Error::Usage(format!("--threads: must be between 1 and 1024, found {threads}")));
+    }
+    Ok((replications, threads))
+}
+
+/// Runs an experiment on its own pool of `threads`, with Ctrl-C stopping it
+/// between replications.
+fn experiment_on_pool(
+    loaded: &LoadedScenario,
+    options: RunOptions,
+    threads: usize,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<crate::experiment::ExperimentResult, Error> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let cancel = Arc::clone(&cancel);
+        // A second handler cannot be installed (tests call run twice in a
+        // process): then Ctrl-C keeps its default behaviour.
+        let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::SeqCst));
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Other(anyhow::anyhow!("cannot start {threads} threads: {e}")))?;
+    pool.install(|| run_experiment(loaded, options, progress, &cancel))
+        .map_err(|c| Error::Interrupted(format!("stopped after {} of {} replications; nothing written", c.done, c.total)))
+}
+
+fn calibrate(args: &CalibrateArgs) -> Result<(), Error> {
+    let (label, source) = read_scenario(args.scenario.as_deref())?;
+    let loaded = load::load_str(&source, &label)?;
+    let (replications, threads) = replications_and_threads(args.reps, loaded.base.replications, args.threads)?;
+    let options = RunOptions {
+        replications,
+        seed: args.seed.unwrap_or(loaded.base.seed),
+        journeys: 0,
+    };
+    let cut = crate::calibrate::calibration_arms(&loaded);
+    let result = experiment_on_pool(&cut, options, threads, &|_, _| {})?;
+    let outcomes = crate::calibrate::evaluate(&loaded, &result);
+    if let Some(path) = &args.csv {
+        crate::output::write_atomic(path, crate::calibrate::csv(&outcomes).as_bytes()).map_err(Error::Other)?;
+    }
+    println!("{}: {}", loaded.file, loaded.name());
+    print!("{}", crate::calibrate::table(&outcomes, replications));
+    let outside = outcomes
+        .iter()
+        .filter(|o| matches!(o.verdict, crate::calibrate::Verdict::Below | crate::calibrate::Verdict::Above))
+        .count();
+    if args.strict && outside > 0 {
+        return Err(Error::Other(anyhow::anyhow!(
+            "{outside} calibration target(s) outside their published range"
+        )));
+    }
+    Ok(())
 }
 
 fn run(args: RunArgs) -> Result<(), Error> {

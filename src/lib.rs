@@ -1,6 +1,7 @@
 //! signpost: a parallel discrete-event simulator of primary-care capacity.
 #![warn(missing_docs)]
 
+pub mod calibrate;
 pub mod cli;
 pub mod engine;
 pub mod error;

@@ -44,14 +44,39 @@ pub fn comparison_table(result: &ExperimentResult, horizon_days: f64, replicatio
         }
         rows.push(row);
     }
-    let widths: Vec<usize> = (0..rows[0].len())
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-        .collect();
     let mut out = String::new();
     let _ = writeln!(
         out,
         "Results over {horizon_days} days after warm-up, {replications} replications; mean (95% CI). Net = counterfactual minus arm, paired by replication."
     );
+    out.push_str(&aligned(&rows));
+    for arm in &result.arms[1..] {
+        let d = paired(arm, cf, "bounce_backs");
+        if let (Some(m), Some(ci)) = (d.mean(), d.confidence_interval(0.95)) {
+            let _ = writeln!(
+                out,
+                "{}: {:+.0} bounce-backs vs counterfactual (95% CI {:+.0} to {:+.0})",
+                arm.name, m, ci.low, ci.high
+            );
+        }
+    }
+    out
+}
+
+/// Rows as a plain-text table: the first row is the header (underlined),
+/// the first column is left-aligned and the others right-aligned.
+pub fn aligned(rows: &[Vec<String>]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|cell| cell.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
     for (i, row) in rows.iter().enumerate() {
         let line: Vec<String> = row
             .iter()
@@ -64,19 +89,9 @@ pub fn comparison_table(result: &ExperimentResult, horizon_days: f64, replicatio
                 }
             })
             .collect();
-        let _ = writeln!(out, "{}", line.join("  "));
+        let _ = writeln!(out, "{}", line.join("  ").trim_end());
         if i == 0 {
             let _ = writeln!(out, "{}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  "));
-        }
-    }
-    for arm in &result.arms[1..] {
-        let d = paired(arm, cf, "bounce_backs");
-        if let (Some(m), Some(ci)) = (d.mean(), d.confidence_interval(0.95)) {
-            let _ = writeln!(
-                out,
-                "{}: {:+.0} bounce-backs vs counterfactual (95% CI {:+.0} to {:+.0})",
-                arm.name, m, ci.low, ci.high
-            );
         }
     }
     out
