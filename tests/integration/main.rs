@@ -1,5 +1,6 @@
 //! One integration-test binary (faster to build than one per file).
 
+mod calibration;
 mod cli;
 mod mechanisms;
 mod network_errors;
