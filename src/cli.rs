@@ -37,6 +37,9 @@ enum Command {
     /// appointments per patient-year, same-day share, DNA rate, SPLW
     /// referrals, navigation declines, GP demand freed by trained navigators).
     Calibrate(CalibrateArgs),
+    /// One-at-a-time sensitivity of a headline result to the scenario's
+    /// assumptions: a table, sensitivity.csv and a tornado chart.
+    Sensitivity(SensitivityArgs),
     /// Redraw charts/ and report.html of a result directory from its CSVs.
     Report {
         /// A directory written by `signpost run`.
@@ -98,6 +101,37 @@ struct CalibrateArgs {
     strict: bool,
 }
 
+#[derive(Debug, Args)]
+struct SensitivityArgs {
+    /// Scenario file (.toml); omit for the built-in default scenario.
+    scenario: Option<PathBuf>,
+    /// Ranges file (.toml): arm, metric and factors with low/high values
+    /// \[default: the built-in ranges for the default scenario's assumptions\].
+    #[arg(long)]
+    ranges: Option<PathBuf>,
+    /// Replications per run (overrides the scenario).
+    #[arg(long)]
+    reps: Option<u64>,
+    /// Master seed (overrides the scenario).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads \[default: all cores\].
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Output directory \[default: output/<scenario name>-sensitivity\].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replace existing results (only once the new analysis has completed).
+    #[arg(long)]
+    force: bool,
+    /// Skip the tornado chart.
+    #[arg(long)]
+    no_charts: bool,
+    /// No progress or table.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
 /// Parses arguments and runs the command; returns the process exit code.
 pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
     let cli = match Cli::try_parse_from(args) {
@@ -124,6 +158,7 @@ fn run_command(cli: Cli) -> Result<(), Error> {
         Command::Run(args) => run(args),
         Command::Check { scenario } => check(&scenario),
         Command::Calibrate(args) => calibrate(&args),
+        Command::Sensitivity(args) => sensitivity(&args),
         Command::Report { dir } => report(&dir),
         Command::Verify => verify(),
     }
@@ -317,6 +352,92 @@ fn calibrate(args: &CalibrateArgs) -> Result<(), Error> {
         return Err(Error::Other(anyhow::anyhow!(
             "{outside} calibration target(s) outside their published range"
         )));
+    }
+    Ok(())
+}
+
+fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
+    use crate::sensitivity::{self as sens, parse_ranges, variant};
+    let (label, source) = read_scenario(args.scenario.as_deref())?;
+    let (ranges_label, ranges_text) = match &args.ranges {
+        None => (sens::DEFAULT_RANGES_LABEL.to_string(), sens::DEFAULT_RANGES_TOML.to_string()),
+        Some(p) => (p.display().to_string(), load::read_text(p, &p.display().to_string())?),
+    };
+    let spec = parse_ranges(&ranges_text, &ranges_label)?;
+    // Every variant is loaded and checked before anything runs.
+    let base = variant(&source, &label, &spec, &ranges_label, None)?;
+    let mut variants = Vec::with_capacity(spec.factors.len());
+    for (i, f) in spec.factors.iter().enumerate() {
+        variants.push((
+            variant(&source, &label, &spec, &ranges_label, Some((i, "low", &f.low)))?,
+            variant(&source, &label, &spec, &ranges_label, Some((i, "high", &f.high)))?,
+        ));
+    }
+    let (replications, threads) = replications_and_threads(args.reps, base.base.replications, args.threads)?;
+    let options = RunOptions {
+        replications,
+        seed: args.seed.unwrap_or(base.base.seed),
+        journeys: 0,
+    };
+    let runs = 1 + 2 * variants.len();
+    let target = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("{}-sensitivity", base.name())));
+    let pending = PendingDir::create(&target, args.force)?;
+    let estimate = Estimate::of(&base, replications, threads);
+    if !args.quiet {
+        eprintln!(
+            "{}: {} factors × 2 values + base = {runs} runs of {} replications; estimated {:.0} s on {threads} threads",
+            base.name(),
+            variants.len(),
+            replications,
+            estimate.seconds * runs as f64
+        );
+    }
+    let interactive = !args.quiet && std::io::stderr().is_terminal();
+    let run_one = |loaded: &LoadedScenario, k: usize| -> Result<Vec<f64>, Error> {
+        if interactive {
+            eprint!("\r  run {k}/{runs} ");
+            let _ = std::io::stderr().flush();
+        }
+        let result = experiment_on_pool(loaded, options, threads, &|_, _| {})?;
+        Ok(sens::metric_values(&result, &spec, &ranges_label)?)
+    };
+    let base_values = run_one(&base, 1)?;
+    let mut levels = Vec::with_capacity(variants.len());
+    for (i, ((low, high), f)) in variants.iter().zip(&spec.factors).enumerate() {
+        let low_values = run_one(low, 2 + 2 * i)?;
+        let high_values = run_one(high, 3 + 2 * i)?;
+        levels.push((
+            sens::level_result(f.low.clone(), &low_values, &base_values),
+            sens::level_result(f.high.clone(), &high_values, &base_values),
+        ));
+    }
+    if interactive {
+        eprint!("\r{}\r", " ".repeat(30));
+    }
+    let analysis = sens::assemble(base.name(), &spec, replications, &base_values, levels);
+    let dir = pending.path();
+    let write = |name: &str, bytes: &[u8]| {
+        std::fs::write(dir.join(name), bytes).map_err(|e| Error::Other(anyhow::anyhow!("{}: {e}", dir.join(name).display())))
+    };
+    write("sensitivity.csv", sens::csv(&analysis).as_bytes())?;
+    write("ranges.toml", ranges_text.as_bytes())?;
+    if !args.no_charts {
+        let tornado = crate::report::charts::tornado::Tornado {
+            sensitivity: &analysis,
+            metric_label: sens::metric_label(&analysis.metric),
+        };
+        let (svg, png) =
+            crate::report::charts::render_svg_png(&tornado).map_err(|e| Error::Other(e.context("drawing the tornado chart")))?;
+        write("tornado.svg", svg.as_bytes())?;
+        write("tornado.png", &png)?;
+    }
+    let written = pending.commit()?;
+    if !args.quiet {
+        print!("{}", sens::table(&analysis));
+        println!("Results: {}", written.display());
     }
     Ok(())
 }

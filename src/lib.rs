@@ -11,4 +11,5 @@ pub mod network;
 pub mod output;
 pub mod report;
 pub mod scenario;
+pub mod sensitivity;
 pub mod stats;

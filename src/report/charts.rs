@@ -15,11 +15,13 @@
 pub mod figures;
 pub mod panels;
 pub mod style;
+pub mod tornado;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::output::write_atomic;
@@ -133,18 +135,22 @@ pub fn provenance(res: &Results) -> String {
     s
 }
 
-/// Renders one chart to SVG and PNG in memory.
-pub fn render(fig: Figure, res: &Results) -> Result<Rendered> {
+/// Something drawn the same way on any plotters backend (SVG and PNG).
+pub trait Drawing {
+    /// Size \[px\].
+    fn size(&self) -> (u32, u32);
+    /// Draws onto `root`.
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>;
+}
+
+/// Renders a drawing to an SVG document and PNG bytes in memory.
+pub fn render_svg_png(drawing: &impl Drawing) -> Result<(String, Vec<u8>)> {
     style::register_fonts();
-    let ctx = figures::Ctx {
-        res,
-        provenance: provenance(res),
-    };
-    let (w, h) = fig.size();
+    let (w, h) = drawing.size();
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        figures::draw(fig, &root, &ctx).with_context(|| format!("chart {}", fig.stem()))?;
+        drawing.draw(&root)?;
         de(root.present())?;
     }
     // Layout was measured with DejaVu Sans; ask viewers for it (or Verdana,
@@ -156,10 +162,39 @@ pub fn render(fig: Figure, res: &Results) -> Result<Rendered> {
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
-        figures::draw(fig, &root, &ctx).with_context(|| format!("chart {}", fig.stem()))?;
+        drawing.draw(&root)?;
         de(root.present())?;
     }
     let png = encode_png(&rgb, w, h)?;
+    Ok((svg, png))
+}
+
+/// One report figure with what it needs to draw itself.
+struct FigureDrawing<'a> {
+    fig: Figure,
+    ctx: figures::Ctx<'a>,
+}
+
+impl Drawing for FigureDrawing<'_> {
+    fn size(&self) -> (u32, u32) {
+        self.fig.size()
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        figures::draw(self.fig, root, &self.ctx).with_context(|| format!("chart {}", self.fig.stem()))
+    }
+}
+
+/// Renders one chart to SVG and PNG in memory.
+pub fn render(fig: Figure, res: &Results) -> Result<Rendered> {
+    let drawing = FigureDrawing {
+        fig,
+        ctx: figures::Ctx {
+            res,
+            provenance: provenance(res),
+        },
+    };
+    let (svg, png) = render_svg_png(&drawing)?;
     Ok(Rendered { figure: fig, svg, png })
 }
 

@@ -109,6 +109,13 @@ pub fn parse_table(text: &str, label: &str) -> Result<Table, ScenarioError> {
 
 /// Loads scenario text; `label` names it in messages.
 pub fn load_str(text: &str, label: &str) -> Result<LoadedScenario, ScenarioError> {
+    load_with_overrides(text, label, &[])
+}
+
+/// Loads scenario text with `overrides` (dotted key paths that must exist,
+/// as in an arm's `set`) applied to the base before its arms, so every arm
+/// and the counterfactual see them; an arm's own `set` still wins.
+pub fn load_with_overrides(text: &str, label: &str, overrides: &[(String, Value)]) -> Result<LoadedScenario, ScenarioError> {
     let user = parse_table(text, label)?;
     let is_default = text == DEFAULT_TOML;
     let mut merged = parse_table(DEFAULT_TOML, DEFAULT_LABEL)?;
@@ -122,7 +129,10 @@ pub fn load_str(text: &str, label: &str) -> Result<LoadedScenario, ScenarioError
         }
     }
     merge_into(&mut merged, user);
-    let whole = Value::Table(merged);
+    let mut whole = Value::Table(merged);
+    for (path, value) in overrides {
+        set_path(&mut whole, path, value.clone()).map_err(|m| ScenarioError::key(label, path.clone(), m))?;
+    }
     let base: RawScenario = deserialize(whole.clone(), text, label)?;
     let base_scenario = validate(&base, label, text)?;
 
@@ -309,7 +319,9 @@ fn check_same_kind(old: &Value, new: &Value, path: &str) -> Result<(), String> {
 }
 
 /// Deserializes a merged TOML value, naming the key path on error.
-fn deserialize<T: serde::de::DeserializeOwned>(value: Value, text: &str, label: &str) -> Result<T, ScenarioError> {
+/// Deserializes a TOML value, with errors naming the file, line, key path
+/// and (for near-miss keys) "did you mean".
+pub fn deserialize<T: serde::de::DeserializeOwned>(value: Value, text: &str, label: &str) -> Result<T, ScenarioError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();

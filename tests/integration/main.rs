@@ -6,5 +6,6 @@ mod mechanisms;
 mod network_errors;
 mod network_props;
 mod report;
+mod sensitivity;
 mod support;
 mod validation;
