@@ -95,7 +95,7 @@ pub fn render(res: &Results, rendered: &[Rendered]) -> String {
         res.run
             .scenario_description
             .as_deref()
-            .map(|d| format!(": {}", escape(d)))
+            .map(|d| format!(": {}", escape(d.trim_end().trim_end_matches('.'))))
             .unwrap_or_default(),
         res.replications(),
         period(res),

@@ -250,3 +250,17 @@ fn many_arms_long_names_and_negative_savings_still_draw() {
     assert!(page.contains("&lt;b&gt;that&lt;/b&gt;"));
     assert!(page.contains("<strong>adds</strong> GP appointments"));
 }
+
+#[test]
+fn a_description_ending_in_a_full_stop_gets_one_in_the_header() {
+    let dir = scratch("report_full_stop");
+    let run_json = dir.join("run.json");
+    let text = fs::read_to_string(&run_json).unwrap();
+    let hostile = "A 50,000-patient PCN for one year </style><img src=x onerror=alert(2)>";
+    assert!(text.contains(hostile), "fixture changed: update this test");
+    fs::write(&run_json, text.replace(hostile, "A PCN for one year.")).unwrap();
+    let page = fs::read_to_string(html::write_report(&dir).unwrap()).unwrap();
+    let header = page.split("</header>").next().unwrap();
+    assert!(header.contains(": A PCN for one year. "), "{header}");
+    assert!(!header.contains(".."), "{header}");
+}
