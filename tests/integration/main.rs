@@ -6,6 +6,7 @@ mod mechanisms;
 mod network_errors;
 mod network_props;
 mod report;
+mod scenario_library;
 mod sensitivity;
 mod support;
 mod validation;
