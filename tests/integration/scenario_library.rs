@@ -56,9 +56,11 @@ fn header(text: &str) -> Vec<String> {
 }
 
 /// Does a comment cite a source: an evidence.md section (`evidence s1a`,
-/// `evidence s2`) or an explicit `ASSUMPTION`?
+/// `evidence s2`), local data (`LOCAL: <dataset, period>`, for a PCN's own
+/// copy, see the README) or an explicit `ASSUMPTION`?
 fn cites_source(comment: &str) -> bool {
     comment.contains("ASSUMPTION")
+        || comment.contains("LOCAL:")
         || comment
             .match_indices("evidence s")
             .any(|(i, m)| comment[i + m.len()..].starts_with(|c: char| c.is_ascii_digit()))
@@ -213,7 +215,7 @@ fn unsourced_lines(text: &str, default: &Table) -> Vec<String> {
         };
         if !unchanged && !sourced {
             problems.push(format!(
-                "line {number}: `{}` has no source comment (evidence sN… or ASSUMPTION)",
+                "line {number}: `{}` has no source comment (evidence sN…, LOCAL: … or ASSUMPTION)",
                 key.trim()
             ));
         }
@@ -311,6 +313,11 @@ fn the_source_check_catches_unsourced_changes_and_accepts_sourced_ones() {
 
     let trailing = "[splw]\nfte = 4.0   # ASSUMPTION: a bigger team\n";
     assert!(unsourced_lines(trailing, &default).is_empty());
+    let local = "[splw]\nfte = 3.2   # LOCAL: NHS Digital General Practice Workforce, Mar 2025\n";
+    assert!(unsourced_lines(local, &default).is_empty());
+    // "evidence" without a section is not a citation.
+    let vague = "[splw]\nfte = 3.2   # see the evidence\n";
+    assert_eq!(unsourced_lines(vague, &default).len(), 1);
     let block = "[splw]\n# evidence s1a: LTWP 9,000 link workers (calc)\nfte = 7.2\ncaseload_per_fte = 40.0\n";
     assert!(unsourced_lines(block, &default).is_empty());
     // A blank line ends the paragraph the source covers.
