@@ -128,7 +128,8 @@ struct Cursor<'a> {
     in_arms: bool,
 }
 
-/// Value lines that change the built-in default but cite no source. A line
+/// Value lines that change the built-in default but cite no source, or that
+/// say "as default" but differ from it. A line
 /// cites one in its trailing comment, in a comment inside its (multi-line)
 /// value, or through a full-line comment above it in the same paragraph
 /// (lines up to the previous blank line). Arm overrides always change the
@@ -209,10 +210,20 @@ fn unsourced_lines(text: &str, default: &Table) -> Vec<String> {
         if segments.len() == 1 && EXEMPT_KEYS.contains(&segments[0].as_str()) {
             continue;
         }
+        let default_value = get(cursor.default, &segments);
         let unchanged = !cursor.in_arms && {
             let mine = get(cursor.user, &segments);
-            mine.is_some() && mine == get(cursor.default, &segments)
+            mine.is_some() && mine == default_value
         };
+        // A restated array element says "as default" on lines it copies; if
+        // default.toml is recalibrated, the copy silently diverges.
+        if !cursor.in_arms && !unchanged && comment.is_some_and(|c| c.contains("as default")) {
+            let was = default_value.map_or("nothing".to_string(), ToString::to_string);
+            problems.push(format!(
+                "line {number}: `{}` says \"as default\" but default.toml has {was}",
+                key.trim()
+            ));
+        }
         if !unchanged && !sourced {
             problems.push(format!(
                 "line {number}: `{}` has no source comment (evidence sN…, LOCAL: … or ASSUMPTION)",
@@ -329,6 +340,11 @@ fn the_source_check_catches_unsourced_changes_and_accepts_sourced_ones() {
     // An element restated with the default's values needs no comment…
     let same = "[[vcse.services]]\nname = \"advice\"\nplaces = 50\n";
     assert!(unsourced_lines(same, &default).is_empty());
+    // A copied line that no longer matches the default is caught.
+    let stale = "[[vcse.services]]\nname = \"advice\"\nplaces = 45   # as default (ASSUMPTION)\n";
+    let problems = unsourced_lines(stale, &default);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("as default"), "{problems:?}");
     // …but arm overrides always do, and a multi-line value's comments count.
     let arm = "[[arms]]\nname = \"a\"\ndescription = \"d\"\nset = { \"splw.fte\" = 5.0 }\n";
     assert_eq!(unsourced_lines(arm, &default).len(), 1);
