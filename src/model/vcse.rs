@@ -61,12 +61,20 @@ impl Service {
 }
 
 impl Model<'_> {
-    /// The service for `need` with a free place, else the shortest waiting
-    /// list; `None` if no service serves it.
+    /// The service for `need` with a free place, else the open one with the
+    /// shortest waiting list that still has room, else (everything full or
+    /// closed) the shortest list; `None` if no service serves it.
     pub(super) fn choose_service(&self, need: usize) -> Option<usize> {
         let serving = || (0..self.services.len()).filter(move |&i| self.s.services[i].serves[need]);
+        let open = |i: usize| !self.services[i].closed;
+        let list_has_room = |i: usize| (self.services[i].waitlist.len() as u32) < self.services[i].waitlist_cap;
         serving()
-            .find(|&i| !self.services[i].closed && self.services[i].occupancy < self.services[i].places)
+            .find(|&i| open(i) && self.services[i].occupancy < self.services[i].places)
+            .or_else(|| {
+                serving()
+                    .filter(|&i| open(i) && list_has_room(i))
+                    .min_by_key(|&i| self.services[i].waitlist.len())
+            })
             .or_else(|| serving().min_by_key(|&i| (self.services[i].closed, self.services[i].waitlist.len())))
     }
 

@@ -146,6 +146,71 @@ set = { "navigation.mode" = "active", "navigation.training" = "expert", "navigat
 }
 
 #[test]
+fn a_full_service_without_a_waiting_list_is_passed_over_for_one_with_room() {
+    // Two full wellbeing services: the first has no waiting list, the
+    // second a long one. Patients must join the second's list, never be
+    // turned away by the first.
+    let service = |name: &str, waitlist_cap: u32| {
+        format!(
+            r#"[[vcse.services]]
+name = "{name}"
+needs = ["wellbeing"]
+places = 0
+programme_weeks = 16.0
+waitlist_cap = {waitlist_cap}
+attendance = 0.9
+rural_attendance = 0.65
+resolve = 0.7
+closure_hazard_per_year = 0.0
+closure_weeks = 12.0
+open_weekdays = [true, true, true, true, true, false, false]
+annual_cost_per_place = 1200.0
+initial_occupancy = 0
+initial_waitlist = 0
+"#
+        )
+    };
+    let text = small_text()
+        + "[vcse]\nfunding = 1.0\n"
+        + &service("full_no_list", 0)
+        + &service("full_long_list", 100_000)
+        + r#"[[vcse.services]]
+name = "advice"
+needs = ["social"]
+places = 50
+programme_weeks = 6.0
+waitlist_cap = 40
+attendance = 0.85
+rural_attendance = 0.6
+resolve = 0.65
+closure_hazard_per_year = 0.0
+closure_weeks = 12.0
+open_weekdays = [true, true, true, true, true, false, false]
+annual_cost_per_place = 2000.0
+initial_occupancy = 0
+initial_waitlist = 0
+[navigation.tiers.expert.routing]
+wellbeing = { vcse = 1.0 }
+[[arms]]
+name = "to_vcse"
+set = { "navigation.mode" = "active", "navigation.training" = "expert", "navigation.acceptance" = 1.0 }
+"#;
+    let result = run(&load(&text), 2, 5_000);
+    let rejected = metric(&result, "to_vcse", "vcse_rejections.full_no_list");
+    assert!(
+        rejected.iter().all(|&r| r == 0.0),
+        "a service with room was available: {rejected:?}"
+    );
+    let arm = result.arms.iter().find(|a| a.name == "to_vcse").unwrap();
+    let waiting = arm.replications[0]
+        .journeys
+        .iter()
+        .filter(|s| s.place == "vcse" && s.event == "waiting")
+        .count();
+    assert!(waiting > 0, "wellbeing patients must have joined the long waiting list");
+}
+
+#[test]
 fn link_worker_caseload_never_exceeds_its_cap() {
     let result = run(&load(&small_text()), 2, 0);
     for arm in &result.arms {

@@ -414,15 +414,15 @@ fn assert_higher(result: &ExperimentResult, arm: &str, other: &str, metric: &str
 
 #[test]
 fn vcse_funding_cut_raises_bounce_back_against_restored_funding() {
-    // The bounce-back difference (about 90 a year against some 3,300) needs
-    // the scenario's full year and its 10 replications to stand out. Its
-    // effect on GP appointments freed is within noise, as the header says,
-    // so it is not asserted.
+    // The differences (about 150 bounce-backs and 200 GP appointments a
+    // year against some 3,300 and 6,300) need the scenario's full year and
+    // its 10 replications to stand out. Its effect on unmet needs is within
+    // noise, as the header says, so it is not asserted.
     let loaded = shortened("vcse_funding_cut.toml", None, &["cut", "restored"]);
     let result = run(&loaded, loaded.base.replications, 0);
     assert_lower(&result, "restored", "cut", "vcse_rejections");
     assert_lower(&result, "restored", "cut", "bounce_backs");
-    assert_lower(&result, "restored", "cut", "unmet_needs");
+    assert_higher(&result, "restored", "cut", "gp_appointments_saved_net");
 }
 
 #[test]
