@@ -17,10 +17,11 @@ fn with_ci(mean: Option<f64>, ci: Option<(f64, f64)>, scale: f64, decimals: usiz
 /// statistics window.
 pub fn comparison_table(result: &ExperimentResult, horizon_days: f64, replications: u64) -> String {
     let cf = &result.arms[0];
-    let columns: [(&str, &str, f64, usize, bool); 7] = [
+    let columns: [(&str, &str, f64, usize, bool); 8] = [
         ("GP appts", "gp_appointments", 1.0, 0, false),
         ("GP appts freed (net)", "gp_appointments_saved_net", 1.0, 0, false),
         ("% GP demand freed", "gp_share_freed", 100.0, 1, false),
+        ("GP wait (days)", "gp_wait_days_mean", 1.0, 1, false),
         ("bounce-backs", "bounce_backs", 1.0, 0, false),
         ("safety events", "safety_events", 1.0, 0, false),
         ("SPLW wait (days)", "splw_wait_days_mean", 1.0, 1, false),
