@@ -106,7 +106,7 @@ pub struct RawPopulation {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawNeed {
-    /// Category name.
+    /// Need category name; remits, services' `needs` and routing rows refer to it.
     pub name: String,
     /// Share of new episodes.
     pub share: f64,
@@ -185,7 +185,7 @@ pub enum Training {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawNavigation {
-    /// off or active.
+    /// `off` (the counterfactual) or `active` signposting.
     pub mode: Mode,
     /// Day signposting starts \[day index\].
     pub start_day: f64,
@@ -277,7 +277,7 @@ pub struct RawGp {
     pub urgent_overflow: bool,
     /// Initial state: share of bookable-ahead slots already booked.
     pub prebooked_share: f64,
-    /// Staffing changes over time.
+    /// Staffing changes over time: `{ from_day, fte }` steps.
     pub changes: Vec<RawChange>,
 }
 
@@ -287,7 +287,7 @@ pub struct RawGp {
 pub struct RawRole {
     /// Role name.
     pub name: String,
-    /// Whole-time equivalents.
+    /// Whole-time equivalents (FTE) of this role.
     pub fte: f64,
     /// Appointments per FTE per working day.
     pub appointments_per_fte_day: f64,
@@ -295,15 +295,15 @@ pub struct RawRole {
     pub navigation_share: f64,
     /// Share of slots kept for same-day booking.
     pub same_day_share: f64,
-    /// Booking horizon \[days\].
+    /// How far ahead this role's appointments can be booked \[days\].
     pub booking_horizon_days: u32,
     /// Needs this role can meet.
     pub remit: Vec<String>,
     /// Share of role signposts it receives.
     pub weight: f64,
-    /// Capacity multiplier by weekday.
+    /// Capacity multiplier by weekday, Monday first.
     pub rota: Vec<f64>,
-    /// Staffing changes over time.
+    /// Staffing changes over time: `{ from_day, fte }` steps.
     pub changes: Vec<RawChange>,
     /// Cost per FTE per year \[GBP\].
     pub annual_cost_per_fte: f64,
@@ -337,7 +337,7 @@ pub struct RawSplw {
     pub caseload_per_fte: f64,
     /// Share of time on admin.
     pub admin_share: f64,
-    /// Waiting-list cap \[people\]; 0 = none.
+    /// Waiting-list cap \[people\]; 0 = no cap.
     pub waitlist_cap: u32,
     /// Chance of refusing per week of expected wait.
     pub refuse_per_week_wait: f64,
@@ -377,9 +377,9 @@ pub struct RawSplw {
     pub mdt_complex_boost: f64,
     /// Weekly chance each link worker is absent.
     pub absence_probability: f64,
-    /// Working-day multiplier by weekday.
+    /// Working-day multiplier by weekday, Monday first.
     pub rota: Vec<f64>,
-    /// Staffing changes over time.
+    /// Staffing changes over time: `{ from_day, fte }` steps.
     pub changes: Vec<RawChange>,
     /// Chance of re-referral after discharge.
     pub re_referral_probability: f64,
@@ -419,7 +419,7 @@ pub struct RawService {
     pub places: u32,
     /// Programme length \[weeks\].
     pub programme_weeks: f64,
-    /// Waiting-list cap \[people\].
+    /// Waiting-list cap \[people\]; 0 = no waiting list.
     pub waitlist_cap: u32,
     /// Chance an urban participant attends.
     pub attendance: f64,

@@ -5,6 +5,7 @@ mod cli;
 mod mechanisms;
 mod network_errors;
 mod network_props;
+mod readme_keys;
 mod report;
 mod scenario_library;
 mod sensitivity;
