@@ -223,8 +223,26 @@ fn report(dir: &Path) -> Result<(), Error> {
     Ok(())
 }
 
+/// Checks a queueing-network scenario and prints what would run.
+fn check_network(label: &str, text: &str) -> Result<(), Error> {
+    let scenario = crate::network::load_str(text, label)?;
+    println!("{label}: OK");
+    println!("scenario  {} — {} (queueing network)", scenario.name, scenario.description);
+    println!(
+        "run       {} replications, seed {}, {} min warm-up + {} min",
+        scenario.replications, scenario.seed, scenario.warmup, scenario.horizon
+    );
+    let nodes: Vec<&str> = scenario.nodes.iter().map(|n| n.name.as_str()).collect();
+    println!("nodes     {}: {}", nodes.len(), nodes.join(", "));
+    Ok(())
+}
+
 fn check(path: &Path) -> Result<(), Error> {
     let (label, text) = read_scenario(Some(path))?;
+    // The same dispatch as `run`: a file with a [network] table is a network.
+    if crate::network::is_network(&text) {
+        return check_network(&label, &text);
+    }
     let loaded = load::load_str(&text, &label)?;
     let b = &loaded.base;
     println!("{}: OK", loaded.file);

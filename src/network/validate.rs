@@ -3,7 +3,7 @@
 //! (`file:line:col: network.nodes[2].servers: must be >= 1, found 0`).
 
 use super::spec::{Destination, NetworkScenario, Node, RawNetworkScenario, RawNode, EXIT, ROUTE_EXIT};
-use crate::error::ScenarioError;
+use crate::error::{show_number, ScenarioError};
 use crate::scenario::dist::{Dist, DistSpec};
 use crate::scenario::keys;
 
@@ -92,8 +92,15 @@ pub fn load_str(text: &str, file: &str) -> Result<NetworkScenario, ScenarioError
         let inner = e.into_inner();
         let location = inner.span().map(|s| keys::line_col(text, s.start));
         // toml's messages can span lines ("invalid string\nexpected `\"`");
-        // keep the error on one line.
+        // keep the error on one line, in the words the scenario loader uses.
         let message = inner.message().trim().lines().map(str::trim).collect::<Vec<_>>().join("; ");
+        let message = crate::scenario::load::serde_message(&message);
+        let top_level = !path.contains(['.', '[']);
+        let message = if top_level && message.starts_with("unknown key") {
+            format!("{message} (a file with a [network] table is a queueing-network scenario)")
+        } else {
+            message
+        };
         let err = if path.is_empty() || path == "." {
             ScenarioError::file(file, message)
         } else {
@@ -122,7 +129,7 @@ fn finite_in(path: &[Seg], ctx: &Ctx, v: f64, lo: f64, hi: f64, what: &str) -> R
     if v.is_finite() && v >= lo && v <= hi {
         Ok(())
     } else {
-        Err(ctx.err(path, format!("must be {what}, found {v}")))
+        Err(ctx.err(path, format!("must be {what}, found {}", show_number(v))))
     }
 }
 
@@ -136,10 +143,6 @@ fn dist(ctx: &Ctx, path: &[Seg], spec: &DistSpec) -> Result<Dist, ScenarioError>
         }
     }
     spec.build().map_err(|m| ctx.err(path, m))
-}
-
-fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String {
-    keys::suggest(name, candidates).map_or_else(String::new, |c| format!("; did you mean `{c}`?"))
 }
 
 fn validate(raw: RawNetworkScenario, ctx: &Ctx) -> Result<NetworkScenario, ScenarioError> {
@@ -168,7 +171,7 @@ fn validate(raw: RawNetworkScenario, ctx: &Ctx) -> Result<NetworkScenario, Scena
     if !(net.horizon.is_finite() && net.horizon > 0.0) {
         return Err(ctx.err(
             &[key("network"), key("horizon")],
-            format!("must be a finite number of minutes > 0, found {}", net.horizon),
+            format!("must be a finite number of minutes > 0, found {}", show_number(net.horizon)),
         ));
     }
     if net.warmup + net.horizon > MAX_RUN_MINUTES {
@@ -288,7 +291,7 @@ fn validate_node(ctx: &Ctx, i: usize, n: &RawNode, all: &[RawNode]) -> Result<No
         } else if let Some(j) = all.iter().position(|m| m.name == to) {
             Destination::Node(j)
         } else {
-            let hint = did_you_mean(to, all.iter().map(|m| m.name.as_str()).chain([EXIT]));
+            let hint = keys::did_you_mean(to, all.iter().map(|m| m.name.as_str()).chain([EXIT]));
             return Err(ctx.err(&path, format!("unknown node `{to}`{hint}")));
         };
         finite_in(&path, ctx, p, 0.0, 1.0, "a probability in [0, 1]")?;
@@ -300,7 +303,10 @@ fn validate_node(ctx: &Ctx, i: usize, n: &RawNode, all: &[RawNode]) -> Result<No
     if (sum - 1.0).abs() > ROUTING_SUM_TOLERANCE {
         return Err(ctx.err(
             &node_key(i, "routing"),
-            format!("probabilities must sum to 1 (within {ROUTING_SUM_TOLERANCE:e}), found {sum}"),
+            format!(
+                "probabilities must sum to 1 (within {ROUTING_SUM_TOLERANCE:e}), found {}",
+                show_number(sum)
+            ),
         ));
     }
     let mut cumulative = Vec::with_capacity(routing.len());

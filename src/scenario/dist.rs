@@ -69,7 +69,10 @@ fn finite_positive(name: &str, v: f64) -> Result<(), String> {
     if v.is_finite() && v > 0.0 {
         Ok(())
     } else {
-        Err(format!("{name} must be a finite number > 0, found {v}"))
+        Err(format!(
+            "{name} must be a finite number > 0, found {}",
+            crate::error::show_number(v)
+        ))
     }
 }
 
@@ -77,7 +80,10 @@ fn finite_non_negative(name: &str, v: f64) -> Result<(), String> {
     if v.is_finite() && v >= 0.0 {
         Ok(())
     } else {
-        Err(format!("{name} must be a finite number >= 0, found {v}"))
+        Err(format!(
+            "{name} must be a finite number >= 0, found {}",
+            crate::error::show_number(v)
+        ))
     }
 }
 

@@ -10,30 +10,37 @@ pub enum Segment {
     Index(usize),
 }
 
-/// Splits `a.b\[2\].c` into segments. Quoted keys are not supported (none of
-/// the scenario's keys need them).
+/// Splits `a.b\[2\].c` into segments. A quoted segment is one key even
+/// if it holds dots or brackets: `arms\[0\].set."splw.fte"` names the
+/// override `splw.fte` of the first arm.
 pub fn parse_path(path: &str) -> Vec<Segment> {
-    let mut out = Vec::new();
-    for part in path.split('.') {
-        let mut rest = part;
-        if let Some(open) = rest.find('[') {
-            let (key, idx) = rest.split_at(open);
-            if !key.is_empty() {
-                out.push(Segment::Key(key.to_string()));
-            }
-            rest = idx;
-            while let Some(stripped) = rest.strip_prefix('[') {
-                let close = stripped.find(']').unwrap_or(stripped.len());
-                match stripped[..close].parse() {
-                    Ok(i) => out.push(Segment::Index(i)),
-                    Err(_) => out.push(Segment::Key(stripped[..close].to_string())),
-                }
-                rest = stripped.get(close + 1..).unwrap_or("");
-            }
-        } else if !rest.is_empty() {
-            out.push(Segment::Key(rest.to_string()));
+    fn flush(key: &mut String, out: &mut Vec<Segment>) {
+        if !key.is_empty() {
+            out.push(Segment::Key(std::mem::take(key)));
         }
     }
+    let mut out = Vec::new();
+    let mut key = String::new();
+    let mut chars = path.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                key.extend(chars.by_ref().take_while(|&q| q != '"'));
+                out.push(Segment::Key(std::mem::take(&mut key)));
+            }
+            '.' => flush(&mut key, &mut out),
+            '[' => {
+                flush(&mut key, &mut out);
+                let inside: String = chars.by_ref().take_while(|&q| q != ']').collect();
+                out.push(match inside.parse() {
+                    Ok(i) => Segment::Index(i),
+                    Err(_) => Segment::Key(inside),
+                });
+            }
+            c => key.push(c),
+        }
+    }
+    flush(&mut key, &mut out);
     out
 }
 
@@ -143,6 +150,15 @@ mod tests {
             parse_path("needs[2].share"),
             vec![Segment::Key("needs".into()), Segment::Index(2), Segment::Key("share".into())]
         );
+        assert_eq!(
+            parse_path("arms[0].set.\"roles[7].fte\""),
+            vec![
+                Segment::Key("arms".into()),
+                Segment::Index(0),
+                Segment::Key("set".into()),
+                Segment::Key("roles[7].fte".into())
+            ]
+        );
     }
 
     #[test]
@@ -158,5 +174,8 @@ mod tests {
         assert_eq!(locate(text, "splw.fte"), Some((3, 1)));
         assert_eq!(locate(text, "needs[1].share"), Some((8, 1)));
         assert_eq!(locate(text, "name"), Some((1, 1)));
+        let arm = "[[arms]]\nname = \"a\"\nset = { \"splw.fte\" = 3, \"gp.fte\" = 1 }\n";
+        assert_eq!(locate(arm, "arms[0].set.\"gp.fte\""), Some((3, 25)));
+        assert_eq!(locate(arm, "arms[0].set.\"nothing.here\""), Some((3, 1)));
     }
 }

@@ -91,20 +91,42 @@ pub fn read_text(path: &Path, label: &str) -> Result<String, ScenarioError> {
     let bytes = std::fs::read(path).map_err(|e| ScenarioError::file(label, format!("cannot read: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        ScenarioError::file(label, format!("not UTF-8 text (binary file?): invalid byte at offset {offset}"))
+        let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or_default();
+        ScenarioError::file(
+            label,
+            format!(
+                "not UTF-8 text (a binary file, or saved in another encoding?): invalid byte 0x{:02x} at offset {offset}",
+                e.as_bytes()[offset]
+            ),
+        )
+        .at(Some(line_col(valid, offset)))
     })
 }
 
 /// Parses TOML text, reporting syntax errors with line and column.
 pub fn parse_table(text: &str, label: &str) -> Result<Table, ScenarioError> {
     if text.trim().is_empty() {
-        return Err(ScenarioError::file(label, "file is empty; expected a TOML scenario"));
+        let what = if text.is_empty() { "is empty" } else { "holds only white space" };
+        return Err(ScenarioError::file(label, format!("file {what}; expected a TOML scenario")));
     }
-    text.parse::<Table>().map_err(|e| {
-        let location = e.span().map(|s| line_col(text, s.start));
-        let message = e.message().trim().replace('\n', "; ");
-        ScenarioError::file(label, format!("TOML syntax error: {message}")).at(location)
-    })
+    let table = text.parse::<Table>().map_err(|e| {
+        let at = e.span().map(|s| s.start);
+        let mut message = e.message().trim().replace('\n', "; ");
+        if message.is_empty() {
+            message = "unexpected text".into();
+        }
+        if at.is_some_and(|at| text.get(at..).is_some_and(|rest| rest.trim().is_empty())) {
+            message.push_str(" (the file ends here: is it cut short?)");
+        }
+        ScenarioError::file(label, format!("TOML syntax error: {message}")).at(at.map(|at| line_col(text, at)))
+    })?;
+    if table.is_empty() {
+        return Err(ScenarioError::file(
+            label,
+            "sets nothing (only comments); write the keys that differ from the built-in default, or omit the file to run the default",
+        ));
+    }
+    Ok(table)
 }
 
 /// Loads scenario text; `label` names it in messages.
@@ -171,33 +193,34 @@ pub fn load_with_overrides(text: &str, label: &str, overrides: &[(String, Value)
         if arm.name.trim().is_empty() {
             return Err(ScenarioError::key(label, format!("{arm_key}.name"), "must not be empty").at(locate(text, &arm_key)));
         }
-        if seen.contains(&arm.name) {
-            return Err(ScenarioError::key(
-                label,
-                format!("{arm_key}.name"),
-                format!("arm name `{}` is used twice (or is reserved)", arm.name),
-            )
-            .at(locate(text, &format!("{arm_key}.name"))));
+        if let Some(first) = seen.iter().position(|n| *n == arm.name) {
+            let rule = if first == 0 {
+                format!("arm name `{COUNTERFACTUAL}` is reserved for the arm with signposting off, which always runs")
+            } else {
+                format!("arm name `{}` is used twice (also arms[{}])", arm.name, first - 1)
+            };
+            return Err(ScenarioError::key(label, format!("{arm_key}.name"), rule).at(locate(text, &format!("{arm_key}.name"))));
         }
         seen.push(arm.name.clone());
         let mut value = base_only.clone();
         for (path, v) in &arm.set {
             let key = format!("{arm_key}.set.\"{path}\"");
+            let at = locate(text, &key);
             if path.starts_with("arms") || path == "name" || path == "seed" || path == "replications" {
-                return Err(ScenarioError::key(label, key, "this key cannot be overridden per arm").at(locate(text, &arm_key)));
+                return Err(ScenarioError::key(label, key, "this key cannot be overridden per arm").at(at));
             }
-            set_path(&mut value, path, v.clone()).map_err(|m| ScenarioError::key(label, key, m).at(locate(text, &arm_key)))?;
+            set_path(&mut value, path, v.clone()).map_err(|m| ScenarioError::key(label, key, m).at(at))?;
         }
-        let raw: RawScenario = deserialize(value, text, label).map_err(|mut e| {
-            e.key = Some(format!("{arm_key}.set: {}", e.key.unwrap_or_default()));
-            e.location = locate(text, &arm_key);
+        // An error in the arm's scenario is the arm's: point at the override
+        // that caused it, or else at the arm's `set`.
+        let in_arm = |mut e: ScenarioError| {
+            let inner = e.key.take().unwrap_or_default();
+            e.location = locate(text, &format!("{arm_key}.set.\"{inner}\""));
+            e.key = Some(format!("{arm_key}.set: {inner}"));
             e
-        })?;
-        let scenario = validate(&raw, label, text).map_err(|mut e| {
-            e.key = Some(format!("{arm_key}.set: {}", e.key.unwrap_or_default()));
-            e.location = locate(text, &arm_key);
-            e
-        })?;
+        };
+        let raw: RawScenario = deserialize(value, text, label).map_err(in_arm)?;
+        let scenario = validate(&raw, label, text).map_err(in_arm)?;
         arms.push(Arm {
             name: arm.name.clone(),
             description: arm.description.clone(),
@@ -243,7 +266,7 @@ pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), String
         .map(str::to_string)
         .collect();
     if parts.is_empty() {
-        return Err("empty key path".into());
+        return Err("empty key path; an override names a key such as `splw.fte`".into());
     }
     let mut node = root;
     let mut walked = String::new();
@@ -325,7 +348,7 @@ pub fn deserialize<T: serde::de::DeserializeOwned>(value: Value, text: &str, lab
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();
-        let message = unknown_field_hint(&inner);
+        let message = serde_message(&inner);
         let key = if path == "." { None } else { Some(path.clone()) };
         let location = key.as_deref().and_then(|k| locate(text, k));
         ScenarioError {
@@ -337,16 +360,41 @@ pub fn deserialize<T: serde::de::DeserializeOwned>(value: Value, text: &str, lab
     })
 }
 
-/// Adds "did you mean" to serde's "unknown field `x`, expected one of …".
-fn unknown_field_hint(message: &str) -> String {
+/// Rewrites a serde message for a person editing TOML: "did you mean" for
+/// unknown keys, TOML's words for types (`a number`, not `f64`; `a table`,
+/// not `struct RawGp`), one line.
+pub fn serde_message(message: &str) -> String {
     let first_line = message.lines().next().unwrap_or(message).trim();
-    let Some(rest) = first_line.strip_prefix("unknown field `") else {
-        return first_line.to_string();
+    if let Some(rest) = first_line.strip_prefix("unknown field `") {
+        if let Some((field, expected)) = rest.split_once('`') {
+            let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+            let hint = did_you_mean(field, candidates.iter().copied());
+            return if candidates.is_empty() {
+                format!("unknown key `{field}`; this table takes no keys")
+            } else {
+                format!("unknown key `{field}`{hint}; expected one of: {}", candidates.join(", "))
+            };
+        }
+    }
+    if let Some(rest) = first_line.strip_prefix("missing field `") {
+        return format!("missing required key `{rest}");
+    }
+    let (head, expected) = match first_line.rsplit_once(", expected ") {
+        Some((head, expected)) if head.starts_with("invalid ") => (head, expected),
+        _ => return first_line.to_string(),
     };
-    let Some((field, expected)) = rest.split_once('`') else {
-        return first_line.to_string();
+    let expected = match expected {
+        "f64" | "f32" => "a number",
+        "u64" | "usize" => "a whole number >= 0",
+        "u32" => "a whole number from 0 to 4294967295",
+        "u16" => "a whole number from 0 to 65535",
+        "i64" | "i32" => "a whole number",
+        "a sequence" | "sequence" => "an array",
+        "a map" | "map" => "a table",
+        e if e.starts_with("struct ") => "a table",
+        e if e.starts_with("internally tagged enum") => "a distribution such as { dist = \"exponential\", mean = 1.0 }",
+        e => e,
     };
-    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    let hint = did_you_mean(field, candidates.iter().copied());
-    format!("unknown key `{field}`{hint}; expected one of: {}", candidates.join(", "))
+    let head = head.replace(": sequence", ": an array").replace(": map", ": a table");
+    format!("{head}, expected {expected}")
 }

@@ -6,7 +6,7 @@ use super::keys::{did_you_mean, locate};
 use super::raw::{Mode, RawChange, RawScenario, RawTier, Training};
 use super::{Destination, Scenario};
 use crate::engine::calendar::{parse_clock, Calendar, Date, MINUTES_PER_DAY};
-use crate::error::ScenarioError;
+use crate::error::{show_number, ScenarioError};
 
 /// Tolerance for shares that must sum to 1.
 const SHARE_TOLERANCE: f64 = 1e-6;
@@ -28,7 +28,7 @@ impl Checker<'_> {
         if v.is_finite() && (0.0..=1.0).contains(&v) {
             Ok(())
         } else {
-            Err(self.fail(key, format!("must be a probability in [0, 1], found {v}")))
+            Err(self.fail(key, format!("must be a probability in [0, 1], found {}", show_number(v))))
         }
     }
 
@@ -36,7 +36,7 @@ impl Checker<'_> {
         if v.is_finite() && v >= 0.0 {
             Ok(())
         } else {
-            Err(self.fail(key, format!("must be a finite number >= 0, found {v}")))
+            Err(self.fail(key, format!("must be a finite number >= 0, found {}", show_number(v))))
         }
     }
 
@@ -44,7 +44,7 @@ impl Checker<'_> {
         if v.is_finite() && v > 0.0 {
             Ok(())
         } else {
-            Err(self.fail(key, format!("must be a finite number > 0, found {v}")))
+            Err(self.fail(key, format!("must be a finite number > 0, found {}", show_number(v))))
         }
     }
 
@@ -52,7 +52,10 @@ impl Checker<'_> {
         if v <= max {
             Ok(())
         } else {
-            Err(self.fail(key, format!("must be at most {max} ({why}), found {v}")))
+            Err(self.fail(
+                key,
+                format!("must be at most {} ({why}), found {}", show_number(max), show_number(v)),
+            ))
         }
     }
 
@@ -69,7 +72,7 @@ impl Checker<'_> {
         if (total - 1.0).abs() <= SHARE_TOLERANCE {
             Ok(())
         } else {
-            Err(self.fail(key, format!("shares must sum to 1, found {total}")))
+            Err(self.fail(key, format!("shares must sum to 1, found {}", show_number(total))))
         }
     }
 
@@ -92,6 +95,15 @@ impl Checker<'_> {
             let hint = did_you_mean(name, needs.iter().map(String::as_str));
             self.fail(key, format!("unknown need `{name}`{hint}; needs are: {}", needs.join(", ")))
         })
+    }
+
+    /// Which needs a list of need names (a remit) covers.
+    fn remit(&self, key: &str, names: &[String], needs: &[String]) -> Check<Vec<bool>> {
+        let mut covered = vec![false; needs.len()];
+        for (j, n) in names.iter().enumerate() {
+            covered[self.need_index(&format!("{key}[{j}]"), n, needs)?] = true;
+        }
+        Ok(covered)
     }
 
     fn changes(&self, key: &str, changes: &[RawChange], horizon_days: f64) -> Check<Vec<(f64, f64)>> {
@@ -251,6 +263,15 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
             }
         }
     }
+    // Remits name needs: check the names before asking who serves each need.
+    let role_remits = (raw.roles.iter().enumerate())
+        .map(|(i, r)| c.remit(&format!("roles[{i}].remit"), &r.remit, &need_names))
+        .collect::<Check<Vec<_>>>()?;
+    let pharmacy_remit = c.remit("pharmacy.remit", &raw.pharmacy.remit, &need_names)?;
+    let splw_remit = c.remit("splw.remit", &raw.splw.remit, &need_names)?;
+    let service_serves = (raw.vcse.services.iter().enumerate())
+        .map(|(i, svc)| c.remit(&format!("vcse.services[{i}].needs"), &svc.needs, &need_names))
+        .collect::<Check<Vec<_>>>()?;
     let mut need_right = Vec::new();
     for (i, n) in raw.needs.iter().enumerate() {
         let key = format!("needs[{i}]");
@@ -274,10 +295,10 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
             )
         })?;
         let served = match dest {
-            Destination::Roles => raw.roles.iter().any(|r| r.remit.contains(&n.name)),
-            Destination::Vcse => raw.vcse.services.iter().any(|s| s.needs.contains(&n.name)),
-            Destination::Pharmacy => raw.pharmacy.remit.contains(&n.name),
-            Destination::Splw => raw.splw.remit.contains(&n.name),
+            Destination::Roles => role_remits.iter().any(|r| r[i]),
+            Destination::Vcse => service_serves.iter().any(|s| s[i]),
+            Destination::Pharmacy => pharmacy_remit[i],
+            Destination::Splw => splw_remit[i],
             Destination::Gp | Destination::Reception => true,
         };
         if !served {
@@ -291,7 +312,7 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
         }
         need_right.push(dest);
     }
-    c.sums_to_one("needs (share)", raw.needs.iter().map(|n| n.share))
+    c.sums_to_one("needs", raw.needs.iter().map(|n| n.share))
         .map_err(|e| ScenarioError {
             key: Some("needs[].share".into()),
             ..e
@@ -400,7 +421,7 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
 
     // Roles.
     let mut roles = Vec::new();
-    for (i, r) in raw.roles.iter().enumerate() {
+    for ((i, r), remit) in raw.roles.iter().enumerate().zip(role_remits) {
         let key = format!("roles[{i}]");
         c.non_negative(&format!("{key}.fte"), r.fte)?;
         c.at_most(&format!("{key}.fte"), r.fte, 10_000.0, "a PCN-sized workforce")?;
@@ -421,10 +442,6 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
         }
         c.non_negative(&format!("{key}.weight"), r.weight)?;
         c.non_negative(&format!("{key}.annual_cost_per_fte"), r.annual_cost_per_fte)?;
-        let mut remit = vec![false; need_names.len()];
-        for (j, n) in r.remit.iter().enumerate() {
-            remit[c.need_index(&format!("{key}.remit[{j}]"), n, &need_names)?] = true;
-        }
         roles.push(super::PreparedRole {
             rota: c.weekly(&format!("{key}.rota"), &r.rota)?,
             changes: c.changes(&format!("{key}.changes"), &r.changes, horizon_days)?,
@@ -437,10 +454,6 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
 
     // Pharmacy.
     let ph = &raw.pharmacy;
-    let mut pharmacy_remit = vec![false; need_names.len()];
-    for (j, n) in ph.remit.iter().enumerate() {
-        pharmacy_remit[c.need_index(&format!("pharmacy.remit[{j}]"), n, &need_names)?] = true;
-    }
     c.probability("pharmacy.resolve", ph.resolve)?;
     c.probability("pharmacy.attend", ph.attend)?;
     let pharmacy_delay = c.dist("pharmacy.delay_hours", &ph.delay_hours)?;
@@ -459,10 +472,6 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
         return Err(c.fail("splw.admin_share", "admin_share + mdt_time_share must not exceed 1"));
     }
     c.probability("splw.refuse_per_week_wait", s.refuse_per_week_wait)?;
-    let mut splw_remit = vec![false; need_names.len()];
-    for (j, n) in s.remit.iter().enumerate() {
-        splw_remit[c.need_index(&format!("splw.remit[{j}]"), n, &need_names)?] = true;
-    }
     for (field, v) in [
         ("screen_out_of_remit", s.screen_out_of_remit),
         ("dependency_probability", s.dependency_probability),
@@ -504,12 +513,8 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
     c.at_most("vcse.funding", v.funding, 100.0, "a funding multiplier")?;
     c.non_negative("vcse.transport_annual_cost", v.transport_annual_cost)?;
     let mut services = Vec::new();
-    for (i, svc) in v.services.iter().enumerate() {
+    for ((i, svc), serves) in v.services.iter().enumerate().zip(service_serves) {
         let key = format!("vcse.services[{i}]");
-        let mut serves = vec![false; need_names.len()];
-        for (j, n) in svc.needs.iter().enumerate() {
-            serves[c.need_index(&format!("{key}.needs[{j}]"), n, &need_names)?] = true;
-        }
         if svc.places > 1_000_000 || svc.waitlist_cap > 1_000_000 {
             return Err(c.fail(&format!("{key}.places"), "places and waitlist_cap must each be at most 1000000"));
         }
@@ -570,7 +575,7 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
     if !(b.social_contact_change.is_finite() && (-1.0..=1.0).contains(&b.social_contact_change)) {
         return Err(c.fail(
             "bounce.social_contact_change",
-            format!("must be between -1 and 1, found {}", b.social_contact_change),
+            format!("must be between -1 and 1, found {}", show_number(b.social_contact_change)),
         ));
     }
     c.non_negative("costs.gp_appointment", raw.costs.gp_appointment)?;
