@@ -2,6 +2,7 @@
 
 mod calibration;
 mod cli;
+mod corpus;
 mod mechanisms;
 mod network_errors;
 mod network_props;
