@@ -7,11 +7,13 @@ use crate::report::tables::{self, RunFacts};
 use crate::report::terminal::comparison_table;
 use crate::scenario::load::{self, LoadedScenario, DEFAULT_TOML};
 use clap::{Args, Parser, Subcommand};
+use progress::{catch_interrupts, Progress};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Instant;
+
+mod progress;
 
 /// signpost: how many GP appointments does active signposting really free,
 /// once bounce-back is counted?
@@ -186,8 +188,15 @@ fn verify() -> Result<(), Error> {
     }
 }
 
+/// The end of an interruption message: what became of the output.
+fn nothing_written(target: &Path) -> String {
+    let state = if target.exists() { "left as it was" } else { "not created" };
+    format!("nothing written ({} {state})", target.display())
+}
+
 /// Runs a pure queueing-network scenario (a file with a `[network]` table).
-fn run_network(args: &RunArgs, path: &Path, text: &str) -> Result<(), Error> {
+/// `cancel` is set by Ctrl-C.
+fn run_network(args: &RunArgs, path: &Path, text: &str, cancel: &AtomicBool) -> Result<(), Error> {
     let scenario = crate::network::load_str(text, &path.display().to_string())?;
     let replications = args.reps.unwrap_or(scenario.replications);
     if replications == 0 || replications > 10_000 {
@@ -202,7 +211,15 @@ fn run_network(args: &RunArgs, path: &Path, text: &str) -> Result<(), Error> {
         .num_threads(threads.clamp(1, 1024))
         .build()
         .map_err(|e| Error::Other(anyhow::anyhow!("cannot start {threads} threads: {e}")))?;
-    let results = pool.install(|| crate::network::run(&scenario, replications, args.seed.unwrap_or(scenario.seed)));
+    let seed = args.seed.unwrap_or(scenario.seed);
+    let results = pool
+        .install(|| crate::network::run_cancellable(&scenario, replications, seed, cancel))
+        .ok_or_else(|| {
+            Error::Interrupted(format!(
+                "stopped before {replications} replications finished; {}",
+                nothing_written(&target)
+            ))
+        })?;
     crate::network::write_outputs(&results, pending.path())?;
     let written = pending.commit()?;
     if !args.quiet {
@@ -322,30 +339,25 @@ fn replications_and_threads(reps: Option<u64>, scenario_reps: u64, threads: Opti
     Ok((replications, threads))
 }
 
-/// Runs an experiment on its own pool of `threads`, with Ctrl-C stopping it
-/// between replications.
+/// Runs an experiment on its own pool of `threads`; `cancel` (set by
+/// Ctrl-C, see [`catch_interrupts`]) stops it within a few thousand events.
 fn experiment_on_pool(
     loaded: &LoadedScenario,
     options: RunOptions,
     threads: usize,
     progress: &(dyn Fn(usize, usize) + Sync),
+    cancel: &AtomicBool,
 ) -> Result<crate::experiment::ExperimentResult, Error> {
-    let cancel = Arc::new(AtomicBool::new(false));
-    {
-        let cancel = Arc::clone(&cancel);
-        // A second handler cannot be installed (tests call run twice in a
-        // process): then Ctrl-C keeps its default behaviour.
-        let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::SeqCst));
-    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| Error::Other(anyhow::anyhow!("cannot start {threads} threads: {e}")))?;
-    pool.install(|| run_experiment(loaded, options, progress, &cancel))
-        .map_err(|c| Error::Interrupted(format!("stopped after {} of {} replications; nothing written", c.done, c.total)))
+    pool.install(|| run_experiment(loaded, options, progress, cancel))
+        .map_err(|c| Error::Interrupted(format!("stopped after {} of {} runs; nothing written", c.done, c.total)))
 }
 
 fn calibrate(args: &CalibrateArgs) -> Result<(), Error> {
+    let cancel = catch_interrupts();
     let (label, source) = read_scenario(args.scenario.as_deref())?;
     let loaded = load::load_str(&source, &label)?;
     let (replications, threads) = replications_and_threads(args.reps, loaded.base.replications, args.threads)?;
@@ -355,7 +367,7 @@ fn calibrate(args: &CalibrateArgs) -> Result<(), Error> {
         journeys: 0,
     };
     let cut = crate::calibrate::calibration_arms(&loaded);
-    let result = experiment_on_pool(&cut, options, threads, &|_, _| {})?;
+    let result = experiment_on_pool(&cut, options, threads, &|_, _| {}, cancel)?;
     let outcomes = crate::calibrate::evaluate(&loaded, &result);
     if let Some(path) = &args.csv {
         crate::output::write_atomic(path, crate::calibrate::csv(&outcomes).as_bytes()).map_err(Error::Other)?;
@@ -376,6 +388,8 @@ fn calibrate(args: &CalibrateArgs) -> Result<(), Error> {
 
 fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
     use crate::sensitivity::{self as sens, parse_ranges, variant};
+    // Before the output directory is created, and once for all the runs.
+    let cancel = catch_interrupts();
     let (label, source) = read_scenario(args.scenario.as_deref())?;
     let (ranges_label, ranges_text) = match &args.ranges {
         None => (sens::DEFAULT_RANGES_LABEL.to_string(), sens::DEFAULT_RANGES_TOML.to_string()),
@@ -419,7 +433,7 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
             eprint!("\r  run {k}/{runs} ");
             let _ = std::io::stderr().flush();
         }
-        let result = experiment_on_pool(loaded, options, threads, &|_, _| {})?;
+        let result = experiment_on_pool(loaded, options, threads, &|_, _| {}, cancel)?;
         Ok(sens::metric_values(&result, &spec, &ranges_label)?)
     };
     let base_values = run_one(&base, 1)?;
@@ -462,9 +476,12 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
 
 fn run(args: RunArgs) -> Result<(), Error> {
     let started = Instant::now();
+    // Before anything is created on disk: Ctrl-C must never leave a
+    // partial directory behind.
+    let cancel = catch_interrupts();
     let (label, source) = read_scenario(args.scenario.as_deref())?;
     if let Some(path) = args.scenario.as_deref().filter(|_| crate::network::is_network(&source)) {
-        return run_network(&args, path, &source);
+        return run_network(&args, path, &source, cancel);
     }
     let loaded = load::load_str(&source, &label)?;
     let replications = args.reps.unwrap_or(loaded.base.replications);
@@ -498,8 +515,8 @@ fn run(args: RunArgs) -> Result<(), Error> {
         }
     }
     let pending = PendingDir::create(&target, args.force)?;
-    let interactive = !args.quiet && std::io::stderr().is_terminal();
-    if !args.quiet && estimate.seconds > 10.0 {
+    let long = estimate.seconds > 10.0;
+    if !args.quiet && long {
         eprintln!(
             "{}: {} arms × {} replications, about {:.1} M events; estimated {:.0} s on {} threads",
             loaded.name(),
@@ -511,41 +528,20 @@ fn run(args: RunArgs) -> Result<(), Error> {
         );
     }
 
-    let cancel = Arc::new(AtomicBool::new(false));
-    {
-        let cancel = Arc::clone(&cancel);
-        // A second handler cannot be installed (tests call run twice in a
-        // process): then Ctrl-C keeps its default behaviour.
-        let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::SeqCst));
-    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| Error::Other(anyhow::anyhow!("cannot start {threads} threads: {e}")))?;
-    let progress = |done: usize, total: usize| {
-        if interactive {
-            let width = 30;
-            let filled = done * width / total.max(1);
-            let elapsed = started.elapsed().as_secs_f64();
-            let eta = elapsed / done.max(1) as f64 * (total - done) as f64;
-            eprint!(
-                "\r[{}{}] {done}/{total} replications, {eta:.0}s left ",
-                "=".repeat(filled),
-                " ".repeat(width - filled)
-            );
-            let _ = std::io::stderr().flush();
-        }
-    };
-    let result = pool.install(|| run_experiment(&loaded, options, &progress, &cancel));
-    if interactive {
-        eprint!("\r{}\r", " ".repeat(70));
-    }
+    let progress = Progress::new(args.quiet, long);
+    let result = pool.install(|| run_experiment(&loaded, options, &|done, total| progress.report(done, total), cancel));
+    progress.clear();
     let result = result.map_err(|c| {
         Error::Interrupted(format!(
-            "stopped after {} of {} replications; no results written ({} left unchanged)",
+            "stopped after {} of {} runs ({} arms × {replications} replications); {}",
             c.done,
             c.total,
-            target.display()
+            loaded.arms.len(),
+            nothing_written(&target)
         ))
     })?;
     let wall_seconds = started.elapsed().as_secs_f64();
@@ -575,8 +571,8 @@ fn run(args: RunArgs) -> Result<(), Error> {
     }
     if cancel.load(Ordering::SeqCst) {
         return Err(Error::Interrupted(format!(
-            "no results written ({} left unchanged)",
-            target.display()
+            "stopped while writing results; {}",
+            nothing_written(&target)
         )));
     }
     let written = pending.commit()?;

@@ -5,7 +5,7 @@
 //! Jobs are collected in a fixed order, so results are identical for any
 //! number of threads.
 
-use crate::model::{run_replication, Conservation, ReplicationOutput};
+use crate::model::{run_replication_cancellable, Conservation, ReplicationOutput};
 use crate::scenario::load::LoadedScenario;
 use crate::stats::Summary;
 use rayon::prelude::*;
@@ -83,7 +83,7 @@ pub struct Cancelled {
 
 /// Runs every arm for every replication on the current rayon pool.
 /// `progress(done, total)` is called as jobs finish; setting `cancel`
-/// stops the experiment between jobs.
+/// stops the experiment within a few thousand events of every running job.
 pub fn run_experiment(
     loaded: &LoadedScenario,
     options: RunOptions,
@@ -102,7 +102,7 @@ pub fn run_experiment(
             if cancel.load(Ordering::Relaxed) {
                 return None;
             }
-            let out = run_replication(&arms[a].scenario, options.seed, r, options.journeys);
+            let out = run_replication_cancellable(&arms[a].scenario, options.seed, r, options.journeys, cancel)?;
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             progress(n, total);
             Some(out)

@@ -41,6 +41,6 @@ pub mod theory;
 pub mod validate;
 pub mod verify;
 
-pub use results::{run, write_outputs, MetricResult, NetworkResults};
+pub use results::{run, run_cancellable, write_outputs, MetricResult, NetworkResults};
 pub use spec::{Destination, NetworkScenario, Node, RawNetworkScenario};
 pub use validate::{is_network, load, load_str};

@@ -1,7 +1,7 @@
 //! Running replications in parallel and reducing them to per-metric
 //! summaries; writing the output files.
 
-use super::sim::{simulate, Replication};
+use super::sim::{simulate, simulate_cancellable, Replication};
 use super::spec::{NetworkScenario, RawNetworkScenario};
 use crate::report::tables;
 use crate::stats::{ConfidenceInterval, Summary};
@@ -9,6 +9,7 @@ use anyhow::Context;
 use rayon::prelude::*;
 use std::fmt::Write as _;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 /// Output schema version of `run.json`.
@@ -117,10 +118,25 @@ fn per_node_values(r: &Replication, node: usize, servers: u32) -> [f64; 14] {
 /// rayon pool. Results are collected by replication index, so they are
 /// identical for any number of threads.
 pub fn run(scn: &NetworkScenario, reps: u64, seed: u64) -> NetworkResults {
-    let threads = rayon::current_num_threads();
     let t0 = Instant::now();
     let replications: Vec<Replication> = (0..reps).into_par_iter().map(|r| simulate(scn, seed, r)).collect();
-    let wall_seconds = t0.elapsed().as_secs_f64();
+    reduce(scn, seed, replications, t0.elapsed().as_secs_f64())
+}
+
+/// As [`run`], but returns `None` soon after `cancel` is set (the flag is
+/// read between replications and every few thousand events within one).
+pub fn run_cancellable(scn: &NetworkScenario, reps: u64, seed: u64, cancel: &AtomicBool) -> Option<NetworkResults> {
+    let t0 = Instant::now();
+    let replications: Option<Vec<Replication>> = (0..reps)
+        .into_par_iter()
+        .map(|r| simulate_cancellable(scn, seed, r, cancel))
+        .collect();
+    Some(reduce(scn, seed, replications?, t0.elapsed().as_secs_f64()))
+}
+
+/// Per-metric results from the replications, in replication order.
+fn reduce(scn: &NetworkScenario, seed: u64, replications: Vec<Replication>, wall_seconds: f64) -> NetworkResults {
+    let threads = rayon::current_num_threads();
     let mut names = Vec::new();
     let mut columns: Vec<Vec<f64>> = Vec::new();
     for (j, node) in scn.nodes.iter().enumerate() {

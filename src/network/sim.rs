@@ -13,9 +13,11 @@
 
 use super::spec::{NetworkScenario, ROUTE_EXIT};
 use crate::engine::{stream_rng, EventQueue, SimRng, Stream};
+use crate::model::CANCEL_CHECK_EVENTS;
 use crate::stats::{Summary, TimeAverage};
 use rand::Rng;
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Debug, Clone, Copy)]
 enum Event {
@@ -196,6 +198,17 @@ struct Sim<'a> {
 
 /// Runs replication `index` of `scn` with master seed `seed`.
 pub fn simulate(scn: &NetworkScenario, seed: u64, index: u64) -> Replication {
+    let never = AtomicBool::new(false);
+    let completed = simulate_cancellable(scn, seed, index, &never);
+    completed.unwrap_or_else(|| unreachable!("a replication nobody can cancel completes"))
+}
+
+/// As [`simulate`], but gives up and returns `None` within
+/// [`CANCEL_CHECK_EVENTS`] events of `cancel` being set.
+pub fn simulate_cancellable(scn: &NetworkScenario, seed: u64, index: u64, cancel: &AtomicBool) -> Option<Replication> {
+    if cancel.load(Ordering::Relaxed) {
+        return None;
+    }
     let warmup = scn.warmup;
     let end = scn.warmup + scn.horizon;
     let nodes = (0..scn.nodes.len())
@@ -247,13 +260,16 @@ pub fn simulate(scn: &NetworkScenario, seed: u64, index: u64) -> Replication {
         if t > end {
             break;
         }
+        if sim.events.events_processed() % CANCEL_CHECK_EVENTS == 0 && cancel.load(Ordering::Relaxed) {
+            return None;
+        }
         match ev {
             Event::Arrival { node } => sim.external_arrival(node as usize, t),
             Event::Completion { node, cust } => sim.complete(node as usize, cust, t),
             Event::Renege { node, cust, visit } => sim.renege(node as usize, cust, visit, t),
         }
     }
-    sim.finish(index, end)
+    Some(sim.finish(index, end))
 }
 
 impl Sim<'_> {
