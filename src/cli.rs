@@ -2,10 +2,11 @@
 
 use crate::error::Error;
 use crate::experiment::{run_experiment, RunOptions};
+use crate::network::NetworkScenario;
 use crate::output::PendingDir;
 use crate::report::tables::{self, RunFacts};
 use crate::report::terminal::comparison_table;
-use crate::scenario::load::{self, LoadedScenario, DEFAULT_TOML};
+use crate::scenario::load::{self, AnyScenario, LoadedScenario, DEFAULT_TOML};
 use clap::{Args, Parser, Subcommand};
 use progress::{catch_interrupts, Progress};
 use std::io::{IsTerminal, Write};
@@ -196,8 +197,7 @@ fn nothing_written(target: &Path) -> String {
 
 /// Runs a pure queueing-network scenario (a file with a `[network]` table).
 /// `cancel` is set by Ctrl-C.
-fn run_network(args: &RunArgs, path: &Path, text: &str, cancel: &AtomicBool) -> Result<(), Error> {
-    let scenario = crate::network::load_str(text, &path.display().to_string())?;
+fn run_network(args: &RunArgs, scenario: &NetworkScenario, cancel: &AtomicBool) -> Result<(), Error> {
     let replications = args.reps.unwrap_or(scenario.replications);
     if replications == 0 || replications > 10_000 {
         return Err(Error::Usage(format!("--reps: must be between 1 and 10000, found {replications}")));
@@ -213,7 +213,7 @@ fn run_network(args: &RunArgs, path: &Path, text: &str, cancel: &AtomicBool) -> 
         .map_err(|e| Error::Other(anyhow::anyhow!("cannot start {threads} threads: {e}")))?;
     let seed = args.seed.unwrap_or(scenario.seed);
     let results = pool
-        .install(|| crate::network::run_cancellable(&scenario, replications, seed, cancel))
+        .install(|| crate::network::run_cancellable(scenario, replications, seed, cancel))
         .ok_or_else(|| {
             Error::Interrupted(format!(
                 "stopped before {replications} replications finished; {}",
@@ -241,8 +241,7 @@ fn report(dir: &Path) -> Result<(), Error> {
 }
 
 /// Checks a queueing-network scenario and prints what would run.
-fn check_network(label: &str, text: &str) -> Result<(), Error> {
-    let scenario = crate::network::load_str(text, label)?;
+fn check_network(label: &str, scenario: &NetworkScenario) -> Result<(), Error> {
     println!("{label}: OK");
     println!("scenario  {} — {} (queueing network)", scenario.name, scenario.description);
     println!(
@@ -256,11 +255,10 @@ fn check_network(label: &str, text: &str) -> Result<(), Error> {
 
 fn check(path: &Path) -> Result<(), Error> {
     let (label, text) = read_scenario(Some(path))?;
-    // The same dispatch as `run`: a file with a [network] table is a network.
-    if crate::network::is_network(&text) {
-        return check_network(&label, &text);
-    }
-    let loaded = load::load_str(&text, &label)?;
+    let loaded = match load::load_any(&text, &label)? {
+        AnyScenario::Network(scenario) => return check_network(&label, &scenario),
+        AnyScenario::Pathway(loaded) => loaded,
+    };
     let b = &loaded.base;
     println!("{}: OK", loaded.file);
     println!("scenario  {} — {}", b.name, b.description);
@@ -480,10 +478,10 @@ fn run(args: RunArgs) -> Result<(), Error> {
     // partial directory behind.
     let cancel = catch_interrupts();
     let (label, source) = read_scenario(args.scenario.as_deref())?;
-    if let Some(path) = args.scenario.as_deref().filter(|_| crate::network::is_network(&source)) {
-        return run_network(&args, path, &source, cancel);
-    }
-    let loaded = load::load_str(&source, &label)?;
+    let loaded = match load::load_any(&source, &label)? {
+        AnyScenario::Network(scenario) => return run_network(&args, &scenario, cancel),
+        AnyScenario::Pathway(loaded) => loaded,
+    };
     let replications = args.reps.unwrap_or(loaded.base.replications);
     if replications == 0 || replications > 10_000 {
         return Err(Error::Usage(format!("--reps: must be between 1 and 10000, found {replications}")));

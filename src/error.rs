@@ -46,16 +46,40 @@ impl ScenarioError {
     }
 }
 
+/// Whether `c` would change how the rest of a line looks rather than show
+/// itself: control characters (newline, terminal escapes) and invisible
+/// format characters (zero-width spaces, right-to-left overrides, BOM).
+fn invisible(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+}
+
+/// Writes `text` with [`invisible`] characters escaped (`\n`, `\u{202e}`):
+/// a message quotes what the user wrote, and a name holding a newline, a
+/// terminal escape or a right-to-left override must not break the
+/// one-line message, the terminal, or what the reader sees.
+fn write_escaped(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    for c in text.chars() {
+        if invisible(c) {
+            write!(f, "{}", c.escape_default())?;
+        } else {
+            write!(f, "{c}")?;
+        }
+    }
+    Ok(())
+}
+
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+        write_escaped(f, &self.file)?;
         if let Some((line, col)) = self.location {
             write!(f, ":{line}:{col}")?;
         }
         if let Some(key) = &self.key {
-            write!(f, ": {key}")?;
+            f.write_str(": ")?;
+            write_escaped(f, key)?;
         }
-        write!(f, ": {}", self.message)
+        f.write_str(": ")?;
+        write_escaped(f, &self.message)
     }
 }
 
@@ -116,6 +140,12 @@ pub fn show_number(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::show_number;
+
+    #[test]
+    fn messages_stay_on_one_line() {
+        let e = super::ScenarioError::key("a\nb.toml", "needs[0].name", "`x\ny\u{1b}[31m\u{202e}é` is bad");
+        assert_eq!(e.to_string(), "a\\nb.toml: needs[0].name: `x\\ny\\u{1b}[31m\\u{202e}é` is bad");
+    }
 
     #[test]
     fn numbers_in_messages_are_short() {

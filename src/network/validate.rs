@@ -14,8 +14,8 @@ pub const MAX_NODES: usize = 1_000;
 pub const MAX_SERVERS: i64 = 1_000_000;
 /// At most this capacity at one node (when bounded).
 pub const MAX_CAPACITY: i64 = 100_000_000;
-/// At most this many replications.
-pub const MAX_REPLICATIONS: i64 = 1_000_000;
+/// At most this many replications (as for pathway scenarios and `--reps`).
+pub const MAX_REPLICATIONS: i64 = 10_000;
 /// At most this many values in an empirical distribution.
 pub const MAX_EMPIRICAL_VALUES: usize = 1_000_000;
 /// Warm-up plus horizon may not exceed this \[minutes\] (~1.9 million years):
@@ -121,7 +121,7 @@ pub fn is_network(text: &str) -> bool {
 /// Reads, parses and checks a network scenario file.
 pub fn load(path: &std::path::Path) -> Result<NetworkScenario, ScenarioError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::file(&file, format!("cannot read the file: {e}")))?;
+    let text = crate::scenario::load::read_text(path, &file)?;
     load_str(&text, &file)
 }
 

@@ -5,7 +5,7 @@ use super::keys::{did_you_mean, line_col, locate};
 use super::raw::{Mode, RawScenario};
 use super::validate::validate;
 use super::Scenario;
-use crate::error::ScenarioError;
+use crate::error::{show_number, ScenarioError};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use toml::{Table, Value};
@@ -18,6 +18,9 @@ pub const DEFAULT_LABEL: &str = "<built-in default>";
 
 /// Largest scenario file accepted \[bytes\]. Real scenarios are a few KiB.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Longest arm name \[characters\].
+pub const MAX_ARM_NAME_CHARS: usize = 100;
 
 /// Name of the arm that always runs with signposting off.
 pub const COUNTERFACTUAL: &str = "counterfactual";
@@ -89,6 +92,11 @@ pub fn read_text(path: &Path, label: &str) -> Result<String, ScenarioError> {
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| ScenarioError::file(label, format!("cannot read: {e}")))?;
+    decode_text(bytes, label)
+}
+
+/// A scenario file's bytes as text: it must be UTF-8.
+pub fn decode_text(bytes: Vec<u8>, label: &str) -> Result<String, ScenarioError> {
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or_default();
@@ -127,6 +135,26 @@ pub fn parse_table(text: &str, label: &str) -> Result<Table, ScenarioError> {
         ));
     }
     Ok(table)
+}
+
+/// Either kind of scenario, checked and ready to run.
+#[derive(Debug, Clone)]
+pub enum AnyScenario {
+    /// The primary-care pathway, with its arms.
+    Pathway(Box<LoadedScenario>),
+    /// A pure queueing network (the file has a `[network]` table).
+    Network(Box<crate::network::NetworkScenario>),
+}
+
+/// Loads scenario text of either kind, as `signpost check` and `run` do:
+/// a file with a top-level `[network]` table is a queueing network, any
+/// other is a pathway scenario merged over the built-in default.
+pub fn load_any(text: &str, label: &str) -> Result<AnyScenario, ScenarioError> {
+    if crate::network::is_network(text) {
+        crate::network::load_str(text, label).map(|n| AnyScenario::Network(Box::new(n)))
+    } else {
+        load_str(text, label).map(|p| AnyScenario::Pathway(Box::new(p)))
+    }
 }
 
 /// Loads scenario text; `label` names it in messages.
@@ -190,8 +218,22 @@ pub fn load_with_overrides(text: &str, label: &str, overrides: &[(String, Value)
     let mut seen = vec![COUNTERFACTUAL.to_string()];
     for (i, arm) in base.arms.iter().enumerate() {
         let arm_key = format!("arms[{i}]");
+        let name_key = format!("{arm_key}.name");
         if arm.name.trim().is_empty() {
-            return Err(ScenarioError::key(label, format!("{arm_key}.name"), "must not be empty").at(locate(text, &arm_key)));
+            return Err(ScenarioError::key(label, name_key, "must not be empty").at(locate(text, &arm_key)));
+        }
+        // Arm names label tables, charts and the terminal: any text that
+        // prints as itself (quotes, commas, `<`, accents) is fine.
+        if arm.name.chars().count() > MAX_ARM_NAME_CHARS || arm.name.chars().any(char::is_control) {
+            return Err(ScenarioError::key(
+                label,
+                &name_key,
+                format!(
+                    "`{}` must be at most {MAX_ARM_NAME_CHARS} characters, without control characters (newlines, tabs, escapes)",
+                    arm.name
+                ),
+            )
+            .at(locate(text, &name_key)));
         }
         if let Some(first) = seen.iter().position(|n| *n == arm.name) {
             let rule = if first == 0 {
@@ -366,7 +408,11 @@ pub fn deserialize<T: serde::de::DeserializeOwned>(value: Value, text: &str, lab
 pub fn serde_message(message: &str) -> String {
     let first_line = message.lines().next().unwrap_or(message).trim();
     if let Some(rest) = first_line.strip_prefix("unknown field `") {
-        if let Some((field, expected)) = rest.split_once('`') {
+        // The field itself may hold a backtick: split at the last "`, ".
+        if let Some((field, expected)) = rest
+            .rsplit_once("`, expected ")
+            .or_else(|| rest.rsplit_once("`, there are no fields"))
+        {
             let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
             let hint = did_you_mean(field, candidates.iter().copied());
             return if candidates.is_empty() {
@@ -395,6 +441,14 @@ pub fn serde_message(message: &str) -> String {
         e if e.starts_with("internally tagged enum") => "a distribution such as { dist = \"exponential\", mean = 1.0 }",
         e => e,
     };
-    let head = head.replace(": sequence", ": an array").replace(": map", ": a table");
+    let mut head = head.replace(": sequence", ": an array").replace(": map", ": a table");
+    // serde prints floats in full: 1e-300 as three hundred digits.
+    if let Some(start) = head.find("floating point `").map(|i| i + "floating point `".len()) {
+        if let Some(len) = head[start..].find('`') {
+            if let Ok(v) = head[start..start + len].parse::<f64>() {
+                head.replace_range(start..start + len, &show_number(v));
+            }
+        }
+    }
     format!("{head}, expected {expected}")
 }
