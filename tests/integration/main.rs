@@ -3,6 +3,7 @@
 mod calibration;
 mod cli;
 mod corpus;
+mod fuzz;
 mod interrupt;
 mod mechanisms;
 mod network_errors;
