@@ -224,16 +224,19 @@ pub fn load_with_overrides(text: &str, label: &str, overrides: &[(String, Value)
         }
         // Arm names label tables, charts and the terminal: any text that
         // prints as itself (quotes, commas, `<`, accents) is fine.
-        if arm.name.chars().count() > MAX_ARM_NAME_CHARS || arm.name.chars().any(char::is_control) {
-            return Err(ScenarioError::key(
-                label,
-                &name_key,
-                format!(
-                    "`{}` must be at most {MAX_ARM_NAME_CHARS} characters, without control characters (newlines, tabs, escapes)",
-                    arm.name
-                ),
-            )
-            .at(locate(text, &name_key)));
+        let chars = arm.name.chars().count();
+        let rule = if chars > MAX_ARM_NAME_CHARS {
+            Some(format!("must be at most {MAX_ARM_NAME_CHARS} characters, found {chars}"))
+        } else if arm.name.chars().any(char::is_control) {
+            Some(format!(
+                "`{}` must not contain control characters (newlines, tabs, escapes)",
+                arm.name
+            ))
+        } else {
+            None
+        };
+        if let Some(rule) = rule {
+            return Err(ScenarioError::key(label, &name_key, rule).at(locate(text, &name_key)));
         }
         if let Some(first) = seen.iter().position(|n| *n == arm.name) {
             let rule = if first == 0 {

@@ -255,7 +255,7 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
             if !n.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_')) {
                 return Err(c.fail(
                     &format!("{key}[{i}].name"),
-                    format!("`{n}` must use only letters, digits, '-' and '_'"),
+                    format!("`{n}` must use only letters, digits, '-' and '_' (it is part of metric names)"),
                 ));
             }
             if list[..i].contains(n) {
