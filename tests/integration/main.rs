@@ -8,6 +8,7 @@ mod interrupt;
 mod mechanisms;
 mod network_errors;
 mod network_props;
+mod outputs;
 mod readme_keys;
 mod report;
 mod scenario_library;
