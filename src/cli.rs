@@ -296,16 +296,17 @@ struct Estimate {
 }
 
 impl Estimate {
-    /// Events ≈ 3.5 per contact; memory ≈ patients + episodes per running
-    /// replication, plus weekly series kept for every replication.
+    /// Events ≈ 3.5 per episode; memory ≈ patients + episodes of the
+    /// largest arm per running replication (an arm may override the list
+    /// size or run length), plus weekly series kept for every replication.
     fn of(loaded: &LoadedScenario, reps: u64, threads: usize) -> Estimate {
         let b = &loaded.base;
-        let days = b.time.warmup_days + b.time.horizon_days;
-        let episodes = b.population.list_size as f64 * b.population.contacts_per_patient_year * days / 365.25 * 1.3;
-        let arms = loaded.arms.len() as f64;
-        let jobs = arms * reps as f64;
-        let events = jobs * episodes * 3.5;
-        let per_rep = b.population.list_size as f64 * 40.0 + episodes * 72.0 + 2e6;
+        let arm_raws = loaded.arms.iter().map(|a| &a.scenario.raw);
+        let events = arm_raws.clone().map(crate::model::expected_episodes).sum::<f64>() * reps as f64 * 3.5;
+        let per_rep = arm_raws
+            .map(|r| r.population.list_size as f64 * 40.0 + crate::model::expected_episodes(r) * 72.0 + 2e6)
+            .fold(0.0, f64::max);
+        let jobs = loaded.arms.len() as f64 * reps as f64;
         let weekly = jobs * (b.time.horizon_days / 7.0) * (20.0 + 2.0 * (b.roles.len() + b.vcse.services.len()) as f64) * 8.0;
         let bytes = per_rep * threads as f64 + weekly + jobs * 80.0 * 8.0;
         Estimate {

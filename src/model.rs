@@ -273,6 +273,17 @@ struct Directory {
     service_ok: Vec<bool>,
 }
 
+/// Episodes a replication of `raw` is expected to create over warm-up and
+/// horizon \[episodes\]: new episodes at the seasonal mean rate, plus 30%
+/// for repeats and returns. Sizes the episode arena and the memory
+/// estimate, so that both grow with the run's length, not a fixed year.
+pub fn expected_episodes(raw: &crate::scenario::raw::RawScenario) -> f64 {
+    let p = &raw.population;
+    let days = raw.time.warmup_days + raw.time.horizon_days;
+    let season = p.month_multipliers.iter().sum::<f64>() / p.month_multipliers.len().max(1) as f64;
+    p.list_size as f64 * p.contacts_per_patient_year * season.max(1.0) * days / 365.25 * 1.3
+}
+
 /// Events between two looks at the cancel flag: a replication of the
 /// default scenario handles 4096 events in well under a millisecond, so a
 /// cancelled run stops promptly, and one relaxed load per 4096 events costs
@@ -376,7 +387,7 @@ impl<'s> Model<'s> {
             now: 0.0,
             rng: Rngs::new(seed, rep),
             pop,
-            episodes: Vec::with_capacity((s.raw.population.list_size as f64 * s.raw.population.contacts_per_patient_year * 1.3) as usize),
+            episodes: Vec::with_capacity(expected_episodes(&s.raw) as usize),
             day_arrivals: Vec::new(),
             counters: [0.0; Counter::COUNT],
             reception_busy: 0,
