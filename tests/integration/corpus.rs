@@ -23,6 +23,13 @@ struct Expected {
     rule: Vec<String>,
 }
 
+impl Expected {
+    /// An error about the whole file (no location, no key).
+    fn whole_file(rule: Vec<String>) -> Expected {
+        Expected { at: None, key: None, rule }
+    }
+}
+
 const CORPORA: [&str; 2] = ["tests/corpus/bad", "tests/corpus/fuzz_regressions"];
 
 fn manifest(dir: &Path) -> BTreeMap<String, Expected> {
@@ -60,6 +67,19 @@ fn assert_refused(out: &Output, what: &str, path: &Path, expected: &Expected) {
     for words in &expected.rule {
         assert!(message.contains(words.as_str()), "{what}: must say {words:?}: {message}");
     }
+}
+
+/// `check` refuses `path`, and so does `run` into `out_dir`, which it must
+/// not create.
+fn assert_check_and_run_refuse(path: &Path, expected: &Expected, out_dir: &Path) {
+    let name = path
+        .file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let file = path.to_str().unwrap();
+    assert_refused(&signpost(&["check", file]), &format!("check {name}"), path, expected);
+    let out = signpost(&["run", file, "--out", out_dir.to_str().unwrap(), "--reps", "1", "--no-charts"]);
+    assert_refused(&out, &format!("run {name}"), path, expected);
+    assert!(!out_dir.exists(), "run {name}: created {}", out_dir.display());
 }
 
 #[test]
@@ -100,12 +120,7 @@ fn every_corpus_file_is_refused_by_check_and_by_run_without_writing() {
             s.spawn(move || {
                 for (path, expected) in half {
                     let name = path.file_name().unwrap().to_string_lossy();
-                    let file = path.to_str().unwrap();
-                    assert_refused(&signpost(&["check", file]), &format!("check {name}"), path, expected);
-                    let out_dir = scratch.join(format!("out-{name}"));
-                    let out = signpost(&["run", file, "--out", out_dir.to_str().unwrap(), "--reps", "1", "--no-charts"]);
-                    assert_refused(&out, &format!("run {name}"), path, expected);
-                    assert!(!out_dir.exists(), "run {name}: created {}", out_dir.display());
+                    assert_check_and_run_refuse(path, expected, &scratch.join(format!("out-{name}")));
                 }
             });
         }
@@ -130,20 +145,11 @@ fn a_50_mb_scenario_is_refused_before_it_is_read() {
     }
     std::fs::write(&path, &text).unwrap();
     drop(text);
-    let expected = Expected {
-        at: None,
-        key: None,
-        rule: vec![
-            format!("file is {} bytes", std::fs::metadata(&path).unwrap().len()),
-            "limited to 1048576 bytes".into(),
-        ],
-    };
-    let file = path.to_str().unwrap();
-    assert_refused(&signpost(&["check", file]), "check huge.toml", &path, &expected);
-    let out_dir = dir.join("out");
-    let out = signpost(&["run", file, "--out", out_dir.to_str().unwrap()]);
-    assert_refused(&out, "run huge.toml", &path, &expected);
-    assert!(!out_dir.exists());
+    let expected = Expected::whole_file(vec![
+        format!("file is {} bytes", std::fs::metadata(&path).unwrap().len()),
+        "limited to 1048576 bytes".into(),
+    ]);
+    assert_check_and_run_refuse(&path, &expected, &dir.join("out"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -157,15 +163,8 @@ fn a_missing_file_or_a_directory_is_refused_naming_it() {
         (dir.clone(), "is a directory, expected a scenario .toml file"),
     ];
     for (path, rule) in cases {
-        let expected = Expected {
-            at: None,
-            key: None,
-            rule: vec![rule.into()],
-        };
-        for cmd in ["check", "run"] {
-            let out = signpost(&[cmd, path.to_str().unwrap()]);
-            assert_refused(&out, &format!("{cmd} {}", path.display()), &path, &expected);
-        }
+        let expected = Expected::whole_file(vec![rule.into()]);
+        assert_check_and_run_refuse(&path, &expected, &dir.join("out"));
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -2,7 +2,22 @@
 //! round-trips through every format, and undefined values are empty.
 
 use crate::support::{signpost, temp_dir};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Writes `text` as `<tag>.toml` in a fresh directory and runs it with
+/// `args`, which must succeed; returns the directory and the results in it.
+fn run_scenario(tag: &str, text: &str, args: &[&str]) -> (PathBuf, PathBuf) {
+    let dir = temp_dir(tag);
+    std::fs::create_dir_all(&dir).unwrap();
+    let scenario = dir.join(format!("{tag}.toml"));
+    std::fs::write(&scenario, text).unwrap();
+    let out = dir.join("out");
+    let mut all = vec!["run", scenario.to_str().unwrap(), "--quiet", "--out", out.to_str().unwrap()];
+    all.extend(args);
+    let run = signpost(&all);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    (dir, out)
+}
 
 /// Distinct values of `column` in a CSV file, in first-seen order, read
 /// with a real CSV parser.
@@ -46,21 +61,7 @@ fn hostile_text_round_trips_through_every_output() {
             i
         ));
     }
-    let dir = temp_dir("hostile");
-    std::fs::create_dir_all(&dir).unwrap();
-    let scenario = dir.join("hostile.toml");
-    std::fs::write(&scenario, &text).unwrap();
-    let out = dir.join("out");
-    let run = signpost(&[
-        "run",
-        scenario.to_str().unwrap(),
-        "--journeys",
-        "2",
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let (dir, out) = run_scenario("hostile", &text, &["--journeys", "2"]);
 
     let mut all_arms = vec!["counterfactual".to_string()];
     all_arms.extend(arms.iter().map(|a| a.to_string()));
@@ -183,20 +184,7 @@ set = { "navigation.mode" = "active", "navigation.training" = "enhanced" }
 
 #[test]
 fn ratios_with_a_zero_denominator_are_empty_not_zero() {
-    let dir = temp_dir("zero_denominator");
-    std::fs::create_dir_all(&dir).unwrap();
-    let scenario = dir.join("nothing_away.toml");
-    std::fs::write(&scenario, NOTHING_AWAY).unwrap();
-    let out = dir.join("out");
-    let run = signpost(&[
-        "run",
-        scenario.to_str().unwrap(),
-        "--quiet",
-        "--no-charts",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let (dir, out) = run_scenario("nothing_away", NOTHING_AWAY, &["--no-charts"]);
 
     // Metrics whose denominator is zero in this practice, and why.
     let undefined = [
@@ -280,13 +268,7 @@ routing = { B = 1e-12, exit = 0.999999999999 }
 name = "B"
 service = { dist = "exponential", mean = 0.5 }
 "#;
-    let dir = temp_dir("zero_denominator_network");
-    std::fs::create_dir_all(&dir).unwrap();
-    let scenario = dir.join("unreached.toml");
-    std::fs::write(&scenario, text).unwrap();
-    let out = dir.join("out");
-    let run = signpost(&["run", scenario.to_str().unwrap(), "--quiet", "--out", out.to_str().unwrap()]);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let (dir, out) = run_scenario("unreached", text, &[]);
     let summary = csv_rows(&out.join("summary.csv"));
     let row = |metric: &str| summary.iter().find(|r| r["metric"] == metric).unwrap_or_else(|| panic!("{metric}"));
     assert_eq!(row("arrivals.B")["mean"], "0", "a count of zero is 0");
