@@ -16,6 +16,23 @@ use std::time::Instant;
 
 mod progress;
 
+/// `println!` to stdout that never panics: if stdout is closed (e.g. piped
+/// into `head`), the rest is dropped — results are already on disk.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `print!` to stdout that never panics (see [`say`]).
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// signpost: how many GP appointments does active signposting really free,
 /// once bounce-back is counted?
 #[derive(Debug, Parser)]
@@ -223,7 +240,7 @@ fn run_network(args: &RunArgs, scenario: &NetworkScenario, cancel: &AtomicBool) 
     crate::network::write_outputs(&results, pending.path())?;
     let written = pending.commit()?;
     if !args.quiet {
-        println!("{}: {} replications. Results: {}", scenario.name, replications, written.display());
+        say!("{}: {} replications. Results: {}", scenario.name, replications, written.display());
     }
     Ok(())
 }
@@ -236,20 +253,23 @@ fn report(dir: &Path) -> Result<(), Error> {
         )));
     }
     let page = crate::report::html::write_report(dir).map_err(|e| Error::Usage(format!("{}: {e:#}", dir.display())))?;
-    println!("{}", page.display());
+    say!("{}", page.display());
     Ok(())
 }
 
 /// Checks a queueing-network scenario and prints what would run.
 fn check_network(label: &str, scenario: &NetworkScenario) -> Result<(), Error> {
-    println!("{label}: OK");
-    println!("scenario  {} — {} (queueing network)", scenario.name, scenario.description);
-    println!(
+    say!("{label}: OK");
+    say!("scenario  {} — {} (queueing network)", scenario.name, scenario.description);
+    say!(
         "run       {} replications, seed {}, {} min warm-up + {} min",
-        scenario.replications, scenario.seed, scenario.warmup, scenario.horizon
+        scenario.replications,
+        scenario.seed,
+        scenario.warmup,
+        scenario.horizon
     );
     let nodes: Vec<&str> = scenario.nodes.iter().map(|n| n.name.as_str()).collect();
-    println!("nodes     {}: {}", nodes.len(), nodes.join(", "));
+    say!("nodes     {}: {}", nodes.len(), nodes.join(", "));
     Ok(())
 }
 
@@ -260,16 +280,20 @@ fn check(path: &Path) -> Result<(), Error> {
         AnyScenario::Pathway(loaded) => loaded,
     };
     let b = &loaded.base;
-    println!("{}: OK", loaded.file);
-    println!("scenario  {} — {}", b.name, b.description);
-    println!(
+    say!("{}: OK", loaded.file);
+    say!("scenario  {} — {}", b.name, b.description);
+    say!(
         "run       {} replications, seed {}, {} days warm-up + {} days, {} patients",
-        b.replications, b.seed, b.time.warmup_days, b.time.horizon_days, b.population.list_size
+        b.replications,
+        b.seed,
+        b.time.warmup_days,
+        b.time.horizon_days,
+        b.population.list_size
     );
-    println!("arms      {} (each compared with the counterfactual)", loaded.arms.len());
+    say!("arms      {} (each compared with the counterfactual)", loaded.arms.len());
     for arm in &loaded.arms {
         let set: Vec<String> = arm.overrides.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-        println!(
+        say!(
             "  {:<24} {}",
             arm.name,
             if set.is_empty() {
@@ -280,7 +304,7 @@ fn check(path: &Path) -> Result<(), Error> {
         );
     }
     let estimate = Estimate::of(&loaded, b.replications, 1);
-    println!(
+    say!(
         "estimate  {:.1} M events, about {:.0} s on one core",
         estimate.events / 1e6,
         estimate.seconds
@@ -371,8 +395,8 @@ fn calibrate(args: &CalibrateArgs) -> Result<(), Error> {
     if let Some(path) = &args.csv {
         crate::output::write_atomic(path, crate::calibrate::csv(&outcomes).as_bytes()).map_err(Error::Other)?;
     }
-    println!("{}: {}", loaded.file, loaded.name());
-    print!("{}", crate::calibrate::table(&outcomes, replications));
+    say!("{}: {}", loaded.file, loaded.name());
+    say_raw!("{}", crate::calibrate::table(&outcomes, replications));
     let outside = outcomes
         .iter()
         .filter(|o| matches!(o.verdict, crate::calibrate::Verdict::Below | crate::calibrate::Verdict::Above))
@@ -467,8 +491,8 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
     }
     let written = pending.commit()?;
     if !args.quiet {
-        print!("{}", sens::table(&analysis));
-        println!("Results: {}", written.display());
+        say_raw!("{}", sens::table(&analysis));
+        say!("Results: {}", written.display());
     }
     Ok(())
 }
@@ -576,8 +600,8 @@ fn run(args: RunArgs) -> Result<(), Error> {
     }
     let written = pending.commit()?;
     if !args.quiet {
-        println!("{}", comparison_table(&result, loaded.base.time.horizon_days, replications));
-        println!(
+        say!("{}", comparison_table(&result, loaded.base.time.horizon_days, replications));
+        say!(
             "{} events in {:.2} s ({:.1} M events/s on {} threads). Results: {}",
             result.events,
             wall_seconds,

@@ -222,3 +222,25 @@ fn bad_scenarios_exit_2_naming_file_and_key() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_closed_stdout_is_not_a_crash() {
+    // `signpost check X | head -1`: the reader is gone before the output.
+    for args in [
+        vec!["check", "tests/fixtures/small.toml"],
+        vec!["calibrate", "tests/fixtures/small.toml", "--reps", "2"],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_signpost"))
+            .args(&args)
+            .current_dir(root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn signpost");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
