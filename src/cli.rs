@@ -379,9 +379,21 @@ fn experiment_on_pool(
         .map_err(|c| Error::Interrupted(format!("stopped after {} of {} runs; nothing written", c.done, c.total)))
 }
 
+/// Refuses a queueing-network file for a command that needs a pathway
+/// scenario.
+fn pathway_only(label: &str, source: &str, command: &str) -> Result<(), Error> {
+    if crate::network::is_network(source) {
+        return Err(Error::Usage(format!(
+            "{label}: a queueing-network scenario ([network]); `signpost {command}` needs a signposting scenario (run networks with `signpost run`)"
+        )));
+    }
+    Ok(())
+}
+
 fn calibrate(args: &CalibrateArgs) -> Result<(), Error> {
     let cancel = catch_interrupts();
     let (label, source) = read_scenario(args.scenario.as_deref())?;
+    pathway_only(&label, &source, "calibrate")?;
     let loaded = load::load_str(&source, &label)?;
     let (replications, threads) = replications_and_threads(args.reps, loaded.base.replications, args.threads)?;
     let options = RunOptions {
@@ -414,6 +426,7 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
     // Before the output directory is created, and once for all the runs.
     let cancel = catch_interrupts();
     let (label, source) = read_scenario(args.scenario.as_deref())?;
+    pathway_only(&label, &source, "sensitivity")?;
     let (ranges_label, ranges_text) = match &args.ranges {
         None => (sens::DEFAULT_RANGES_LABEL.to_string(), sens::DEFAULT_RANGES_TOML.to_string()),
         Some(p) => (p.display().to_string(), load::read_text(p, &p.display().to_string())?),

@@ -108,3 +108,16 @@ fn bad_ranges_exit_2_naming_the_ranges_file_and_key_and_write_nothing() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn calibrate_and_sensitivity_refuse_a_queueing_network_by_name() {
+    for command in ["calibrate", "sensitivity"] {
+        let out = signpost(&[command, "scenarios/validation/mm1.toml", "--reps", "2"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{command}: {stderr}");
+        assert!(
+            stderr.contains("mm1.toml") && stderr.contains("queueing-network"),
+            "{command}: {stderr}"
+        );
+    }
+}
