@@ -223,6 +223,18 @@ fn run_network(args: &RunArgs, scenario: &NetworkScenario, cancel: &AtomicBool) 
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let target = args.out.clone().unwrap_or_else(|| Path::new("output").join(&scenario.name));
+    let estimate = crate::network::estimate::estimate(scenario, replications, threads);
+    refuse_if_too_big(estimate.bytes, args.allow_large)?;
+    if !args.quiet && estimate.seconds > 10.0 {
+        eprintln!(
+            "{}: {} replications, about {:.1} M events; estimated {:.0} s on {} threads",
+            scenario.name,
+            replications,
+            estimate.events / 1e6,
+            estimate.seconds,
+            threads
+        );
+    }
     let pending = PendingDir::create(&target, args.force)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.clamp(1, 1024))
@@ -270,6 +282,13 @@ fn check_network(label: &str, scenario: &NetworkScenario) -> Result<(), Error> {
     );
     let nodes: Vec<&str> = scenario.nodes.iter().map(|n| n.name.as_str()).collect();
     say!("nodes     {}: {}", nodes.len(), nodes.join(", "));
+    let e = crate::network::estimate::estimate(scenario, scenario.replications, 1);
+    say!(
+        "estimate  {:.1} M events, about {:.0} s on one core, {:.0} MiB",
+        e.events / 1e6,
+        e.seconds,
+        e.bytes / f64::from(1u32 << 20)
+    );
     Ok(())
 }
 
@@ -338,6 +357,19 @@ impl Estimate {
             bytes,
             seconds: events / 3.0e6 / threads as f64,
         }
+    }
+}
+
+/// Refuses a run whose estimated memory \[bytes\] exceeds what is
+/// available, unless `allow_large`.
+fn refuse_if_too_big(bytes: f64, allow_large: bool) -> Result<(), Error> {
+    match available_memory() {
+        Some(available) if bytes > available && !allow_large => Err(Error::Usage(format!(
+            "this run needs about {:.1} GiB of memory but {:.1} GiB is available; reduce --reps, --threads, the list size or the horizon, or pass --allow-large",
+            bytes / f64::from(1u32 << 30),
+            available / f64::from(1u32 << 30)
+        ))),
+        _ => Ok(()),
     }
 }
 
@@ -541,15 +573,7 @@ fn run(args: RunArgs) -> Result<(), Error> {
     };
     let target = args.out.clone().unwrap_or_else(|| Path::new("output").join(loaded.name()));
     let estimate = Estimate::of(&loaded, replications, threads);
-    if let Some(available) = available_memory() {
-        if estimate.bytes > available && !args.allow_large {
-            return Err(Error::Usage(format!(
-                "this run needs about {:.1} GiB of memory but {:.1} GiB is available; reduce --reps, --threads or the list size, or pass --allow-large",
-                estimate.bytes / f64::from(1u32 << 30),
-                available / f64::from(1u32 << 30)
-            )));
-        }
-    }
+    refuse_if_too_big(estimate.bytes, args.allow_large)?;
     let pending = PendingDir::create(&target, args.force)?;
     let long = estimate.seconds > 10.0;
     if !args.quiet && long {

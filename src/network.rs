@@ -34,6 +34,7 @@
 //! assert!((util - 0.5).abs() < 0.1);
 //! ```
 
+pub mod estimate;
 pub mod results;
 pub mod sim;
 pub mod spec;

@@ -129,3 +129,29 @@ fn bad_distribution_and_values() {
     let e = err(&format!("{}, sd = 2.0 }}\n", GOOD.trim_end().trim_end_matches('}')));
     assert!(e.contains("unknown key `sd`"), "{e}");
 }
+
+#[test]
+fn an_unstable_network_too_big_for_memory_is_refused_before_it_starts() {
+    // ρ = 2 at a single server for 10^11 minutes: the queue would grow to
+    // ~5 × 10^10 customers. The estimate refuses it; --allow-large overrides.
+    let dir = crate::support::temp_dir("network-too-big");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("unstable.toml");
+    let text = std::fs::read_to_string(crate::support::root().join("scenarios/validation/mm1.toml"))
+        .expect("mm1")
+        .replace("mean = 0.8 }", "mean = 2.0 }")
+        .replace("horizon = 50000.0", "horizon = 1e11");
+    std::fs::write(&file, text).expect("write");
+    let out_dir = dir.join("out");
+    let out = crate::support::signpost(&["run", file.to_str().expect("utf-8"), "--out", out_dir.to_str().expect("utf-8")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("GiB of memory") && stderr.contains("--allow-large"), "{stderr}");
+    assert!(!out_dir.exists());
+    let check = crate::support::signpost(&["check", file.to_str().expect("utf-8")]);
+    assert!(
+        String::from_utf8_lossy(&check.stdout).contains("M events"),
+        "check shows the estimate"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
