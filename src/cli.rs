@@ -67,13 +67,12 @@ enum Command {
     },
 }
 
+/// What every simulating command takes: the scenario, and overrides of its
+/// replications and seed, and the worker threads.
 #[derive(Debug, Args)]
-struct RunArgs {
+struct ScenarioRun {
     /// Scenario file (.toml); omit for the built-in default scenario.
     scenario: Option<PathBuf>,
-    /// Output directory \[default: output/<scenario name>\].
-    #[arg(long)]
-    out: Option<PathBuf>,
     /// Replications per arm (overrides the scenario).
     #[arg(long)]
     reps: Option<u64>,
@@ -83,6 +82,15 @@ struct RunArgs {
     /// Worker threads \[default: all cores\].
     #[arg(long)]
     threads: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    #[command(flatten)]
+    common: ScenarioRun,
+    /// Output directory \[default: output/<scenario name>\].
+    #[arg(long)]
+    out: Option<PathBuf>,
     /// Trace N episodes per arm and replication into journeys.csv.
     #[arg(long)]
     journeys: Option<u32>,
@@ -102,17 +110,8 @@ struct RunArgs {
 
 #[derive(Debug, Args)]
 struct CalibrateArgs {
-    /// Scenario file (.toml); omit for the built-in default scenario.
-    scenario: Option<PathBuf>,
-    /// Replications (overrides the scenario).
-    #[arg(long)]
-    reps: Option<u64>,
-    /// Master seed (overrides the scenario).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Worker threads \[default: all cores\].
-    #[arg(long)]
-    threads: Option<usize>,
+    #[command(flatten)]
+    common: ScenarioRun,
     /// Also write the table as CSV to this file (replaced atomically).
     #[arg(long)]
     csv: Option<PathBuf>,
@@ -123,21 +122,12 @@ struct CalibrateArgs {
 
 #[derive(Debug, Args)]
 struct SensitivityArgs {
-    /// Scenario file (.toml); omit for the built-in default scenario.
-    scenario: Option<PathBuf>,
+    #[command(flatten)]
+    common: ScenarioRun,
     /// Ranges file (.toml): arm, metric and factors with low/high values
     /// \[default: the built-in ranges for the default scenario's assumptions\].
     #[arg(long)]
     ranges: Option<PathBuf>,
-    /// Replications per run (overrides the scenario).
-    #[arg(long)]
-    reps: Option<u64>,
-    /// Master seed (overrides the scenario).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Worker threads \[default: all cores\].
-    #[arg(long)]
-    threads: Option<usize>,
     /// Output directory \[default: output/<scenario name>-sensitivity\].
     #[arg(long)]
     out: Option<PathBuf>,
@@ -215,13 +205,8 @@ fn nothing_written(target: &Path) -> String {
 /// Runs a pure queueing-network scenario (a file with a `[network]` table).
 /// `cancel` is set by Ctrl-C.
 fn run_network(args: &RunArgs, scenario: &NetworkScenario, cancel: &AtomicBool) -> Result<(), Error> {
-    let replications = args.reps.unwrap_or(scenario.replications);
-    if replications == 0 || replications > 10_000 {
-        return Err(Error::Usage(format!("--reps: must be between 1 and 10000, found {replications}")));
-    }
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let replications = checked_replications(args.common.reps, scenario.replications)?;
+    let threads = threads_or_all_cores(args.common.threads);
     let target = args.out.clone().unwrap_or_else(|| Path::new("output").join(&scenario.name));
     let estimate = crate::network::estimate::estimate(scenario, replications, threads);
     refuse_if_too_big(estimate.bytes, args.allow_large)?;
@@ -240,7 +225,7 @@ fn run_network(args: &RunArgs, scenario: &NetworkScenario, cancel: &AtomicBool) 
         .num_threads(threads.clamp(1, 1024))
         .build()
         .map_err(|e| Error::Other(anyhow::anyhow!("cannot start {threads} threads: {e}")))?;
-    let seed = args.seed.unwrap_or(scenario.seed);
+    let seed = args.common.seed.unwrap_or(scenario.seed);
     let results = pool
         .install(|| crate::network::run_cancellable(scenario, replications, seed, cancel))
         .ok_or_else(|| {
@@ -381,13 +366,24 @@ fn available_memory() -> Option<f64> {
     Some(kb * 1024.0)
 }
 
-/// `--reps` and `--threads` checked against their limits.
-fn replications_and_threads(reps: Option<u64>, scenario_reps: u64, threads: Option<usize>) -> Result<(u64, usize), Error> {
+/// `--reps` (else the scenario's count) checked against its limits.
+fn checked_replications(reps: Option<u64>, scenario_reps: u64) -> Result<u64, Error> {
     let replications = reps.unwrap_or(scenario_reps);
     if replications == 0 || replications > 10_000 {
         return Err(Error::Usage(format!("--reps: must be between 1 and 10000, found {replications}")));
     }
-    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    Ok(replications)
+}
+
+/// `--threads`, else every core.
+fn threads_or_all_cores(threads: Option<usize>) -> usize {
+    threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// `--reps` and `--threads` checked against their limits.
+fn replications_and_threads(reps: Option<u64>, scenario_reps: u64, threads: Option<usize>) -> Result<(u64, usize), Error> {
+    let replications = checked_replications(reps, scenario_reps)?;
+    let threads = threads_or_all_cores(threads);
     if threads == 0 || threads > 1024 {
         return Err(Error::Usage(format!("--threads: must be between 1 and 1024, found {threads}")));
     }
@@ -424,13 +420,13 @@ fn pathway_only(label: &str, source: &str, command: &str) -> Result<(), Error> {
 
 fn calibrate(args: &CalibrateArgs) -> Result<(), Error> {
     let cancel = catch_interrupts();
-    let (label, source) = read_scenario(args.scenario.as_deref())?;
+    let (label, source) = read_scenario(args.common.scenario.as_deref())?;
     pathway_only(&label, &source, "calibrate")?;
     let loaded = load::load_str(&source, &label)?;
-    let (replications, threads) = replications_and_threads(args.reps, loaded.base.replications, args.threads)?;
+    let (replications, threads) = replications_and_threads(args.common.reps, loaded.base.replications, args.common.threads)?;
     let options = RunOptions {
         replications,
-        seed: args.seed.unwrap_or(loaded.base.seed),
+        seed: args.common.seed.unwrap_or(loaded.base.seed),
         journeys: 0,
     };
     let cut = crate::calibrate::calibration_arms(&loaded);
@@ -457,7 +453,7 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
     use crate::sensitivity::{self as sens, parse_ranges, variant};
     // Before the output directory is created, and once for all the runs.
     let cancel = catch_interrupts();
-    let (label, source) = read_scenario(args.scenario.as_deref())?;
+    let (label, source) = read_scenario(args.common.scenario.as_deref())?;
     pathway_only(&label, &source, "sensitivity")?;
     let (ranges_label, ranges_text) = match &args.ranges {
         None => (sens::DEFAULT_RANGES_LABEL.to_string(), sens::DEFAULT_RANGES_TOML.to_string()),
@@ -473,10 +469,10 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
             variant(&source, &label, &spec, &ranges_label, Some((i, "high", &f.high)))?,
         ));
     }
-    let (replications, threads) = replications_and_threads(args.reps, base.base.replications, args.threads)?;
+    let (replications, threads) = replications_and_threads(args.common.reps, base.base.replications, args.common.threads)?;
     let options = RunOptions {
         replications,
-        seed: args.seed.unwrap_or(base.base.seed),
+        seed: args.common.seed.unwrap_or(base.base.seed),
         journeys: 0,
     };
     let runs = 1 + 2 * variants.len();
@@ -547,28 +543,19 @@ fn run(args: RunArgs) -> Result<(), Error> {
     // Before anything is created on disk: Ctrl-C must never leave a
     // partial directory behind.
     let cancel = catch_interrupts();
-    let (label, source) = read_scenario(args.scenario.as_deref())?;
+    let (label, source) = read_scenario(args.common.scenario.as_deref())?;
     let loaded = match load::load_any(&source, &label)? {
         AnyScenario::Network(scenario) => return run_network(&args, &scenario, cancel),
         AnyScenario::Pathway(loaded) => loaded,
     };
-    let replications = args.reps.unwrap_or(loaded.base.replications);
-    if replications == 0 || replications > 10_000 {
-        return Err(Error::Usage(format!("--reps: must be between 1 and 10000, found {replications}")));
-    }
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    if threads == 0 || threads > 1024 {
-        return Err(Error::Usage(format!("--threads: must be between 1 and 1024, found {threads}")));
-    }
+    let (replications, threads) = replications_and_threads(args.common.reps, loaded.base.replications, args.common.threads)?;
     let journeys = args.journeys.unwrap_or(loaded.base.report.journeys);
     if journeys > 100_000 {
         return Err(Error::Usage(format!("--journeys: must be at most 100000, found {journeys}")));
     }
     let options = RunOptions {
         replications,
-        seed: args.seed.unwrap_or(loaded.base.seed),
+        seed: args.common.seed.unwrap_or(loaded.base.seed),
         journeys,
     };
     let target = args.out.clone().unwrap_or_else(|| Path::new("output").join(loaded.name()));

@@ -1,7 +1,7 @@
 //! A rough size of a network run, to refuse impossible ones and warn about
 //! long ones before anything starts.
 
-use super::theory::traffic_equations;
+use super::theory::{routing_and_external_rates, traffic_equations};
 use super::NetworkScenario;
 
 /// Events processed per second on one core (measured ~15 M/s on ref-net;
@@ -27,17 +27,7 @@ pub struct NetworkEstimate {
 /// three per visit (arrival, start, end), and memory from the growth of
 /// every unbounded queue whose arrival rate exceeds its service capacity.
 pub fn estimate(scn: &NetworkScenario, replications: u64, threads: usize) -> NetworkEstimate {
-    let n = scn.nodes.len();
-    let p: Vec<Vec<f64>> = scn
-        .nodes
-        .iter()
-        .map(|node| (0..n).map(|j| node.probability_to(j)).collect())
-        .collect();
-    let gamma: Vec<f64> = scn
-        .nodes
-        .iter()
-        .map(|node| node.arrivals.as_ref().map_or(0.0, |d| 1.0 / d.mean()))
-        .collect();
+    let (p, gamma) = routing_and_external_rates(scn);
     let lambda = traffic_equations(&p, &gamma).unwrap_or(gamma);
     let minutes = scn.warmup + scn.horizon;
     let visits: f64 = lambda.iter().sum::<f64>() * minutes;

@@ -239,6 +239,23 @@ fn is_exponential(d: &Dist) -> bool {
     matches!(d, Dist::Exponential(..))
 }
 
+/// The routing matrix `p[i][j]` (node i to node j) and the external arrival
+/// rate of each node \[1/minute\] (0 for nodes with no external arrivals).
+pub fn routing_and_external_rates(scn: &NetworkScenario) -> (Vec<Vec<f64>>, Vec<f64>) {
+    let n = scn.nodes.len();
+    let p = scn
+        .nodes
+        .iter()
+        .map(|node| (0..n).map(|j| node.probability_to(j)).collect())
+        .collect();
+    let gamma = scn
+        .nodes
+        .iter()
+        .map(|node| node.arrivals.as_ref().map_or(0.0, |d| 1.0 / d.mean()))
+        .collect();
+    (p, gamma)
+}
+
 /// Closed-form answers for each node of `scn` where theory gives one:
 ///
 /// - all external arrivals must be Poisson (exponential inter-arrivals);
@@ -261,16 +278,7 @@ pub fn analyse(scn: &NetworkScenario) -> Vec<Option<NodeTheory>> {
     if !poisson {
         return vec![None; n];
     }
-    let p: Vec<Vec<f64>> = scn
-        .nodes
-        .iter()
-        .map(|node| (0..n).map(|j| node.probability_to(j)).collect())
-        .collect();
-    let gamma: Vec<f64> = scn
-        .nodes
-        .iter()
-        .map(|node| node.arrivals.as_ref().map_or(0.0, |d| 1.0 / d.mean()))
-        .collect();
+    let (p, gamma) = routing_and_external_rates(scn);
     let Some(lambda) = traffic_equations(&p, &gamma) else {
         return vec![None; n];
     };
