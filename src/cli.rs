@@ -79,7 +79,7 @@ struct ScenarioRun {
     /// Master seed (overrides the scenario).
     #[arg(long)]
     seed: Option<u64>,
-    /// Worker threads \[default: all cores\].
+    /// Worker threads [default: all cores].
     #[arg(long)]
     threads: Option<usize>,
 }
@@ -88,7 +88,7 @@ struct ScenarioRun {
 struct RunArgs {
     #[command(flatten)]
     common: ScenarioRun,
-    /// Output directory \[default: output/<scenario name>\].
+    /// Output directory [default: output/<scenario name>].
     #[arg(long)]
     out: Option<PathBuf>,
     /// Trace N episodes per arm and replication into journeys.csv.
@@ -125,10 +125,10 @@ struct SensitivityArgs {
     #[command(flatten)]
     common: ScenarioRun,
     /// Ranges file (.toml): arm, metric and factors with low/high values
-    /// \[default: the built-in ranges for the default scenario's assumptions\].
+    /// [default: the built-in ranges for the default scenario's assumptions].
     #[arg(long)]
     ranges: Option<PathBuf>,
-    /// Output directory \[default: output/<scenario name>-sensitivity\].
+    /// Output directory [default: output/<scenario name>-sensitivity].
     #[arg(long)]
     out: Option<PathBuf>,
     /// Replace existing results (only once the new analysis has completed).
