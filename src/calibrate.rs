@@ -179,15 +179,7 @@ pub fn trained_arm(loaded: &LoadedScenario) -> Option<usize> {
 /// the first trained arm (when there is one). Arms keep their seeds' streams,
 /// so results equal those of the full run.
 pub fn calibration_arms(loaded: &LoadedScenario) -> LoadedScenario {
-    let mut cut = loaded.clone();
-    let trained = trained_arm(loaded);
-    let mut index = 0;
-    cut.arms.retain(|_| {
-        let keep = index == 0 || Some(index) == trained;
-        index += 1;
-        keep
-    });
-    cut
+    loaded.clone().counterfactual_and(trained_arm(loaded))
 }
 
 /// One replication's value of `measure` on `arm`.

@@ -89,15 +89,7 @@ pub fn variant(
             format!("no arm `{}` in {label}; its arms are: {}", spec.arm, names.join(", ")),
         ));
     };
-    let mut cut = loaded;
-    let keep = [0, arm];
-    let mut index = 0;
-    cut.arms.retain(|_| {
-        let k = keep.contains(&index);
-        index += 1;
-        k
-    });
-    Ok(cut)
+    Ok(loaded.counterfactual_and(Some(arm)))
 }
 
 /// A mean with its 95% CI.

@@ -57,6 +57,19 @@ impl LoadedScenario {
         &self.base.name
     }
 
+    /// The scenario with only the counterfactual (`arms\[0\]`) and the arm at
+    /// `index` (if any). Arms keep their random streams, so their results
+    /// equal those of the full run.
+    pub fn counterfactual_and(mut self, index: Option<usize>) -> LoadedScenario {
+        let mut i = 0;
+        self.arms.retain(|_| {
+            let keep = i == 0 || Some(i) == index;
+            i += 1;
+            keep
+        });
+        self
+    }
+
     /// The fully resolved scenario as TOML (what `scenario.toml` holds).
     pub fn resolved_toml(&self) -> String {
         toml::to_string(&self.base).unwrap_or_else(|e| format!("# could not serialise: {e}\n"))
