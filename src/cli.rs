@@ -345,6 +345,13 @@ impl Estimate {
     }
 }
 
+/// Writes one result file into the pending directory `dir`, naming the file
+/// if it fails.
+fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Error> {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).map_err(|e| Error::Other(anyhow::anyhow!("{}: {e}", path.display())))
+}
+
 /// Refuses a run whose estimated memory \[bytes\] exceeds what is
 /// available, unless `allow_large`.
 fn refuse_if_too_big(bytes: f64, allow_large: bool) -> Result<(), Error> {
@@ -515,9 +522,7 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
     }
     let analysis = sens::assemble(base.name(), &spec, replications, &base_values, levels);
     let dir = pending.path();
-    let write = |name: &str, bytes: &[u8]| {
-        std::fs::write(dir.join(name), bytes).map_err(|e| Error::Other(anyhow::anyhow!("{}: {e}", dir.join(name).display())))
-    };
+    let write = |name: &str, bytes: &[u8]| write_file(dir, name, bytes);
     write("sensitivity.csv", sens::csv(&analysis).as_bytes())?;
     write("ranges.toml", ranges_text.as_bytes())?;
     if !args.no_charts {
@@ -611,7 +616,7 @@ fn run(args: RunArgs) -> Result<(), Error> {
         files.push(("journeys.csv", tables::journeys_csv(&result, &loaded)));
     }
     for (name, contents) in &files {
-        std::fs::write(dir.join(name), contents).map_err(|e| Error::Other(anyhow::anyhow!("{}: {e}", dir.join(name).display())))?;
+        write_file(dir, name, contents.as_bytes())?;
     }
     if !args.no_charts {
         crate::report::html::write_report(dir).map_err(|e| Error::Other(e.context("drawing charts and report.html")))?;
