@@ -7,7 +7,9 @@
 
 pub mod calendar;
 pub mod queue;
+pub mod resource;
 pub mod rng;
 
 pub use queue::EventQueue;
+pub use resource::{Admission, QueueLimit, Refusal, Resource, Ticket};
 pub use rng::{stream_rng, SimRng, Stream};

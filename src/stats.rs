@@ -9,4 +9,4 @@ mod time_average;
 
 pub use student_t::{student_t_cdf, student_t_quantile};
 pub use summary::{ConfidenceInterval, Summary};
-pub use time_average::TimeAverage;
+pub use time_average::{Level, TimeAverage};

@@ -4,11 +4,11 @@
 //! when no local service exists → discharge, re-referral.
 
 use super::journey::Reason;
-use super::metrics::Level;
 use super::{Ev, Model, Outcome, Place};
 use crate::engine::calendar::{Calendar, MINUTES_PER_DAY};
 use crate::engine::SimRng;
 use crate::scenario::{fte_on, Scenario};
+use crate::stats::Level;
 use crate::stats::Summary;
 use rand::Rng;
 use rand_distr::{Distribution, Exp, Poisson};

@@ -2,11 +2,11 @@
 //! length, a capped waiting list, rural attendance, funding and closures.
 
 use super::journey::Reason;
-use super::metrics::Level;
 use super::{Counter, Ev, Model, Outcome, Place};
 use crate::engine::calendar::{Calendar, MINUTES_PER_DAY};
 use crate::engine::SimRng;
 use crate::scenario::raw::RawService;
+use crate::stats::Level;
 use rand::Rng;
 use rand_distr::{Distribution, Exp};
 use std::collections::VecDeque;

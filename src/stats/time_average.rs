@@ -54,6 +54,56 @@ impl TimeAverage {
     }
 }
 
+/// A level (queue length, occupancy) whose time average is wanted over the
+/// whole window and week by week.
+#[derive(Debug, Clone, Copy)]
+pub struct Level {
+    integral: TimeAverage,
+    /// Area at the start of the current week.
+    week_mark: f64,
+}
+
+impl Level {
+    /// A level at `value`, integrated from `start` (the end of warm-up).
+    pub fn new(start: f64, value: f64) -> Self {
+        Level {
+            integral: TimeAverage::new(start, value),
+            week_mark: 0.0,
+        }
+    }
+
+    /// The level changes to `value` at `time`.
+    #[inline]
+    pub fn set(&mut self, time: f64, value: f64) {
+        self.integral.set(time, value);
+    }
+
+    /// Current value.
+    #[inline]
+    pub fn value(&self) -> f64 {
+        self.integral.value()
+    }
+
+    /// Area under the level from the start to `time` (not before the last
+    /// change).
+    pub fn area(&self, time: f64) -> f64 {
+        self.integral.area_until(time)
+    }
+
+    /// Time average from the start to `time`.
+    pub fn mean_until(&self, time: f64) -> f64 {
+        self.integral.mean_until(time).unwrap_or(f64::NAN)
+    }
+
+    /// Area since the last call (or since the start), then restarts the week.
+    pub fn take_week(&mut self, time: f64) -> f64 {
+        let area = self.area(time);
+        let delta = area - self.week_mark;
+        self.week_mark = area;
+        delta
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
