@@ -1,8 +1,8 @@
 //! One replication of a queueing network.
 //!
 //! Customers live in an arena (`Vec<Customer>` plus a free list) and are
-//! named by index; events are small `Copy` values; each node keeps a FIFO of
-//! customer indices. Nothing is allocated per event once the arena, the
+//! named by index; events are small `Copy` values; each node is an
+//! [`engine::Resource`](crate::engine::Resource) of customer indices. Nothing is allocated per event once the arena, the
 //! queues and the event heap have grown to their working size, and nothing on
 //! the hot path is a hash map or a trait object.
 //!
@@ -12,11 +12,10 @@
 //! of the queue). A release happens before a seize.
 
 use super::spec::{NetworkScenario, ROUTE_EXIT};
-use crate::engine::{stream_rng, EventQueue, SimRng, Stream};
+use crate::engine::{stream_rng, Admission, EventQueue, QueueLimit, Resource, SimRng, Stream, Ticket};
 use crate::model::CANCEL_CHECK_EVENTS;
-use crate::stats::{Summary, TimeAverage};
+use crate::stats::Summary;
 use rand::Rng;
-use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Debug, Clone, Copy)]
@@ -25,9 +24,8 @@ enum Event {
     Arrival { node: u32 },
     /// `cust` finishes service at `node`.
     Completion { node: u32, cust: u32 },
-    /// `cust`'s patience runs out, if it is still waiting in the visit
-    /// numbered `visit`.
-    Renege { node: u32, cust: u32, visit: u32 },
+    /// `cust`'s patience runs out, if it still holds `ticket` in the queue.
+    Renege { node: u32, cust: u32, ticket: Ticket },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -36,11 +34,6 @@ struct Customer {
     arrived: f64,
     /// Arrival order at the current node, for the FIFO check.
     ticket: u64,
-    /// Bumped at every admission, and never reset when the slot is reused, so
-    /// a stale queue entry or renege event can be recognised.
-    visit: u32,
-    /// In a queue (not in service).
-    waiting: bool,
 }
 
 /// Statistics of one node in one replication, over the window after the
@@ -161,15 +154,11 @@ pub struct Replication {
 }
 
 struct NodeState {
-    busy: u32,
-    waiting: u32,
-    /// (customer, visit); entries of customers who reneged stay until they
+    /// Servers and queue; entries of customers who reneged stay until they
     /// reach the front, where they are skipped.
-    queue: VecDeque<(u32, u32)>,
+    res: Resource<u32>,
     next_ticket: u64,
     last_started: u64,
-    queue_ta: TimeAverage,
-    busy_ta: TimeAverage,
     service_rng: SimRng,
     routing_rng: SimRng,
     arrival_rng: SimRng,
@@ -211,15 +200,19 @@ pub fn simulate_cancellable(scn: &NetworkScenario, seed: u64, index: u64, cancel
     }
     let warmup = scn.warmup;
     let end = scn.warmup + scn.horizon;
-    let nodes = (0..scn.nodes.len())
-        .map(|i| NodeState {
-            busy: 0,
-            waiting: 0,
-            queue: VecDeque::with_capacity(64),
+    let nodes = scn
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, node)| NodeState {
+            res: Resource::new(
+                node.servers,
+                node.capacity
+                    .map_or(QueueLimit::Unbounded, |k| QueueLimit::AtMost(k - node.servers)),
+                warmup,
+            ),
             next_ticket: 1,
             last_started: 0,
-            queue_ta: TimeAverage::new(warmup, 0.0),
-            busy_ta: TimeAverage::new(warmup, 0.0),
             service_rng: stream_rng(seed, index, node_stream(i, 0)),
             routing_rng: stream_rng(seed, index, node_stream(i, 1)),
             arrival_rng: stream_rng(seed, index, node_stream(i, 2)),
@@ -266,7 +259,7 @@ pub fn simulate_cancellable(scn: &NetworkScenario, seed: u64, index: u64, cancel
         match ev {
             Event::Arrival { node } => sim.external_arrival(node as usize, t),
             Event::Completion { node, cust } => sim.complete(node as usize, cust, t),
-            Event::Renege { node, cust, visit } => sim.renege(node as usize, cust, visit, t),
+            Event::Renege { node, cust, ticket } => sim.renege(node as usize, cust, ticket, t),
         }
     }
     Some(sim.finish(index, end))
@@ -289,12 +282,7 @@ impl Sim<'_> {
         if let Some(c) = self.free.pop() {
             c
         } else {
-            self.customers.push(Customer {
-                arrived: 0.0,
-                ticket: 0,
-                visit: 0,
-                waiting: false,
-            });
+            self.customers.push(Customer { arrived: 0.0, ticket: 0 });
             (self.customers.len() - 1) as u32
         }
     }
@@ -308,8 +296,8 @@ impl Sim<'_> {
         if in_window {
             st.stats.arrivals += 1;
         }
-        if let Some(cap) = spec.capacity {
-            if st.busy + st.waiting >= cap {
+        match st.res.seize(t, cust) {
+            Admission::Rejected(_) => {
                 st.audit.rejections += 1;
                 if in_window {
                     st.stats.rejections += 1;
@@ -318,40 +306,42 @@ impl Sim<'_> {
                 self.free.push(cust);
                 return;
             }
-        }
-        if in_window {
-            st.stats.admitted += 1;
-        }
-        let ticket = st.next_ticket;
-        st.next_ticket += 1;
-        let c = &mut self.customers[cust as usize];
-        c.arrived = t;
-        c.ticket = ticket;
-        c.visit = c.visit.wrapping_add(1);
-        if st.busy < spec.servers {
-            c.waiting = false;
-            self.start_service(j, cust, t);
-        } else {
-            c.waiting = true;
-            let visit = c.visit;
-            st.waiting += 1;
-            st.audit.max_waiting = st.audit.max_waiting.max(st.waiting);
-            st.queue_ta.set(t, f64::from(st.waiting));
-            st.queue.push_back((cust, visit));
-            if let Some(p) = &spec.patience {
-                let at = t + p.sample(&mut st.patience_rng);
-                self.events.push(
-                    at,
-                    Event::Renege {
-                        node: j as u32,
-                        cust,
-                        visit,
-                    },
-                );
+            Admission::Served => {
+                self.admitted(j, cust, t);
+                self.start_service(j, cust, t);
+            }
+            Admission::Queued(ticket) => {
+                self.admitted(j, cust, t);
+                let st = &mut self.nodes[j];
+                st.audit.max_waiting = st.audit.max_waiting.max(st.res.waiting());
+                if let Some(p) = &spec.patience {
+                    let at = t + p.sample(&mut st.patience_rng);
+                    self.events.push(
+                        at,
+                        Event::Renege {
+                            node: j as u32,
+                            cust,
+                            ticket,
+                        },
+                    );
+                }
             }
         }
     }
 
+    /// `cust` was admitted to node `j` at `t`: stamp it for the FIFO audit.
+    fn admitted(&mut self, j: usize, cust: u32, t: f64) {
+        let st = &mut self.nodes[j];
+        if t >= self.warmup {
+            st.stats.admitted += 1;
+        }
+        let c = &mut self.customers[cust as usize];
+        c.arrived = t;
+        c.ticket = st.next_ticket;
+        st.next_ticket += 1;
+    }
+
+    /// `cust` has just taken a server of node `j`.
     fn start_service(&mut self, j: usize, cust: u32, t: f64) {
         let spec = &self.scn.nodes[j];
         let st = &mut self.nodes[j];
@@ -361,10 +351,8 @@ impl Sim<'_> {
         }
         debug_assert!(c.ticket > st.last_started, "FIFO violated at node {j}");
         st.last_started = c.ticket;
-        debug_assert!(st.busy < spec.servers, "more busy servers than servers at node {j}");
-        st.busy += 1;
-        st.audit.max_busy = st.audit.max_busy.max(st.busy);
-        st.busy_ta.set(t, f64::from(st.busy));
+        debug_assert!(st.res.busy() <= spec.servers, "more busy servers than servers at node {j}");
+        st.audit.max_busy = st.audit.max_busy.max(st.res.busy());
         if c.arrived >= self.warmup {
             st.stats.wait.add(t - c.arrived);
         }
@@ -377,9 +365,7 @@ impl Sim<'_> {
         let spec = &self.scn.nodes[j];
         let warmup = self.warmup;
         let st = &mut self.nodes[j];
-        debug_assert!(st.busy > 0, "completion at an idle node {j}");
-        st.busy -= 1;
-        st.busy_ta.set(t, f64::from(st.busy));
+        st.res.release(t);
         st.audit.completions += 1;
         if t >= warmup {
             st.stats.completions += 1;
@@ -391,16 +377,8 @@ impl Sim<'_> {
         }
         // Release before seize: the freed server takes the head of the queue
         // before the departing customer is routed anywhere.
-        while let Some((next, visit)) = st.queue.pop_front() {
-            let c = &mut self.customers[next as usize];
-            if c.visit == visit && c.waiting {
-                c.waiting = false;
-                debug_assert!(st.waiting > 0, "negative queue at node {j}");
-                st.waiting -= 1;
-                st.queue_ta.set(t, f64::from(st.waiting));
-                self.start_service(j, next, t);
-                break;
-            }
+        if let Some((next, _)) = st.res.admit_next(t, |_| true) {
+            self.start_service(j, next, t);
         }
         let st = &mut self.nodes[j];
         let u: f64 = st.routing_rng.random();
@@ -418,17 +396,12 @@ impl Sim<'_> {
         }
     }
 
-    fn renege(&mut self, j: usize, cust: u32, visit: u32, t: f64) {
-        let c = &mut self.customers[cust as usize];
-        if c.visit != visit || !c.waiting {
+    fn renege(&mut self, j: usize, cust: u32, ticket: Ticket, t: f64) {
+        let st = &mut self.nodes[j];
+        if !st.res.renege(t, ticket) {
             return; // already in service or gone
         }
-        c.waiting = false;
-        let arrived = c.arrived;
-        let st = &mut self.nodes[j];
-        debug_assert!(st.waiting > 0, "negative queue at node {j}");
-        st.waiting -= 1;
-        st.queue_ta.set(t, f64::from(st.waiting));
+        let arrived = self.customers[cust as usize].arrived;
         st.audit.reneges += 1;
         if t >= self.warmup {
             st.stats.reneges += 1;
@@ -443,17 +416,11 @@ impl Sim<'_> {
     fn finish(mut self, index: u64, end: f64) -> Replication {
         let horizon = self.scn.horizon;
         let mut in_system = 0;
-        let customers = &self.customers;
         for st in &mut self.nodes {
-            st.stats.queue_area = st.queue_ta.area_until(end);
-            st.stats.busy_area = st.busy_ta.area_until(end);
-            let live = st
-                .queue
-                .iter()
-                .filter(|&&(c, v)| customers[c as usize].visit == v && customers[c as usize].waiting)
-                .count() as u64;
-            st.audit.queue_consistent = live == u64::from(st.waiting);
-            st.audit.in_node_at_end = u64::from(st.busy) + u64::from(st.waiting);
+            st.stats.queue_area = st.res.queue_level().area(end);
+            st.stats.busy_area = st.res.busy_level().area(end);
+            st.audit.queue_consistent = st.res.is_consistent();
+            st.audit.in_node_at_end = u64::from(st.res.busy()) + u64::from(st.res.waiting());
             in_system += st.audit.in_node_at_end;
         }
         self.audit.in_system_at_end = in_system;
