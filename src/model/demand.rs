@@ -1,6 +1,12 @@
 //! Exogenous demand: the registered list with heavy-tailed personal contact
-//! rates, and each day's arrivals shaped by weekday, hour and month.
+//! rates, each day's arrivals shaped by weekday, hour and month, and the
+//! new episodes they bring (always the same draws, so every arm sees the
+//! same patients with the same needs).
 
+use super::journey::Reason;
+use super::metrics::Counter;
+use super::results::series;
+use super::{Ev, Model};
 use crate::engine::calendar::MINUTES_PER_DAY;
 use crate::engine::SimRng;
 use crate::scenario::Scenario;
@@ -146,6 +152,60 @@ impl Population {
             out.push(base + block.0 + (block.1 - block.0) * rng.random::<f64>());
         }
         out.sort_by(f64::total_cmp);
+    }
+}
+
+impl Model<'_> {
+    pub(super) fn day_start(&mut self, day: usize) {
+        let mut buf = std::mem::take(&mut self.day_arrivals);
+        self.pop.day_arrivals(self.s, day, &mut self.rng.arrivals, &mut buf);
+        for &t in &buf {
+            self.q.push(t, Ev::Arrival);
+        }
+        self.day_arrivals = buf;
+        if self.cal().is_open(day) {
+            self.q.push(self.cal().closing(day), Ev::ReceptionClose);
+        }
+        if self.cal().weekday(day) == 0 {
+            self.splw_draw_absence();
+        }
+        self.splw_update_capacity();
+        if let Some(w) = self.week() {
+            let cap = f64::from(self.diaries[0].capacity[day]);
+            self.weekly.add(series::GP_CAPACITY, Some(w), cap);
+        }
+    }
+
+    /// A new exogenous episode. Always draws the same four numbers from the
+    /// arrivals stream so every arm sees the same patients and needs.
+    pub(super) fn arrival(&mut self) {
+        let r = &mut self.rng.arrivals;
+        let (u_col, u_coin, u_need, u_thin): (f64, f64, f64, f64) = (r.random(), r.random(), r.random(), r.random());
+        let patient = self.pop.by_rate.sample(u_col, u_coin);
+        let need = self.pop.need_for(u_need) as u16;
+        let factor = f64::from(self.pop.patients[patient].contact_factor);
+        // A lowered contact rate thins this patient's episodes; a raised one
+        // (a sensitivity case) duplicates some.
+        let copies = if factor < 1.0 {
+            usize::from(u_thin < factor)
+        } else {
+            1 + usize::from(u_thin < factor - 1.0)
+        };
+        for _ in 0..copies {
+            let traced = self.in_window() && self.traced < self.journey_quota;
+            if traced {
+                self.traced += 1;
+            }
+            self.count(Counter::NewEpisodes);
+            let ep = self.new_episode(patient as u32, need, traced);
+            self.trace(ep, "practice", "new_episode", Reason::None);
+            self.contact(ep);
+        }
+    }
+
+    pub(super) fn re_referral(&mut self, patient: u32, need: u16) {
+        let ep = self.new_episode(patient, need, false);
+        self.splw_refer(ep);
     }
 }
 

@@ -304,7 +304,6 @@ impl Sim<'_> {
                 }
                 self.audit.rejections += 1;
                 self.free.push(cust);
-                return;
             }
             Admission::Served => {
                 self.admitted(j, cust, t);

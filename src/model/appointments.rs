@@ -1,0 +1,200 @@
+//! Appointments: booking the GP and practice-role diaries (urgent, follow-up,
+//! lead-time bands, overflow, call-backs), did-not-attend by lead time, and
+//! what each consultation does (resolve, follow up, refer, internal bounce).
+
+use super::diary::Request;
+use super::journey::Reason;
+use super::metrics::Counter;
+use super::results::series;
+use super::{Ev, Model, Place};
+use crate::engine::calendar::{Calendar, MINUTES_PER_DAY};
+use crate::engine::SimRng;
+use crate::scenario::Destination;
+use rand::Rng;
+
+impl Model<'_> {
+    /// The random stream of diary `diary` (0 = GP, 1.. = roles).
+    pub(super) fn diary_rng(&mut self, diary: usize) -> &mut SimRng {
+        if diary == 0 {
+            &mut self.rng.gp
+        } else {
+            &mut self.rng.roles
+        }
+    }
+
+    pub(super) fn book_gp(&mut self, ep: u32) {
+        self.count_weekly(Counter::GpDemand, series::GP_DEMAND);
+        self.book_diary(ep, 0);
+    }
+
+    /// Books diary `diary` (0 = GP, 1.. = roles) for `ep`.
+    pub(super) fn book_diary(&mut self, ep: u32, diary: usize) {
+        let e = self.episodes[ep as usize];
+        let need = &self.s.raw.needs[e.need as usize];
+        let urgent = diary == 0 && (need.urgent || e.urgent_return) && !e.follow_up;
+        let today = Calendar::day_of(self.now);
+        let gp = &self.s.raw.gp;
+        let rng = self.diary_rng(diary);
+        let desired_lead = if urgent {
+            0
+        } else if e.follow_up {
+            gp.follow_up_days.round() as usize
+        } else {
+            let u: f64 = rng.random();
+            let mut acc = 0.0;
+            let bands = &gp.lead_time_bands;
+            let band = bands
+                .iter()
+                .find(|b| {
+                    acc += b.share;
+                    u < acc
+                })
+                .unwrap_or(&bands[bands.len() - 1]);
+            rng.random_range(band.from..=band.to) as usize
+        };
+        let today_usable = self.cal().is_open(today) && self.now < self.cal().closing(today);
+        let booked = self.diaries[diary].book(Request {
+            today,
+            today_usable,
+            urgent,
+            desired_lead,
+        });
+        let (day, ahead) = match booked {
+            Some(b) => b,
+            None if urgent && self.s.raw.gp.urgent_overflow => {
+                self.count(Counter::GpOverflow);
+                let day = if today_usable {
+                    Some(today)
+                } else {
+                    self.cal().next_open_day(today + 1)
+                };
+                match day {
+                    Some(d) => (d, false),
+                    None => return,
+                }
+            }
+            None => {
+                let place = if diary == 0 { "gp" } else { "role" };
+                self.trace(ep, place, "no_slot", Reason::NoSlot);
+                if self.rng.gp.random::<f64>() < self.s.raw.gp.callback_probability {
+                    let delay = self.s.raw.gp.callback_delay_days * MINUTES_PER_DAY;
+                    self.contact_at(ep, self.now + delay);
+                } else if diary == 0 {
+                    self.unmet(ep, place, Reason::NoSlot);
+                } else {
+                    self.failure(ep, place, Reason::RejectedFull);
+                }
+                return;
+            }
+        };
+        let cal = self.cal();
+        let u: f64 = self.diary_rng(diary).random();
+        let time = if day == today {
+            self.now + u * (cal.closing(day) - self.now).max(0.0)
+        } else {
+            cal.opening(day) + u * (cal.close_minute - cal.open_minute)
+        };
+        let lead = (day - today) as u16;
+        if diary == 0 && self.in_window() {
+            let days = (time - self.now) / MINUTES_PER_DAY;
+            self.gp_wait.add(days);
+            if let Some(w) = self.week() {
+                self.weekly.add(series::GP_WAIT, Some(w), days);
+                self.gp_wait_week_count[w] += 1.0;
+            }
+        }
+        let place = if diary == 0 { "gp" } else { "role" };
+        self.trace(ep, place, "booked", Reason::None);
+        self.q.push(
+            time,
+            Ev::Appointment {
+                ep,
+                diary: diary as u8,
+                ahead,
+                lead,
+            },
+        );
+    }
+
+    pub(super) fn dna_probability(&self, lead: u16) -> f64 {
+        let bands = &self.s.raw.gp.dna_bands;
+        bands
+            .iter()
+            .find(|b| u32::from(lead) <= b.max_lead_days)
+            .unwrap_or(&bands[bands.len() - 1])
+            .probability
+    }
+
+    pub(super) fn appointment(&mut self, ep: u32, diary: usize, ahead: bool, lead: u16) {
+        self.diaries[diary].held(ahead);
+        if self.week().is_some() {
+            self.diary_used_week[diary] += 1.0;
+        }
+        if diary == 0 {
+            self.gp_appointment(ep, lead);
+        } else {
+            self.role_appointment(ep, diary - 1, lead);
+        }
+    }
+
+    pub(super) fn gp_appointment(&mut self, ep: u32, lead: u16) {
+        let e = self.episodes[ep as usize];
+        let need = &self.s.raw.needs[e.need as usize];
+        self.count_weekly(Counter::GpAppointments, series::GP_APPOINTMENTS);
+        if self.s.need_right[e.need as usize] != Destination::Gp {
+            self.count(Counter::GpAvoidable);
+        }
+        if e.bounced {
+            self.count(Counter::GpFromBounce);
+        }
+        if lead == 0 {
+            self.count(Counter::GpSameDay);
+        }
+        self.episodes[ep as usize].urgent_return = false;
+        if self.rng.gp.random::<f64>() < self.dna_probability(lead) {
+            self.count(Counter::GpDna);
+            self.trace(ep, "gp", "not_attended", Reason::NotAttended);
+            self.repeat_or_unmet(ep, "gp", Reason::NotAttended);
+            return;
+        }
+        if e.follow_up {
+            self.episodes[ep as usize].follow_up = false;
+            self.resolve(ep, Place::Gp);
+            return;
+        }
+        let (u_refer, u_resolve, u_follow): (f64, f64, f64) = (self.rng.gp.random(), self.rng.gp.random(), self.rng.gp.random());
+        if u_refer < need.gp_refer_splw {
+            self.count(Counter::SignpostsAndReferrals);
+            self.trace(ep, "gp", "referred", Reason::None);
+            self.splw_refer(ep);
+        } else if u_resolve < need.gp_resolve {
+            if u_follow < need.gp_follow_up {
+                self.episodes[ep as usize].follow_up = true;
+                self.trace(ep, "gp", "follow_up", Reason::None);
+                self.book_gp(ep);
+            } else {
+                self.resolve(ep, Place::Gp);
+            }
+        } else {
+            self.repeat_or_unmet(ep, "gp", Reason::NotResolved);
+        }
+    }
+
+    pub(super) fn role_appointment(&mut self, ep: u32, role: usize, lead: u16) {
+        self.count(Counter::RoleAppointments);
+        if self.rng.roles.random::<f64>() < self.dna_probability(lead) {
+            self.failure(ep, "role", Reason::NotAttended);
+            return;
+        }
+        let need = self.episodes[ep as usize].need as usize;
+        if self.s.roles[role].remit[need] {
+            self.resolve(ep, Place::Role);
+        } else {
+            // Internal bounce: the role sends the patient straight to the GP.
+            self.count(Counter::Failures);
+            self.trace(ep, "role", "failed", Reason::OutOfRemit);
+            self.mark_bounced(ep);
+            self.book_gp(ep);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Navigation: the navigator routes each contact by its need through the
+//! training tier's confusion matrix, may check a service directory first
+//! (capacity-aware signposting), and the patient accepts or insists on the GP.
+
+use super::journey::Reason;
+use super::metrics::Counter;
+use super::vcse::Service;
+use super::{Ev, Model, Place};
+use crate::engine::calendar::{Calendar, MINUTES_PER_DAY};
+use crate::scenario::Destination;
+use rand::Rng;
+
+/// What the navigator believes is available.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Directory {
+    /// Per role: a slot free within its horizon.
+    role_free: Vec<bool>,
+    /// Link worker's expected wait is acceptable.
+    splw_ok: bool,
+    /// Per service: open with a place or room on the waiting list.
+    service_ok: Vec<bool>,
+}
+
+impl Model<'_> {
+    pub(super) fn signposting_active(&self) -> bool {
+        self.s.active && self.now >= self.s.raw.navigation.start_day * MINUTES_PER_DAY
+    }
+
+    pub(super) fn navigate(&mut self, ep: u32) {
+        let e = self.episodes[ep as usize];
+        let need = e.need as usize;
+        if self.s.need_right[need] == Destination::Reception {
+            self.resolve(ep, Place::Reception);
+            return;
+        }
+        if e.follow_up || e.urgent_return {
+            self.book_gp(ep);
+            return;
+        }
+        let mut dest = Destination::Gp;
+        if self.signposting_active() {
+            let u: f64 = self.rng.navigation.random();
+            dest = self.s.routing[need]
+                .iter()
+                .find(|(_, c)| u < *c)
+                .map_or(Destination::Gp, |&(d, _)| d);
+        }
+        if dest != Destination::Gp && self.s.raw.navigation.capacity_aware && !self.believed_available(dest, need) {
+            self.count(Counter::CapacityRedirects);
+            self.trace(ep, "reception", "kept_for_gp", Reason::BelievedFull);
+            dest = Destination::Gp;
+        }
+        if dest != Destination::Gp {
+            self.count(Counter::Signposted);
+            let nav = &self.s.raw.navigation;
+            let base = nav.acceptance * f64::from(self.pop.patients[e.patient as usize].trust);
+            let p_accept = base + (1.0 - base) * nav.awareness;
+            if self.rng.navigation.random::<f64>() < p_accept {
+                self.count(Counter::SignpostsAndReferrals);
+                self.trace(ep, "reception", "signposted", Reason::None);
+                if self.s.raw.needs[need].urgent {
+                    self.count(Counter::SafetyEvents);
+                    self.trace(ep, "reception", "safety_event", Reason::UrgentSentAway);
+                }
+            } else {
+                self.count(Counter::SignpostDeclined);
+                self.trace(ep, "reception", "declined", Reason::Declined);
+                dest = Destination::Gp;
+            }
+        }
+        self.send(ep, dest);
+    }
+
+    pub(super) fn send(&mut self, ep: u32, dest: Destination) {
+        let need = self.episodes[ep as usize].need as usize;
+        match dest {
+            Destination::Gp => self.book_gp(ep),
+            Destination::Reception => self.failure(ep, "reception", Reason::NotResolved),
+            Destination::Roles => {
+                let u: f64 = self.rng.roles.random();
+                let choice = self.roles_for(need);
+                match choice.iter().find(|(_, c)| u < *c).or(choice.last()) {
+                    Some(&(role, _)) => self.book_diary(ep, role + 1),
+                    None => self.book_gp(ep),
+                }
+            }
+            Destination::Pharmacy => {
+                let delay = self.s.pharmacy_delay.sample(&mut self.rng.pharmacy) * 60.0;
+                self.q.push(self.now + delay, Ev::PharmacyVisit(ep));
+            }
+            Destination::Splw => self.splw_refer(ep),
+            Destination::Vcse => self.vcse_direct(ep),
+        }
+    }
+
+    /// Roles a `role` signpost for `need` can go to, with cumulative
+    /// weights: those with the need in their remit, else any (mis-routing).
+    pub(super) fn roles_for(&self, need: usize) -> &[(usize, f64)] {
+        if self.role_choice[need].is_empty() {
+            &self.role_any
+        } else {
+            &self.role_choice[need]
+        }
+    }
+
+    /// What the navigator believes about `dest` for `need`, from a service
+    /// directory refreshed every `directory_refresh_days` (0 = live).
+    pub(super) fn believed_available(&mut self, dest: Destination, need: usize) -> bool {
+        let refresh = self.s.raw.navigation.directory_refresh_days * MINUTES_PER_DAY;
+        if refresh <= 0.0 || self.now >= self.directory_time + refresh {
+            self.refresh_directory();
+        }
+        let d = &self.directory;
+        match dest {
+            Destination::Gp | Destination::Reception | Destination::Pharmacy => true,
+            Destination::Roles => {
+                let choice = self.roles_for(need);
+                choice.iter().any(|&(r, _)| d.role_free[r])
+            }
+            Destination::Splw => d.splw_ok,
+            Destination::Vcse => self.s.services.iter().zip(&d.service_ok).any(|(svc, &ok)| ok && svc.serves[need]),
+        }
+    }
+
+    pub(super) fn refresh_directory(&mut self) {
+        self.directory_time = self.now;
+        let today = Calendar::day_of(self.now);
+        // Refilled in place: with a live feed this runs on every signpost.
+        self.directory.role_free.clear();
+        self.directory
+            .role_free
+            .extend(self.diaries[1..].iter().map(|d| d.has_free_slot(today)));
+        self.directory.splw_ok = self.splw_wait_acceptable();
+        self.directory.service_ok.clear();
+        self.directory.service_ok.extend(self.services.iter().map(Service::has_room));
+    }
+}

@@ -1,0 +1,249 @@
+//! What a replication reports: the weekly series, the metrics at the end,
+//! programme costs, and the conservation count of episodes.
+
+use super::journey::JourneyStep;
+use super::metrics::{Counter, Weekly};
+use super::{Model, Outcome};
+use crate::engine::calendar::{Calendar, MINUTES_PER_DAY, MINUTES_PER_WEEK};
+use crate::scenario::fte_on;
+use crate::stats::Level;
+use crate::stats::Summary;
+
+/// What one replication of one arm produced.
+#[derive(Debug, Clone)]
+pub struct ReplicationOutput {
+    /// Metric name and value; NaN where undefined (e.g. zero denominator).
+    pub metrics: Vec<(String, f64)>,
+    /// Weekly series after warm-up.
+    pub weekly: Weekly,
+    /// Traced steps of the sampled episodes.
+    pub journeys: Vec<JourneyStep>,
+    /// Events processed.
+    pub events: u64,
+    /// Conservation check: episodes created after warm-up, and how many
+    /// ended or are still open.
+    pub conservation: Conservation,
+}
+
+/// Episode accounting for the conservation invariant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Conservation {
+    /// Episodes created after warm-up.
+    pub created: u64,
+    /// … of which resolved.
+    pub resolved: u64,
+    /// … of which ended unmet.
+    pub unmet: u64,
+    /// … of which still open at the end.
+    pub open: u64,
+}
+
+/// Fixed indices of the weekly series.
+pub(super) mod series {
+    pub const CONTACTS: usize = 0;
+    pub const GP_APPOINTMENTS: usize = 1;
+    pub const GP_CAPACITY: usize = 2;
+    pub const GP_DEMAND: usize = 3;
+    pub const GP_WAIT: usize = 4;
+    pub const BOUNCE_BACKS: usize = 5;
+    pub const SPLW_WAITLIST: usize = 6;
+    pub const SPLW_CASELOAD_PER_FTE: usize = 7;
+    pub const FIXED: [&str; 8] = [
+        "contacts",
+        "gp_appointments",
+        "gp_capacity",
+        "gp_demand",
+        "gp_wait_days_mean",
+        "bounce_backs",
+        "splw_waitlist",
+        "splw_caseload_per_fte",
+    ];
+}
+
+impl Model<'_> {
+    pub(super) fn week_mark(&mut self, w: usize) {
+        let now = self.now;
+        let servers = f64::from(self.s.raw.navigation.servers);
+        let busy = self.reception_busy_level.take_week(now);
+        let queue = self.reception_queue_level.take_week(now);
+        let splw_wait = self.splw.waitlist_level.take_week(now);
+        let splw_case = self.splw.caseload_level.take_week(now);
+        let splw_cap = self.splw.capacity_level.take_week(now);
+        let splw_fte = self.splw.fte_level.take_week(now);
+        let svc_areas: Vec<(f64, f64, f64)> = self
+            .services
+            .iter_mut()
+            .map(|s| {
+                (
+                    s.occupancy_level.take_week(now),
+                    s.places_level.take_week(now),
+                    s.waitlist_level.take_week(now),
+                )
+            })
+            .collect();
+        let used = std::mem::replace(&mut self.diary_used_week, vec![0.0; self.diaries.len()]);
+        if w == 0 {
+            return;
+        }
+        let first_day = Calendar::day_of(now - MINUTES_PER_WEEK);
+        let cal = self.cal();
+        let open_minutes = cal.open_days_between(first_day, first_day + 7) as f64 * (cal.close_minute - cal.open_minute);
+        let week = w - 1;
+        let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
+        let gp_wait_count = self.gp_wait_week_count[week];
+        let wait_sum = self.weekly.values[series::GP_WAIT][week];
+        self.weekly.set(series::GP_WAIT, week, ratio(wait_sum, gp_wait_count));
+        self.weekly.set(series::SPLW_WAITLIST, week, splw_wait / MINUTES_PER_WEEK);
+        self.weekly.set(series::SPLW_CASELOAD_PER_FTE, week, ratio(splw_case, splw_fte));
+        let mut i = series::FIXED.len();
+        let mut put = |weekly: &mut Weekly, util: f64, queue: f64| {
+            weekly.set(i, week, util);
+            weekly.set(i + 1, week, queue);
+            i += 2;
+        };
+        put(&mut self.weekly, ratio(busy, servers * open_minutes), queue / MINUTES_PER_WEEK);
+        for (d, diary) in self.diaries.iter().enumerate() {
+            let capacity: f64 = (first_day..first_day + 7)
+                .map(|day| f64::from(diary.capacity.get(day).copied().unwrap_or(0)))
+                .sum();
+            put(&mut self.weekly, ratio(used[d], capacity), f64::from(diary.booked_ahead));
+        }
+        put(&mut self.weekly, ratio(splw_case, splw_cap), splw_wait / MINUTES_PER_WEEK);
+        for (occ, places, wait) in svc_areas {
+            put(&mut self.weekly, ratio(occ, places), wait / MINUTES_PER_WEEK);
+        }
+    }
+
+    pub(super) fn finish(mut self) -> ReplicationOutput {
+        let end = self.s.end_minutes;
+        let c = |k: Counter| self.counters[k as usize];
+        let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
+        let level_mean = |l: &Level| l.mean_until(end);
+
+        let mut created = 0;
+        let mut resolved = 0;
+        let mut unmet = 0;
+        let mut open = 0;
+        for e in self.episodes.iter().filter(|e| e.in_window) {
+            created += 1;
+            match e.outcome {
+                Outcome::Open => open += 1,
+                Outcome::Resolved(_) => resolved += 1,
+                Outcome::Unmet => unmet += 1,
+            }
+        }
+        let mut days = std::mem::take(&mut self.resolution_days);
+        let p90 = if days.is_empty() {
+            f64::NAN
+        } else {
+            let n = days.len();
+            let k = (((n as f64) * 0.9).ceil() as usize).clamp(1, n) - 1;
+            let (_, v, _) = days.select_nth_unstable_by(k, f32::total_cmp);
+            f64::from(*v)
+        };
+        let resolution_mean = Summary::of(days.iter().map(|&d| f64::from(d))).mean().unwrap_or(f64::NAN);
+
+        let splw_fte_mean = level_mean(&self.splw.fte_level);
+        let occupancy: f64 = self.services.iter().map(|s| s.occupancy_level.area(end)).sum();
+        let places: f64 = self.services.iter().map(|s| s.places_level.area(end)).sum();
+        let years = self.s.raw.time.horizon_days / 365.25;
+        let programme_cost = self.programme_cost(years, splw_fte_mean, c(Counter::PharmacyConsultations));
+
+        let mut m: Vec<(String, f64)> = vec![
+            ("contacts", c(Counter::Contacts)),
+            ("new_episodes", c(Counter::NewEpisodes)),
+            ("gp_demand", c(Counter::GpDemand)),
+            ("gp_appointments", c(Counter::GpAppointments)),
+            ("gp_appointments_avoidable", c(Counter::GpAvoidable)),
+            ("gp_appointments_from_bounce_back", c(Counter::GpFromBounce)),
+            ("gp_appointments_same_day", c(Counter::GpSameDay)),
+            ("gp_overflow", c(Counter::GpOverflow)),
+            ("gp_dna", c(Counter::GpDna)),
+            ("signposted", c(Counter::Signposted)),
+            ("signpost_declined", c(Counter::SignpostDeclined)),
+            ("capacity_redirects", c(Counter::CapacityRedirects)),
+            ("bounce_backs", c(Counter::BounceBacks)),
+            (
+                "bounce_back_rate",
+                ratio(c(Counter::BounceBacks), c(Counter::SignpostsAndReferrals)),
+            ),
+            ("failures", c(Counter::Failures)),
+            ("safety_events", c(Counter::SafetyEvents)),
+            ("unmet_needs", c(Counter::EndedUnmet)),
+            ("repeat_contacts", c(Counter::RepeatContacts)),
+            ("navigation_abandoned", c(Counter::NavigationAbandoned)),
+            ("resolution_days_mean", resolution_mean),
+            ("resolution_days_p90", p90),
+            ("gp_wait_days_mean", self.gp_wait.mean().unwrap_or(f64::NAN)),
+            ("role_appointments", c(Counter::RoleAppointments)),
+            ("pharmacy_consultations", c(Counter::PharmacyConsultations)),
+            ("splw_referrals", c(Counter::SplwReferrals)),
+            ("splw_rejections", c(Counter::SplwRejections)),
+            ("splw_wait_days_mean", self.splw.wait_days.mean().unwrap_or(f64::NAN)),
+            ("splw_waitlist_mean", level_mean(&self.splw.waitlist_level)),
+            (
+                "splw_caseload_per_fte_mean",
+                ratio(level_mean(&self.splw.caseload_level), splw_fte_mean),
+            ),
+            ("vcse_rejections", c(Counter::VcseRejections)),
+            ("vcse_utilisation", ratio(occupancy, places)),
+            ("ended_gp", c(Counter::EndedGp)),
+            ("ended_role", c(Counter::EndedRole)),
+            ("ended_pharmacy", c(Counter::EndedPharmacy)),
+            ("ended_splw", c(Counter::EndedSplw)),
+            ("ended_vcse", c(Counter::EndedVcse)),
+            ("ended_reception", c(Counter::EndedReception)),
+            ("ended_unmet", c(Counter::EndedUnmet)),
+            ("ended_in_system", open as f64),
+            ("programme_cost", programme_cost),
+            ("events", self.q.events_processed() as f64),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        for (raw, svc) in self.s.raw.vcse.services.iter().zip(&self.services) {
+            m.push((format!("vcse_occupancy_mean.{}", raw.name), level_mean(&svc.occupancy_level)));
+            m.push((format!("vcse_rejections.{}", raw.name), svc.rejections));
+        }
+        ReplicationOutput {
+            metrics: m,
+            weekly: self.weekly,
+            journeys: self.journeys,
+            events: self.q.events_processed(),
+            conservation: Conservation {
+                created,
+                resolved,
+                unmet,
+                open,
+            },
+        }
+    }
+
+    /// Programme cost over the statistics window [GBP]: training, link
+    /// workers, practice roles, VCSE places, transport support and
+    /// pharmacy fees.
+    pub(super) fn programme_cost(&self, years: f64, splw_fte_mean: f64, pharmacy_consultations: f64) -> f64 {
+        let raw = &self.s.raw;
+        let mid_day = (self.s.warmup_minutes + self.s.end_minutes) / 2.0 / MINUTES_PER_DAY;
+        let training = if self.s.active { self.s.training_cost } else { 0.0 };
+        let roles: f64 = raw
+            .roles
+            .iter()
+            .zip(&self.s.roles)
+            .map(|(r, p)| fte_on(r.fte, &p.changes, mid_day) * r.annual_cost_per_fte)
+            .sum();
+        let vcse: f64 = raw
+            .vcse
+            .services
+            .iter()
+            .map(|s| (f64::from(s.places) * raw.vcse.funding).round() * s.annual_cost_per_place)
+            .sum();
+        let transport = if raw.vcse.transport_support {
+            raw.vcse.transport_annual_cost
+        } else {
+            0.0
+        };
+        (training + splw_fte_mean * raw.splw.annual_cost_per_fte + roles + vcse + transport) * years
+            + pharmacy_consultations * raw.pharmacy.fee
+    }
+}
