@@ -234,7 +234,9 @@ impl Model<'_> {
                 self.failure(ep, "vcse", reason);
                 false
             }
-            _ => true,
+            // A programme that failed at once (did not attend) has ended
+            // support: the episode is no longer on the caseload.
+            _ => self.episodes[ep as usize].on_caseload,
         }
     }
 

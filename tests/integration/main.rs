@@ -10,6 +10,7 @@ mod network_errors;
 mod network_props;
 mod outputs;
 mod readme_keys;
+mod regressions;
 mod report;
 mod scenario_library;
 mod sensitivity;
