@@ -32,9 +32,8 @@ pub use episode::{Outcome, Place};
 pub use results::{Conservation, ReplicationOutput};
 
 use crate::engine::calendar::{Calendar, MINUTES_PER_DAY, MINUTES_PER_WEEK};
-use crate::engine::{stream_rng, EventQueue, SimRng, Stream};
+use crate::engine::{stream_rng, EventQueue, QueueLimit, Resource, SimRng, Stream, Ticket};
 use crate::scenario::Scenario;
-use crate::stats::Level;
 use crate::stats::Summary;
 use demand::Population;
 use diary::{Diary, DiaryShape};
@@ -44,7 +43,6 @@ use link_worker::LinkWorker;
 use metrics::{Counter, Weekly};
 use navigation::Directory;
 use results::series;
-use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use vcse::Service;
 
@@ -56,7 +54,7 @@ enum Ev {
     Arrival,
     Contact(u32),
     ReceptionDone(u32),
-    Abandon(u32, u32),
+    Abandon(u32, Ticket),
     ReceptionClose,
     Appointment { ep: u32, diary: u8, ahead: bool, lead: u16 },
     PharmacyVisit(u32),
@@ -111,11 +109,8 @@ pub struct Model<'s> {
     day_arrivals: Vec<f64>,
     counters: [f64; Counter::COUNT],
     // Reception.
-    reception_busy: u32,
-    reception_queue: VecDeque<(u32, u32)>,
-    reception_waiting: u32,
-    reception_busy_level: Level,
-    reception_queue_level: Level,
+    /// Navigators answering calls, and callers queueing for them.
+    reception: Resource<u32>,
     // Diaries: 0 = GP, 1.. = roles.
     diaries: Vec<Diary>,
     diary_used_week: Vec<f64>,
@@ -256,11 +251,7 @@ impl<'s> Model<'s> {
             episodes: Vec::with_capacity(expected_episodes(&s.raw) as usize),
             day_arrivals: Vec::new(),
             counters: [0.0; Counter::COUNT],
-            reception_busy: 0,
-            reception_queue: VecDeque::new(),
-            reception_waiting: 0,
-            reception_busy_level: Level::new(start, 0.0),
-            reception_queue_level: Level::new(start, 0.0),
+            reception: Resource::new(s.raw.navigation.servers, QueueLimit::Unbounded, start),
             diaries,
             diary_used_week: vec![0.0; n_diaries],
             role_choice,

@@ -77,7 +77,6 @@ pub(super) struct Episode {
     pub(super) in_window: bool,
     /// Its steps go to journeys.csv.
     pub(super) traced: bool,
-    pub(super) in_reception_queue: bool,
     /// The next GP booking is a follow-up.
     pub(super) follow_up: bool,
     /// Bounced urgently from pharmacy: book the GP urgently.
@@ -119,7 +118,6 @@ impl Model<'_> {
             bounced: false,
             in_window: self.in_window(),
             traced,
-            in_reception_queue: false,
             follow_up: false,
             urgent_return: false,
             outcome: Outcome::Open,

@@ -64,8 +64,9 @@ impl Model<'_> {
     pub(super) fn week_mark(&mut self, w: usize) {
         let now = self.now;
         let servers = f64::from(self.s.raw.navigation.servers);
-        let busy = self.reception_busy_level.take_week(now);
-        let queue = self.reception_queue_level.take_week(now);
+        let (busy_level, queue_level, _) = self.reception.levels_mut();
+        let busy = busy_level.take_week(now);
+        let queue = queue_level.take_week(now);
         let splw_wait = self.splw.waitlist_level.take_week(now);
         let splw_case = self.splw.caseload_level.take_week(now);
         let splw_cap = self.splw.capacity_level.take_week(now);
