@@ -12,6 +12,7 @@ mod outputs;
 mod readme_keys;
 mod report;
 mod scenario_library;
+mod scenario_merge;
 mod sensitivity;
 mod support;
 mod validation;
