@@ -1,9 +1,10 @@
 //! Scenarios: what the user wrote ([`raw`]), how it is loaded and merged
-//! ([`load`]), and the checked, typed description that runs ([`Scenario`]).
+//! ([`load`], [`merge`]), and the checked, typed description that runs ([`Scenario`]).
 
 pub mod dist;
 pub mod keys;
 pub mod load;
+pub mod merge;
 pub mod raw;
 pub mod validate;
 

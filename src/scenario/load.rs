@@ -1,7 +1,9 @@
 //! From a file to checked scenarios: read → parse → merge over the built-in
-//! default → apply each arm's overrides → deserialize → validate.
+//! default ([`super::merge`]) → apply each arm's overrides → deserialize →
+//! validate.
 
 use super::keys::{did_you_mean, line_col, locate};
+use super::merge::merge_over;
 use super::raw::{Mode, RawScenario};
 use super::validate::validate;
 use super::Scenario;
@@ -179,9 +181,16 @@ pub fn load_str(text: &str, label: &str) -> Result<LoadedScenario, ScenarioError
 /// as in an arm's `set`) applied to the base before its arms, so every arm
 /// and the counterfactual see them; an arm's own `set` still wins.
 pub fn load_with_overrides(text: &str, label: &str, overrides: &[(String, Value)]) -> Result<LoadedScenario, ScenarioError> {
+    load_with_base(DEFAULT_TOML, text, label, overrides)
+}
+
+/// As [`load_with_overrides`], merged over `base_text` in place of the
+/// built-in default: how a change to the default (a new key, a new value)
+/// reaches scenario files written before it can be tested with any base.
+pub fn load_with_base(base_text: &str, text: &str, label: &str, overrides: &[(String, Value)]) -> Result<LoadedScenario, ScenarioError> {
     let user = parse_table(text, label)?;
-    let is_default = text == DEFAULT_TOML;
-    let mut merged = parse_table(DEFAULT_TOML, DEFAULT_LABEL)?;
+    let is_default = text == base_text;
+    let mut merged = parse_table(base_text, DEFAULT_LABEL)?;
     if !is_default {
         // Arms are the user's own: they are never inherited from the default.
         merged.remove("arms");
@@ -191,7 +200,7 @@ pub fn load_with_overrides(text: &str, label: &str, overrides: &[(String, Value)
             merged.insert("description".into(), Value::String(String::new()));
         }
     }
-    merge_into(&mut merged, user);
+    merge_over(&mut merged, user, label, text)?;
     let mut whole = Value::Table(merged);
     for (path, value) in overrides {
         set_path(&mut whole, path, value.clone()).map_err(|m| ScenarioError::key(label, path.clone(), m))?;
@@ -297,19 +306,6 @@ pub fn load_with_overrides(text: &str, label: &str, overrides: &[(String, Value)
 /// Hex SHA-256 of `text`.
 pub fn hex_sha256(text: &str) -> String {
     Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Deep-merges `user` into `base`: tables merge key by key, everything else
-/// (including arrays of tables) is replaced.
-fn merge_into(base: &mut Table, user: Table) {
-    for (key, value) in user {
-        match (base.get_mut(&key), value) {
-            (Some(Value::Table(b)), Value::Table(u)) => merge_into(b, u),
-            (_, value) => {
-                base.insert(key, value);
-            }
-        }
-    }
 }
 
 /// Sets the value at a dotted path that must already exist. Array elements

@@ -4,6 +4,12 @@
 //! [`super::Scenario`]. Defaults are not in this file: every scenario is
 //! merged over the built-in `scenarios/default.toml`, which holds every key
 //! with its source.
+//!
+//! A key added to an element of `needs`, `roles` or `vcse.services` reaches
+//! every user file through the default's element of the same name
+//! ([`super::merge`]); an element a user adds under a new name must give every
+//! field without a serde default. So give a new element field
+//! `#[serde(default)]` unless every such file should have to write it.
 
 use super::dist::DistSpec;
 use serde::{Deserialize, Serialize};

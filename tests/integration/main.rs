@@ -13,6 +13,7 @@ mod readme_keys;
 mod regressions;
 mod report;
 mod scenario_library;
+mod scenario_merge;
 mod sensitivity;
 mod support;
 mod validation;
