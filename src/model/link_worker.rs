@@ -6,26 +6,20 @@
 use super::journey::Reason;
 use super::{Ev, Model, Outcome, Place};
 use crate::engine::calendar::{Calendar, MINUTES_PER_DAY};
-use crate::engine::SimRng;
+use crate::engine::{QueueLimit, Resource, SimRng};
 use crate::scenario::{fte_on, Scenario};
 use crate::stats::Level;
 use crate::stats::Summary;
 use rand::Rng;
 use rand_distr::{Distribution, Exp, Poisson};
-use std::collections::VecDeque;
 
 /// Link-worker service state.
 pub(super) struct LinkWorker {
-    /// (episode, joined at \[minutes\]).
-    pub waitlist: VecDeque<(u32, f64)>,
-    pub caseload: u32,
-    /// Current caseload cap \[people\].
-    pub capacity: u32,
+    /// The caseload (servers: its cap in people) and the waiting list.
+    pub res: Resource<u32>,
     /// Share of link workers present this week.
     pub present: f64,
-    pub waitlist_level: Level,
-    pub caseload_level: Level,
-    pub capacity_level: Level,
+    /// Link-worker FTE in force.
     pub fte_level: Level,
     /// Days from referral to joining the caseload.
     pub wait_days: Summary,
@@ -33,14 +27,13 @@ pub(super) struct LinkWorker {
 
 impl LinkWorker {
     pub fn new(s: &Scenario, start: f64) -> Self {
+        let limit = match s.raw.splw.waitlist_cap {
+            0 => QueueLimit::Unbounded,
+            cap => QueueLimit::AtMost(cap),
+        };
         LinkWorker {
-            waitlist: VecDeque::new(),
-            caseload: 0,
-            capacity: 0,
+            res: Resource::new(0, limit, start),
             present: 1.0,
-            waitlist_level: Level::new(start, 0.0),
-            caseload_level: Level::new(start, 0.0),
-            capacity_level: Level::new(start, 0.0),
             fte_level: Level::new(start, s.raw.splw.fte),
             wait_days: Summary::new(),
         }
@@ -71,8 +64,7 @@ impl Model<'_> {
     pub(super) fn splw_update_capacity(&mut self) {
         let fte = self.splw_fte_now();
         let cap = (fte * self.splw.present * self.s.raw.splw.caseload_per_fte * self.splw_patient_facing()).floor() as u32;
-        self.splw.capacity = cap;
-        self.splw.capacity_level.set(self.now, f64::from(cap));
+        self.splw.res.set_capacity(self.now, cap);
         self.splw.fte_level.set(self.now, fte);
         self.splw_admit();
     }
@@ -81,14 +73,12 @@ impl Model<'_> {
     fn splw_expected_wait_weeks(&self) -> f64 {
         let s = &self.s.raw.splw;
         let episode_weeks = s.sessions_mean * s.session_interval_days / 7.0;
-        self.splw.waitlist.len() as f64 * episode_weeks / f64::from(self.splw.capacity.max(1))
+        f64::from(self.splw.res.waiting()) * episode_weeks / f64::from(self.splw.res.capacity().max(1))
     }
 
     /// Whether the navigator would judge the wait acceptable.
     pub(super) fn splw_wait_acceptable(&self) -> bool {
-        let cap = self.s.raw.splw.waitlist_cap;
-        (cap == 0 || (self.splw.waitlist.len() as u32) < cap)
-            && self.splw_expected_wait_weeks() <= self.s.raw.navigation.acceptable_wait_weeks
+        self.splw.res.queue_has_room() && self.splw_expected_wait_weeks() <= self.s.raw.navigation.acceptable_wait_weeks
     }
 
     pub(super) fn splw_refer(&mut self, ep: u32) {
@@ -97,8 +87,7 @@ impl Model<'_> {
         }
         self.count(super::Counter::SplwReferrals);
         self.trace(ep, "splw", "referred", Reason::None);
-        let cap = self.s.raw.splw.waitlist_cap;
-        if cap > 0 && self.splw.waitlist.len() as u32 >= cap {
+        if !self.splw.res.queue_has_room() {
             self.count(super::Counter::SplwRejections);
             self.failure(ep, "splw", Reason::RejectedFull);
             return;
@@ -109,21 +98,20 @@ impl Model<'_> {
             self.failure(ep, "splw", Reason::Declined);
             return;
         }
-        self.splw.waitlist.push_back((ep, self.now));
-        self.splw.waitlist_level.set(self.now, self.splw.waitlist.len() as f64);
+        // Everyone joins the list; when the caseload has room they leave it
+        // at once (a wait of zero days).
+        self.splw.res.enqueue(self.now, ep);
         self.splw_admit();
     }
 
     /// Admits from the waiting list while the caseload has room.
     fn splw_admit(&mut self) {
-        while self.splw.caseload < self.splw.capacity {
-            let Some((ep, joined)) = self.splw.waitlist.pop_front() else {
+        loop {
+            let episodes = &self.episodes;
+            let still_open = |ep: u32| episodes[ep as usize].outcome == Outcome::Open;
+            let Some((ep, joined)) = self.splw.res.admit_next(self.now, still_open) else {
                 break;
             };
-            self.splw.waitlist_level.set(self.now, self.splw.waitlist.len() as f64);
-            if self.episodes[ep as usize].outcome != Outcome::Open {
-                continue;
-            }
             if self.in_window() {
                 self.splw.wait_days.add((self.now - joined) / MINUTES_PER_DAY);
             }
@@ -140,6 +128,7 @@ impl Model<'_> {
         }
     }
 
+    /// `ep` has taken a caseload place: its enrolment starts.
     fn start_on_caseload(&mut self, ep: u32, planned: u16, link: bool) {
         let e = &mut self.episodes[ep as usize];
         e.token = e.token.wrapping_add(1);
@@ -148,8 +137,6 @@ impl Model<'_> {
         e.sessions_planned = planned;
         e.link_planned = link;
         e.splw_joined = self.now;
-        self.splw.caseload += 1;
-        self.splw.caseload_level.set(self.now, f64::from(self.splw.caseload));
         self.trace(ep, "splw", "on_caseload", Reason::None);
     }
 
@@ -173,8 +160,7 @@ impl Model<'_> {
         e.on_caseload = false;
         e.holding = false;
         e.token = e.token.wrapping_add(1);
-        self.splw.caseload -= 1;
-        self.splw.caseload_level.set(self.now, f64::from(self.splw.caseload));
+        self.splw.res.release(self.now);
         self.splw_admit();
     }
 
@@ -299,6 +285,7 @@ impl Model<'_> {
                 let planned = plan_sessions(self.s, rng);
                 let done = rng.random_range(0..planned);
                 let link = rng.random::<f64>() < s.link_probability && u32::from(done) < s.link_at_session;
+                self.splw.res.take_server(0.0);
                 self.start_on_caseload(ep, planned, link);
                 self.episodes[ep as usize].sessions_done = done;
                 let t = rng.random::<f64>() * s.session_interval_days * MINUTES_PER_DAY;
@@ -307,10 +294,9 @@ impl Model<'_> {
                     self.q.push(t, Ev::SplwSession(ep, token));
                 }
             } else {
-                self.splw.waitlist.push_back((ep, 0.0));
+                self.splw.res.enqueue(0.0, ep);
             }
         }
-        self.splw.waitlist_level.set(0.0, self.splw.waitlist.len() as f64);
     }
 }
 

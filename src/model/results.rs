@@ -67,9 +67,10 @@ impl Model<'_> {
         let (busy_level, queue_level, _) = self.reception.levels_mut();
         let busy = busy_level.take_week(now);
         let queue = queue_level.take_week(now);
-        let splw_wait = self.splw.waitlist_level.take_week(now);
-        let splw_case = self.splw.caseload_level.take_week(now);
-        let splw_cap = self.splw.capacity_level.take_week(now);
+        let (caseload_level, waitlist_level, capacity_level) = self.splw.res.levels_mut();
+        let splw_case = caseload_level.take_week(now);
+        let splw_wait = waitlist_level.take_week(now);
+        let splw_cap = capacity_level.take_week(now);
         let splw_fte = self.splw.fte_level.take_week(now);
         let svc_areas: Vec<(f64, f64, f64)> = self
             .services
@@ -181,10 +182,10 @@ impl Model<'_> {
             ("splw_referrals", c(Counter::SplwReferrals)),
             ("splw_rejections", c(Counter::SplwRejections)),
             ("splw_wait_days_mean", self.splw.wait_days.mean().unwrap_or(f64::NAN)),
-            ("splw_waitlist_mean", level_mean(&self.splw.waitlist_level)),
+            ("splw_waitlist_mean", level_mean(self.splw.res.queue_level())),
             (
                 "splw_caseload_per_fte_mean",
-                ratio(level_mean(&self.splw.caseload_level), splw_fte_mean),
+                ratio(level_mean(self.splw.res.busy_level()), splw_fte_mean),
             ),
             ("vcse_rejections", c(Counter::VcseRejections)),
             ("vcse_utilisation", ratio(occupancy, places)),
