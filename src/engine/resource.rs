@@ -148,7 +148,17 @@ impl<T: Copy> Resource<T> {
     /// order, drops those `wanted` refuses (stale: the customer moved on),
     /// and admits the first it accepts, which then holds a server. Returns
     /// it and when it joined \[minutes\].
-    pub fn admit_next(&mut self, now: f64, mut wanted: impl FnMut(T) -> bool) -> Option<(T, f64)> {
+    pub fn admit_next(&mut self, now: f64, wanted: impl FnMut(T) -> bool) -> Option<(T, f64)> {
+        let next = self.call_next(now, wanted)?;
+        self.take_server(now);
+        Some(next)
+    }
+
+    /// As [`Resource::admit_next`], but the customer called from the queue
+    /// does not yet hold the free server: the caller takes it with
+    /// [`Resource::take_server`] if the customer turns up, or leaves it
+    /// free (a VCSE place is held only by someone who attends).
+    pub fn call_next(&mut self, now: f64, mut wanted: impl FnMut(T) -> bool) -> Option<(T, f64)> {
         if !self.open || self.busy >= self.capacity {
             return None;
         }
@@ -158,7 +168,6 @@ impl<T: Copy> Resource<T> {
             }
             self.set_waiting(now, self.waiting - 1);
             if wanted(slot.item) {
-                self.take_server(now);
                 return Some((slot.item, slot.joined));
             }
         }

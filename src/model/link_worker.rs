@@ -216,13 +216,13 @@ impl Model<'_> {
             return false;
         };
         match self.vcse_refer(ep, svc) {
-            super::vcse::Admission::Rejected(reason) => {
+            Err(reason) => {
                 self.failure(ep, "vcse", reason);
                 false
             }
             // A programme that failed at once (did not attend) has ended
             // support: the episode is no longer on the caseload.
-            _ => self.episodes[ep as usize].on_caseload,
+            Ok(()) => self.episodes[ep as usize].on_caseload,
         }
     }
 

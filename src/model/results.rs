@@ -76,11 +76,8 @@ impl Model<'_> {
             .services
             .iter_mut()
             .map(|s| {
-                (
-                    s.occupancy_level.take_week(now),
-                    s.places_level.take_week(now),
-                    s.waitlist_level.take_week(now),
-                )
+                let (occupancy, waitlist, places) = s.res.levels_mut();
+                (occupancy.take_week(now), places.take_week(now), waitlist.take_week(now))
             })
             .collect();
         let used = std::mem::replace(&mut self.diary_used_week, vec![0.0; self.diaries.len()]);
@@ -146,8 +143,8 @@ impl Model<'_> {
         let resolution_mean = Summary::of(days.iter().map(|&d| f64::from(d))).mean().unwrap_or(f64::NAN);
 
         let splw_fte_mean = level_mean(&self.splw.fte_level);
-        let occupancy: f64 = self.services.iter().map(|s| s.occupancy_level.area(end)).sum();
-        let places: f64 = self.services.iter().map(|s| s.places_level.area(end)).sum();
+        let occupancy: f64 = self.services.iter().map(|s| s.res.busy_level().area(end)).sum();
+        let places: f64 = self.services.iter().map(|s| s.res.capacity_level().area(end)).sum();
         let years = self.s.raw.time.horizon_days / 365.25;
         let programme_cost = self.programme_cost(years, splw_fte_mean, c(Counter::PharmacyConsultations));
 
@@ -204,7 +201,7 @@ impl Model<'_> {
         .map(|(k, v)| (k.to_string(), v))
         .collect();
         for (raw, svc) in self.s.raw.vcse.services.iter().zip(&self.services) {
-            m.push((format!("vcse_occupancy_mean.{}", raw.name), level_mean(&svc.occupancy_level)));
+            m.push((format!("vcse_occupancy_mean.{}", raw.name), level_mean(svc.res.busy_level())));
             m.push((format!("vcse_rejections.{}", raw.name), svc.rejections));
         }
         ReplicationOutput {

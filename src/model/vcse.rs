@@ -4,37 +4,19 @@
 use super::journey::Reason;
 use super::{Counter, Ev, Model, Outcome, Place};
 use crate::engine::calendar::{Calendar, MINUTES_PER_DAY};
-use crate::engine::SimRng;
+use crate::engine::{Admission, QueueLimit, Refusal, Resource, SimRng};
 use crate::scenario::raw::RawService;
-use crate::stats::Level;
 use rand::Rng;
 use rand_distr::{Distribution, Exp};
-use std::collections::VecDeque;
 
 /// Minutes in a year (365.25 days).
 const MINUTES_PER_YEAR: f64 = 365.25 * MINUTES_PER_DAY;
 
-/// What a referral to a service met (simmer's SUCCESS / ENQUEUE / REJECT).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Admission {
-    /// Started the programme.
-    Served,
-    /// Joined the waiting list.
-    Queued,
-    /// Turned away, with the reason.
-    Rejected(Reason),
-}
-
-/// One service's state.
+/// One service: its places are the resource's servers, its waiting list
+/// the queue (a cap of 0: no list), closed while it shuts.
 pub(super) struct Service {
-    pub places: u32,
-    pub occupancy: u32,
-    pub waitlist_cap: u32,
-    pub closed: bool,
-    pub waitlist: VecDeque<u32>,
-    pub occupancy_level: Level,
-    pub places_level: Level,
-    pub waitlist_level: Level,
+    pub res: Resource<u32>,
+    /// Referrals turned away in the statistics window.
     pub rejections: f64,
 }
 
@@ -42,21 +24,14 @@ impl Service {
     pub fn new(raw: &RawService, funding: f64, start: f64) -> Self {
         let places = (f64::from(raw.places) * funding).round() as u32;
         Service {
-            places,
-            occupancy: 0,
-            waitlist_cap: raw.waitlist_cap,
-            closed: false,
-            waitlist: VecDeque::new(),
-            occupancy_level: Level::new(start, 0.0),
-            places_level: Level::new(start, f64::from(places)),
-            waitlist_level: Level::new(start, 0.0),
+            res: Resource::new(places, QueueLimit::AtMost(raw.waitlist_cap), start),
             rejections: 0.0,
         }
     }
 
     /// Open with a free place or room on the waiting list.
     pub fn has_room(&self) -> bool {
-        !self.closed && (self.occupancy < self.places || (self.waitlist.len() as u32) < self.waitlist_cap)
+        self.res.has_room()
     }
 }
 
@@ -66,16 +41,15 @@ impl Model<'_> {
     /// closed) the shortest list; `None` if no service serves it.
     pub(super) fn choose_service(&self, need: usize) -> Option<usize> {
         let serving = || (0..self.services.len()).filter(move |&i| self.s.services[i].serves[need]);
-        let open = |i: usize| !self.services[i].closed;
-        let list_has_room = |i: usize| (self.services[i].waitlist.len() as u32) < self.services[i].waitlist_cap;
+        let res = |i: usize| &self.services[i].res;
         serving()
-            .find(|&i| open(i) && self.services[i].occupancy < self.services[i].places)
+            .find(|&i| res(i).has_free_server())
             .or_else(|| {
                 serving()
-                    .filter(|&i| open(i) && list_has_room(i))
-                    .min_by_key(|&i| self.services[i].waitlist.len())
+                    .filter(|&i| res(i).is_open() && res(i).queue_has_room())
+                    .min_by_key(|&i| res(i).waiting())
             })
-            .or_else(|| serving().min_by_key(|&i| (self.services[i].closed, self.services[i].waitlist.len())))
+            .or_else(|| serving().min_by_key(|&i| (!res(i).is_open(), res(i).waiting())))
     }
 
     /// A navigator sends the patient straight to a service.
@@ -86,50 +60,48 @@ impl Model<'_> {
             None if !self.services.is_empty() => self.rng.vcse.random_range(0..self.services.len()),
             None => return self.failure(ep, "vcse", Reason::OutOfRemit),
         };
-        if let Admission::Rejected(reason) = self.vcse_refer(ep, svc) {
+        if let Err(reason) = self.vcse_refer(ep, svc) {
             self.failure(ep, "vcse", reason);
         }
     }
 
-    /// Refers `ep` to service `svc`.
-    pub(super) fn vcse_refer(&mut self, ep: u32, svc: usize) -> Admission {
+    /// Refers `ep` to service `svc`: it starts, or waits on the list
+    /// (`Ok`), or is turned away with the reason (`Err`). A start that
+    /// fails at once (did not attend) is `Ok` too, with the failure done:
+    /// the caller checks where the episode is now.
+    pub(super) fn vcse_refer(&mut self, ep: u32, svc: usize) -> Result<(), Reason> {
         let need = self.episodes[ep as usize].need as usize;
         if !self.s.services[svc].serves[need] {
-            return Admission::Rejected(Reason::OutOfRemit);
+            return Err(Reason::OutOfRemit);
         }
-        let service = &mut self.services[svc];
-        let admission = if service.closed {
-            Admission::Rejected(Reason::ServiceClosed)
-        } else if service.occupancy < service.places {
-            Admission::Served
-        } else if (service.waitlist.len() as u32) < service.waitlist_cap {
-            service.waitlist.push_back(ep);
-            service.waitlist_level.set(self.now, service.waitlist.len() as f64);
-            Admission::Queued
-        } else {
-            Admission::Rejected(Reason::RejectedFull)
-        };
-        match admission {
-            Admission::Rejected(Reason::OutOfRemit) => {}
-            Admission::Rejected(_) => {
+        if self.services[svc].res.has_free_server() {
+            // A free place: taken if the patient turns up.
+            self.episodes[ep as usize].vcse_pending = true;
+            self.vcse_start(ep, svc);
+            return Ok(());
+        }
+        match self.services[svc].res.seize(self.now, ep) {
+            Admission::Rejected(refusal) => {
                 if self.in_window() {
                     self.services[svc].rejections += 1.0;
                 }
                 self.count(Counter::VcseRejections);
+                Err(match refusal {
+                    Refusal::Closed => Reason::ServiceClosed,
+                    Refusal::Full => Reason::RejectedFull,
+                })
             }
-            Admission::Queued => {
+            Admission::Queued(_) => {
                 self.episodes[ep as usize].vcse_pending = true;
                 self.trace(ep, "vcse", "waiting", Reason::None);
+                Ok(())
             }
-            Admission::Served => {
-                self.episodes[ep as usize].vcse_pending = true;
-                self.vcse_start(ep, svc);
-            }
+            Admission::Served => unreachable!("no free place was checked just above"),
         }
-        admission
     }
 
-    /// Starts the programme if the patient attends.
+    /// A place of `svc` is free for `ep`: the programme starts if the
+    /// patient attends (and only then is the place taken).
     fn vcse_start(&mut self, ep: u32, svc: usize) {
         let e = self.episodes[ep as usize];
         let raw = &self.s.raw.vcse.services[svc];
@@ -139,9 +111,7 @@ impl Model<'_> {
             self.failure(ep, "vcse", Reason::NotAttended);
             return;
         }
-        let service = &mut self.services[svc];
-        service.occupancy += 1;
-        service.occupancy_level.set(self.now, f64::from(service.occupancy));
+        self.services[svc].res.take_server(self.now);
         self.trace(ep, "vcse", "started", Reason::None);
         // The place is held from now; the programme runs from the service's
         // next opening weekday.
@@ -154,9 +124,7 @@ impl Model<'_> {
     }
 
     pub(super) fn vcse_end(&mut self, ep: u32, svc: usize) {
-        let service = &mut self.services[svc];
-        service.occupancy -= 1;
-        service.occupancy_level.set(self.now, f64::from(service.occupancy));
+        self.services[svc].res.release(self.now);
         let pending = std::mem::replace(&mut self.episodes[ep as usize].vcse_pending, false);
         if pending && self.episodes[ep as usize].outcome == Outcome::Open {
             if self.rng.vcse.random::<f64>() < self.s.raw.vcse.services[svc].resolve {
@@ -171,25 +139,25 @@ impl Model<'_> {
         self.vcse_admit(svc);
     }
 
+    /// Fills free places from the waiting list, dropping those who moved on.
     fn vcse_admit(&mut self, svc: usize) {
-        while !self.services[svc].closed && self.services[svc].occupancy < self.services[svc].places {
-            let Some(ep) = self.services[svc].waitlist.pop_front() else { break };
-            let len = self.services[svc].waitlist.len() as f64;
-            self.services[svc].waitlist_level.set(self.now, len);
-            let e = self.episodes[ep as usize];
-            if e.outcome == Outcome::Open && e.vcse_pending {
-                self.vcse_start(ep, svc);
-            }
+        loop {
+            let episodes = &self.episodes;
+            let still_waiting = |ep: u32| {
+                let e = &episodes[ep as usize];
+                e.outcome == Outcome::Open && e.vcse_pending
+            };
+            let Some((ep, _)) = self.services[svc].res.call_next(self.now, still_waiting) else {
+                break;
+            };
+            self.vcse_start(ep, svc);
         }
     }
 
     pub(super) fn vcse_closure(&mut self, svc: usize) {
-        let service = &mut self.services[svc];
-        service.closed = true;
-        service.places_level.set(self.now, 0.0);
-        let waiting: Vec<u32> = service.waitlist.drain(..).collect();
-        service.waitlist_level.set(self.now, 0.0);
-        for ep in waiting {
+        let res = &mut self.services[svc].res;
+        res.close(self.now);
+        for (ep, _) in res.drain(self.now) {
             if self.episodes[ep as usize].vcse_pending {
                 self.failure(ep, "vcse", Reason::ServiceClosed);
             }
@@ -199,9 +167,7 @@ impl Model<'_> {
     }
 
     pub(super) fn vcse_reopen(&mut self, svc: usize) {
-        let service = &mut self.services[svc];
-        service.closed = false;
-        service.places_level.set(self.now, f64::from(service.places));
+        self.services[svc].res.open(self.now);
         self.schedule_closure(svc);
         self.vcse_admit(svc);
     }
@@ -225,22 +191,19 @@ impl Model<'_> {
             let Some(need) = self.s.services[svc].serves.iter().position(|&s| s) else {
                 continue;
             };
-            let occupancy = raw.initial_occupancy.min(self.services[svc].places);
+            let occupancy = raw.initial_occupancy.min(self.services[svc].res.capacity());
             for _ in 0..occupancy {
                 let ep = self.new_episode(rng.random_range(0..list), need as u16, false);
                 self.episodes[ep as usize].vcse_pending = true;
-                self.services[svc].occupancy += 1;
+                self.services[svc].res.take_server(0.0);
                 let remaining = rng.random::<f64>() * raw.programme_weeks * 7.0 * MINUTES_PER_DAY;
                 self.q.push(remaining, Ev::VcseEnd(ep, svc as u8));
             }
             for _ in 0..raw.initial_waitlist {
                 let ep = self.new_episode(rng.random_range(0..list), need as u16, false);
                 self.episodes[ep as usize].vcse_pending = true;
-                self.services[svc].waitlist.push_back(ep);
+                self.services[svc].res.enqueue(0.0, ep);
             }
-            let service = &mut self.services[svc];
-            service.occupancy_level.set(0.0, f64::from(service.occupancy));
-            service.waitlist_level.set(0.0, service.waitlist.len() as f64);
         }
     }
 }

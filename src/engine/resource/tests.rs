@@ -233,3 +233,14 @@ fn stale_entries_are_dropped_at_the_front_and_capacity_can_change() {
     assert_eq!(r.busy(), 1);
     assert!(!r.has_free_server(), "busy 1 of 1 after the cut");
 }
+
+#[test]
+fn call_next_leaves_the_free_server_to_the_caller() {
+    let mut r: Resource<u32> = Resource::new(1, QueueLimit::Unbounded, 0.0);
+    r.enqueue(0.0, 7);
+    r.enqueue(0.0, 8);
+    assert_eq!(r.call_next(1.0, |_| true), Some((7, 0.0)));
+    assert_eq!(r.busy(), 0, "7 did not turn up: the place stays free");
+    assert_eq!(r.admit_next(1.0, |_| true), Some((8, 0.0)));
+    assert_eq!(r.call_next(1.0, |_| true), None, "no free server");
+}
