@@ -28,7 +28,8 @@ mod reception;
 mod results;
 mod vcse;
 
-pub use episode::{Outcome, Place};
+pub use crate::scenario::Place;
+pub use episode::Outcome;
 pub use results::{Conservation, ReplicationOutput};
 
 use crate::engine::calendar::{Calendar, MINUTES_PER_DAY, MINUTES_PER_WEEK};

@@ -5,59 +5,14 @@ pub mod dist;
 pub mod keys;
 pub mod load;
 pub mod merge;
+mod place;
 pub mod raw;
 pub mod validate;
 
 use crate::engine::calendar::Calendar;
 use dist::Dist;
+pub use place::Place;
 use raw::RawScenario;
-
-/// Where the navigator can send a contact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Destination {
-    /// A GP appointment.
-    Gp,
-    /// Dealt with at reception (administrative requests).
-    Reception,
-    /// Community pharmacy or self-care.
-    Pharmacy,
-    /// Another practice role (pharmacist, physio, nurse …).
-    Roles,
-    /// The social prescribing link worker.
-    Splw,
-    /// A voluntary-sector service directly.
-    Vcse,
-}
-
-impl Destination {
-    /// The names used in scenario files.
-    pub const NAMES: [&'static str; 6] = ["gp", "reception", "pharmacy", "role", "splw", "vcse"];
-
-    /// Parses a scenario-file name.
-    pub fn parse(name: &str) -> Option<Destination> {
-        Some(match name {
-            "gp" => Destination::Gp,
-            "reception" => Destination::Reception,
-            "pharmacy" => Destination::Pharmacy,
-            "role" => Destination::Roles,
-            "splw" => Destination::Splw,
-            "vcse" => Destination::Vcse,
-            _ => return None,
-        })
-    }
-
-    /// The scenario-file name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Destination::Gp => "gp",
-            Destination::Reception => "reception",
-            Destination::Pharmacy => "pharmacy",
-            Destination::Roles => "role",
-            Destination::Splw => "splw",
-            Destination::Vcse => "vcse",
-        }
-    }
-}
 
 /// Prepared facts about one practice role.
 #[derive(Debug, Clone)]
@@ -97,9 +52,9 @@ pub struct Scenario {
     /// Demand multiplier by month.
     pub month_multipliers: [f64; 12],
     /// Right destination of each need.
-    pub need_right: Vec<Destination>,
+    pub need_right: Vec<Place>,
     /// Active tier's routing: per need, cumulative (destination, probability).
-    pub routing: Vec<Vec<(Destination, f64)>>,
+    pub routing: Vec<Vec<(Place, f64)>>,
     /// Active signposting (not the counterfactual).
     pub active: bool,
     /// Annual training cost of the active tier \[GBP\].

@@ -9,7 +9,6 @@ use super::results::series;
 use super::{Ev, Model, Place};
 use crate::engine::calendar::{Calendar, MINUTES_PER_DAY};
 use crate::engine::SimRng;
-use crate::scenario::Destination;
 use rand::Rng;
 
 impl Model<'_> {
@@ -74,7 +73,7 @@ impl Model<'_> {
                 }
             }
             None => {
-                let place = if diary == 0 { "gp" } else { "role" };
+                let place = if diary == 0 { Place::Gp } else { Place::Role };
                 self.trace(ep, place, "no_slot", Reason::NoSlot);
                 if self.rng.gp.random::<f64>() < self.s.raw.gp.callback_probability {
                     let delay = self.s.raw.gp.callback_delay_days * MINUTES_PER_DAY;
@@ -103,7 +102,7 @@ impl Model<'_> {
                 self.gp_wait_week_count[w] += 1.0;
             }
         }
-        let place = if diary == 0 { "gp" } else { "role" };
+        let place = if diary == 0 { Place::Gp } else { Place::Role };
         self.trace(ep, place, "booked", Reason::None);
         self.q.push(
             time,
@@ -141,7 +140,7 @@ impl Model<'_> {
         let e = self.episodes[ep as usize];
         let need = &self.s.raw.needs[e.need as usize];
         self.count_weekly(Counter::GpAppointments, series::GP_APPOINTMENTS);
-        if self.s.need_right[e.need as usize] != Destination::Gp {
+        if self.s.need_right[e.need as usize] != Place::Gp {
             self.count(Counter::GpAvoidable);
         }
         if e.bounced {
@@ -153,8 +152,8 @@ impl Model<'_> {
         self.episodes[ep as usize].urgent_return = false;
         if self.rng.gp.random::<f64>() < self.dna_probability(lead) {
             self.count(Counter::GpDna);
-            self.trace(ep, "gp", "not_attended", Reason::NotAttended);
-            self.repeat_or_unmet(ep, "gp", Reason::NotAttended);
+            self.trace(ep, Place::Gp, "not_attended", Reason::NotAttended);
+            self.repeat_or_unmet(ep, Place::Gp, Reason::NotAttended);
             return;
         }
         if e.follow_up {
@@ -165,25 +164,25 @@ impl Model<'_> {
         let (u_refer, u_resolve, u_follow): (f64, f64, f64) = (self.rng.gp.random(), self.rng.gp.random(), self.rng.gp.random());
         if u_refer < need.gp_refer_splw {
             self.count(Counter::SignpostsAndReferrals);
-            self.trace(ep, "gp", "referred", Reason::None);
+            self.trace(ep, Place::Gp, "referred", Reason::None);
             self.splw_refer(ep);
         } else if u_resolve < need.gp_resolve {
             if u_follow < need.gp_follow_up {
                 self.episodes[ep as usize].follow_up = true;
-                self.trace(ep, "gp", "follow_up", Reason::None);
+                self.trace(ep, Place::Gp, "follow_up", Reason::None);
                 self.book_gp(ep);
             } else {
                 self.resolve(ep, Place::Gp);
             }
         } else {
-            self.repeat_or_unmet(ep, "gp", Reason::NotResolved);
+            self.repeat_or_unmet(ep, Place::Gp, Reason::NotResolved);
         }
     }
 
     pub(super) fn role_appointment(&mut self, ep: u32, role: usize, lead: u16) {
         self.count(Counter::RoleAppointments);
         if self.rng.roles.random::<f64>() < self.dna_probability(lead) {
-            self.failure(ep, "role", Reason::NotAttended);
+            self.failure(ep, Place::Role, Reason::NotAttended);
             return;
         }
         let need = self.episodes[ep as usize].need as usize;
@@ -192,7 +191,7 @@ impl Model<'_> {
         } else {
             // Internal bounce: the role sends the patient straight to the GP.
             self.count(Counter::Failures);
-            self.trace(ep, "role", "failed", Reason::OutOfRemit);
+            self.trace(ep, Place::Role, "failed", Reason::OutOfRemit);
             self.mark_bounced(ep);
             self.book_gp(ep);
         }

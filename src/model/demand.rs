@@ -6,7 +6,7 @@
 use super::journey::Reason;
 use super::metrics::Counter;
 use super::results::series;
-use super::{Ev, Model};
+use super::{Ev, Model, Place};
 use crate::engine::calendar::MINUTES_PER_DAY;
 use crate::engine::SimRng;
 use crate::scenario::Scenario;
@@ -198,7 +198,7 @@ impl Model<'_> {
             }
             self.count(Counter::NewEpisodes);
             let ep = self.new_episode(patient as u32, need, traced);
-            self.trace(ep, "practice", "new_episode", Reason::None);
+            self.trace(ep, Place::Practice, "new_episode", Reason::None);
             self.contact(ep);
         }
     }

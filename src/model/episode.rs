@@ -7,47 +7,19 @@ use super::metrics::Counter;
 use super::results::series;
 use super::Model;
 use crate::engine::calendar::MINUTES_PER_DAY;
+use crate::scenario::Place;
 use rand::Rng;
 
-/// Where an episode was resolved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Place {
-    /// At reception (administrative request).
-    Reception,
-    /// At a GP appointment.
-    Gp,
-    /// At another practice role.
-    Role,
-    /// At community pharmacy.
-    Pharmacy,
-    /// By the link worker's support.
-    Splw,
-    /// At a VCSE service.
-    Vcse,
-}
-
-impl Place {
-    /// Name used in journeys.
-    pub fn name(self) -> &'static str {
-        match self {
-            Place::Reception => "reception",
-            Place::Gp => "gp",
-            Place::Role => "role",
-            Place::Pharmacy => "pharmacy",
-            Place::Splw => "splw",
-            Place::Vcse => "vcse",
-        }
-    }
-
-    pub(super) fn counter(self) -> Counter {
-        match self {
-            Place::Reception => Counter::EndedReception,
-            Place::Gp => Counter::EndedGp,
-            Place::Role => Counter::EndedRole,
-            Place::Pharmacy => Counter::EndedPharmacy,
-            Place::Splw => Counter::EndedSplw,
-            Place::Vcse => Counter::EndedVcse,
-        }
+/// The counter of episodes resolved at `place`.
+fn ended_counter(place: Place) -> Counter {
+    match place {
+        Place::Reception => Counter::EndedReception,
+        Place::Gp => Counter::EndedGp,
+        Place::Role => Counter::EndedRole,
+        Place::Pharmacy => Counter::EndedPharmacy,
+        Place::Splw => Counter::EndedSplw,
+        Place::Vcse => Counter::EndedVcse,
+        Place::Practice => unreachable!("nothing is resolved by the practice as a whole"),
     }
 }
 
@@ -93,7 +65,7 @@ pub(super) struct Episode {
 }
 
 impl Model<'_> {
-    pub(super) fn trace(&mut self, ep: u32, place: &'static str, event: &'static str, reason: Reason) {
+    pub(super) fn trace(&mut self, ep: u32, place: Place, event: &'static str, reason: Reason) {
         let e = &self.episodes[ep as usize];
         if e.traced {
             self.journeys.push(JourneyStep {
@@ -140,17 +112,17 @@ impl Model<'_> {
         self.release(ep);
         self.episodes[ep as usize].outcome = Outcome::Resolved(place);
         if e.in_window {
-            self.counters[place.counter() as usize] += 1.0;
+            self.counters[ended_counter(place) as usize] += 1.0;
             self.resolution_days.push(((self.now - e.created) / MINUTES_PER_DAY) as f32);
         }
         if self.s.raw.needs[e.need as usize].social {
             let p = &mut self.pop.patients[e.patient as usize];
             p.contact_factor = (p.contact_factor * (1.0 + self.s.raw.bounce.social_contact_change as f32)).max(0.0);
         }
-        self.trace(ep, place.name(), "resolved", Reason::Resolved);
+        self.trace(ep, place, "resolved", Reason::Resolved);
     }
 
-    pub(super) fn unmet(&mut self, ep: u32, place: &'static str, reason: Reason) {
+    pub(super) fn unmet(&mut self, ep: u32, place: Place, reason: Reason) {
         let e = self.episodes[ep as usize];
         if e.outcome != Outcome::Open {
             return;
@@ -165,7 +137,7 @@ impl Model<'_> {
 
     /// A failure after signposting or referral: the patient comes back to
     /// the practice (with lower trust) or the need goes unmet.
-    pub(super) fn failure(&mut self, ep: u32, place: &'static str, reason: Reason) {
+    pub(super) fn failure(&mut self, ep: u32, place: Place, reason: Reason) {
         if self.episodes[ep as usize].outcome != Outcome::Open {
             return;
         }
@@ -198,11 +170,11 @@ impl Model<'_> {
         e.bounced = true;
         let p = &mut self.pop.patients[e.patient as usize];
         p.trust *= 1.0 - self.s.raw.navigation.trust_loss as f32;
-        self.trace(ep, "practice", "bounced_back", Reason::None);
+        self.trace(ep, Place::Practice, "bounced_back", Reason::None);
     }
 
     /// An unresolved episode: the revolving door brings it back, or it ends.
-    pub(super) fn repeat_or_unmet(&mut self, ep: u32, place: &'static str, reason: Reason) {
+    pub(super) fn repeat_or_unmet(&mut self, ep: u32, place: Place, reason: Reason) {
         if self.rng.returns.random::<f64>() < self.s.raw.bounce.repeat_probability {
             self.count(Counter::RepeatContacts);
             self.trace(ep, place, "repeat", reason);

@@ -1,6 +1,8 @@
 //! Traced episode steps for `journeys.csv`: follow a patient and see why
 //! each bounce happened.
 
+use crate::scenario::Place;
+
 /// Why a step happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reason {
@@ -68,7 +70,7 @@ pub struct JourneyStep {
     /// When \[minutes\].
     pub time: f64,
     /// Where.
-    pub place: &'static str,
+    pub place: Place,
     /// What happened.
     pub event: &'static str,
     /// Why.

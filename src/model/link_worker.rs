@@ -86,16 +86,16 @@ impl Model<'_> {
             return;
         }
         self.count(super::Counter::SplwReferrals);
-        self.trace(ep, "splw", "referred", Reason::None);
+        self.trace(ep, Place::Splw, "referred", Reason::None);
         if !self.splw.res.queue_has_room() {
             self.count(super::Counter::SplwRejections);
-            self.failure(ep, "splw", Reason::RejectedFull);
+            self.failure(ep, Place::Splw, Reason::RejectedFull);
             return;
         }
         let p_refuse = (self.s.raw.splw.refuse_per_week_wait * self.splw_expected_wait_weeks()).min(1.0);
         if self.rng.splw.random::<f64>() < p_refuse {
             self.count(super::Counter::SplwRejections);
-            self.failure(ep, "splw", Reason::Declined);
+            self.failure(ep, Place::Splw, Reason::Declined);
             return;
         }
         // Everyone joins the list; when the caseload has room they leave it
@@ -137,7 +137,7 @@ impl Model<'_> {
         e.sessions_planned = planned;
         e.link_planned = link;
         e.splw_joined = self.now;
-        self.trace(ep, "splw", "on_caseload", Reason::None);
+        self.trace(ep, Place::Splw, "on_caseload", Reason::None);
     }
 
     /// First instant at or after `time` on a link-worker working day.
@@ -177,11 +177,11 @@ impl Model<'_> {
         let (u_screen, u_leave): (f64, f64) = (self.rng.splw.random(), self.rng.splw.random());
         if done == 1 && !in_remit && u_screen < s.screen_out_of_remit {
             // Assessment catches an inappropriate referral.
-            self.failure(ep, "splw", Reason::OutOfRemit);
+            self.failure(ep, Place::Splw, Reason::OutOfRemit);
             return;
         }
         if done > 1 && u_leave < s.disengage_per_session {
-            self.failure(ep, "splw", Reason::Disengaged);
+            self.failure(ep, Place::Splw, Reason::Disengaged);
             return;
         }
         let link_now = u32::from(done) == s.link_at_session && e.link_planned && in_remit && e.outcome == Outcome::Open;
@@ -210,14 +210,14 @@ impl Model<'_> {
             e.holding = true;
             e.token = e.token.wrapping_add(1);
             let token = e.token;
-            self.trace(ep, "splw", "holding", Reason::None);
+            self.trace(ep, Place::Splw, "holding", Reason::None);
             let t = self.now + self.s.raw.splw.hold_timeout_days * MINUTES_PER_DAY;
             self.q.push(t, Ev::SplwHoldTimeout(ep, token));
             return false;
         };
         match self.vcse_refer(ep, svc) {
             Err(reason) => {
-                self.failure(ep, "vcse", reason);
+                self.failure(ep, Place::Vcse, reason);
                 false
             }
             // A programme that failed at once (did not attend) has ended
@@ -231,7 +231,7 @@ impl Model<'_> {
         if !e.holding || e.token != token {
             return;
         }
-        self.failure(ep, "splw", Reason::HeldTimeout);
+        self.failure(ep, Place::Splw, Reason::HeldTimeout);
     }
 
     /// Planned sessions are over: discharge, resolved or not.
@@ -243,7 +243,7 @@ impl Model<'_> {
         }
         let need = &self.s.raw.needs[e.need as usize];
         if !self.s.splw_remit[e.need as usize] {
-            self.failure(ep, "splw", Reason::NotResolved);
+            self.failure(ep, Place::Splw, Reason::NotResolved);
             return;
         }
         let s = &self.s.raw.splw;
@@ -255,7 +255,7 @@ impl Model<'_> {
             self.maybe_re_refer(ep);
             self.resolve(ep, Place::Splw);
         } else {
-            self.failure(ep, "splw", Reason::NotResolved);
+            self.failure(ep, Place::Splw, Reason::NotResolved);
         }
     }
 

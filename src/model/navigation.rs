@@ -7,7 +7,6 @@ use super::metrics::Counter;
 use super::vcse::Service;
 use super::{Ev, Model, Place};
 use crate::engine::calendar::{Calendar, MINUTES_PER_DAY};
-use crate::scenario::Destination;
 use rand::Rng;
 
 /// What the navigator believes is available.
@@ -29,7 +28,7 @@ impl Model<'_> {
     pub(super) fn navigate(&mut self, ep: u32) {
         let e = self.episodes[ep as usize];
         let need = e.need as usize;
-        if self.s.need_right[need] == Destination::Reception {
+        if self.s.need_right[need] == Place::Reception {
             self.resolve(ep, Place::Reception);
             return;
         }
@@ -37,46 +36,45 @@ impl Model<'_> {
             self.book_gp(ep);
             return;
         }
-        let mut dest = Destination::Gp;
+        let mut dest = Place::Gp;
         if self.signposting_active() {
             let u: f64 = self.rng.navigation.random();
-            dest = self.s.routing[need]
-                .iter()
-                .find(|(_, c)| u < *c)
-                .map_or(Destination::Gp, |&(d, _)| d);
+            dest = self.s.routing[need].iter().find(|(_, c)| u < *c).map_or(Place::Gp, |&(d, _)| d);
         }
-        if dest != Destination::Gp && self.s.raw.navigation.capacity_aware && !self.believed_available(dest, need) {
+        if dest != Place::Gp && self.s.raw.navigation.capacity_aware && !self.believed_available(dest, need) {
             self.count(Counter::CapacityRedirects);
-            self.trace(ep, "reception", "kept_for_gp", Reason::BelievedFull);
-            dest = Destination::Gp;
+            self.trace(ep, Place::Reception, "kept_for_gp", Reason::BelievedFull);
+            dest = Place::Gp;
         }
-        if dest != Destination::Gp {
+        if dest != Place::Gp {
             self.count(Counter::Signposted);
             let nav = &self.s.raw.navigation;
             let base = nav.acceptance * f64::from(self.pop.patients[e.patient as usize].trust);
             let p_accept = base + (1.0 - base) * nav.awareness;
             if self.rng.navigation.random::<f64>() < p_accept {
                 self.count(Counter::SignpostsAndReferrals);
-                self.trace(ep, "reception", "signposted", Reason::None);
+                self.trace(ep, Place::Reception, "signposted", Reason::None);
                 if self.s.raw.needs[need].urgent {
                     self.count(Counter::SafetyEvents);
-                    self.trace(ep, "reception", "safety_event", Reason::UrgentSentAway);
+                    self.trace(ep, Place::Reception, "safety_event", Reason::UrgentSentAway);
                 }
             } else {
                 self.count(Counter::SignpostDeclined);
-                self.trace(ep, "reception", "declined", Reason::Declined);
-                dest = Destination::Gp;
+                self.trace(ep, Place::Reception, "declined", Reason::Declined);
+                dest = Place::Gp;
             }
         }
         self.send(ep, dest);
     }
 
-    pub(super) fn send(&mut self, ep: u32, dest: Destination) {
+    pub(super) fn send(&mut self, ep: u32, dest: Place) {
         let need = self.episodes[ep as usize].need as usize;
         match dest {
-            Destination::Gp => self.book_gp(ep),
-            Destination::Reception => self.failure(ep, "reception", Reason::NotResolved),
-            Destination::Roles => {
+            // No routing row names the practice (scenario files cannot): the
+            // practice as a destination is its GP diary.
+            Place::Gp | Place::Practice => self.book_gp(ep),
+            Place::Reception => self.failure(ep, Place::Reception, Reason::NotResolved),
+            Place::Role => {
                 let u: f64 = self.rng.roles.random();
                 let choice = self.roles_for(need);
                 match choice.iter().find(|(_, c)| u < *c).or(choice.last()) {
@@ -84,12 +82,12 @@ impl Model<'_> {
                     None => self.book_gp(ep),
                 }
             }
-            Destination::Pharmacy => {
+            Place::Pharmacy => {
                 let delay = self.s.pharmacy_delay.sample(&mut self.rng.pharmacy) * 60.0;
                 self.q.push(self.now + delay, Ev::PharmacyVisit(ep));
             }
-            Destination::Splw => self.splw_refer(ep),
-            Destination::Vcse => self.vcse_direct(ep),
+            Place::Splw => self.splw_refer(ep),
+            Place::Vcse => self.vcse_direct(ep),
         }
     }
 
@@ -105,20 +103,20 @@ impl Model<'_> {
 
     /// What the navigator believes about `dest` for `need`, from a service
     /// directory refreshed every `directory_refresh_days` (0 = live).
-    pub(super) fn believed_available(&mut self, dest: Destination, need: usize) -> bool {
+    pub(super) fn believed_available(&mut self, dest: Place, need: usize) -> bool {
         let refresh = self.s.raw.navigation.directory_refresh_days * MINUTES_PER_DAY;
         if refresh <= 0.0 || self.now >= self.directory_time + refresh {
             self.refresh_directory();
         }
         let d = &self.directory;
         match dest {
-            Destination::Gp | Destination::Reception | Destination::Pharmacy => true,
-            Destination::Roles => {
+            Place::Gp | Place::Practice | Place::Reception | Place::Pharmacy => true,
+            Place::Role => {
                 let choice = self.roles_for(need);
                 choice.iter().any(|&(r, _)| d.role_free[r])
             }
-            Destination::Splw => d.splw_ok,
-            Destination::Vcse => self.s.services.iter().zip(&d.service_ok).any(|(svc, &ok)| ok && svc.serves[need]),
+            Place::Splw => d.splw_ok,
+            Place::Vcse => self.s.services.iter().zip(&d.service_ok).any(|(svc, &ok)| ok && svc.serves[need]),
         }
     }
 

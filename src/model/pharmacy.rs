@@ -16,7 +16,7 @@ impl Model<'_> {
         let (u_attend, u_resolve, u_urgent): (f64, f64, f64) =
             (self.rng.pharmacy.random(), self.rng.pharmacy.random(), self.rng.pharmacy.random());
         if u_attend >= ph.attend {
-            self.failure(ep, "pharmacy", Reason::NotAttended);
+            self.failure(ep, Place::Pharmacy, Reason::NotAttended);
             return;
         }
         self.count(Counter::PharmacyConsultations);
@@ -32,12 +32,12 @@ impl Model<'_> {
         if u_urgent < ph.urgent_return_share || self.s.raw.needs[need].urgent {
             // Sent straight back for an urgent GP appointment.
             self.count(Counter::Failures);
-            self.trace(ep, "pharmacy", "failed", reason);
+            self.trace(ep, Place::Pharmacy, "failed", reason);
             self.mark_bounced(ep);
             self.episodes[ep as usize].urgent_return = true;
             self.book_gp(ep);
         } else {
-            self.failure(ep, "pharmacy", reason);
+            self.failure(ep, Place::Pharmacy, reason);
         }
     }
 }

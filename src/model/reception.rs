@@ -4,7 +4,7 @@
 use super::journey::Reason;
 use super::metrics::Counter;
 use super::results::series;
-use super::{Ev, Model, Outcome};
+use super::{Ev, Model, Outcome, Place};
 use crate::engine::calendar::Calendar;
 use crate::engine::{Admission, Ticket};
 use rand::Rng;
@@ -44,12 +44,12 @@ impl Model<'_> {
             return; // answered, or asked to call back at closing
         }
         self.count(Counter::NavigationAbandoned);
-        self.trace(ep, "reception", "abandoned", Reason::Abandoned);
+        self.trace(ep, Place::Reception, "abandoned", Reason::Abandoned);
         if self.rng.reception.random::<f64>() < self.s.raw.navigation.retry_probability {
             let delay = self.s.retry_delay.sample(&mut self.rng.reception);
             self.contact_at(ep, self.now + delay);
         } else {
-            self.unmet(ep, "reception", Reason::Abandoned);
+            self.unmet(ep, Place::Reception, Reason::Abandoned);
         }
     }
 

@@ -58,10 +58,10 @@ impl Model<'_> {
         let svc = match self.choose_service(need) {
             Some(s) => s,
             None if !self.services.is_empty() => self.rng.vcse.random_range(0..self.services.len()),
-            None => return self.failure(ep, "vcse", Reason::OutOfRemit),
+            None => return self.failure(ep, Place::Vcse, Reason::OutOfRemit),
         };
         if let Err(reason) = self.vcse_refer(ep, svc) {
-            self.failure(ep, "vcse", reason);
+            self.failure(ep, Place::Vcse, reason);
         }
     }
 
@@ -93,7 +93,7 @@ impl Model<'_> {
             }
             Admission::Queued(_) => {
                 self.episodes[ep as usize].vcse_pending = true;
-                self.trace(ep, "vcse", "waiting", Reason::None);
+                self.trace(ep, Place::Vcse, "waiting", Reason::None);
                 Ok(())
             }
             Admission::Served => unreachable!("no free place was checked just above"),
@@ -108,11 +108,11 @@ impl Model<'_> {
         let rural = self.pop.patients[e.patient as usize].rural && !self.s.raw.vcse.transport_support;
         let p_attend = if rural { raw.rural_attendance } else { raw.attendance };
         if self.rng.vcse.random::<f64>() >= p_attend {
-            self.failure(ep, "vcse", Reason::NotAttended);
+            self.failure(ep, Place::Vcse, Reason::NotAttended);
             return;
         }
         self.services[svc].res.take_server(self.now);
-        self.trace(ep, "vcse", "started", Reason::None);
+        self.trace(ep, Place::Vcse, "started", Reason::None);
         // The place is held from now; the programme runs from the service's
         // next opening weekday.
         let open = &self.s.services[svc].open_weekdays;
@@ -133,7 +133,7 @@ impl Model<'_> {
                 }
                 self.resolve(ep, Place::Vcse);
             } else {
-                self.failure(ep, "vcse", Reason::NotResolved);
+                self.failure(ep, Place::Vcse, Reason::NotResolved);
             }
         }
         self.vcse_admit(svc);
@@ -159,7 +159,7 @@ impl Model<'_> {
         res.close(self.now);
         for (ep, _) in res.drain(self.now) {
             if self.episodes[ep as usize].vcse_pending {
-                self.failure(ep, "vcse", Reason::ServiceClosed);
+                self.failure(ep, Place::Vcse, Reason::ServiceClosed);
             }
         }
         let weeks = self.s.raw.vcse.services[svc].closure_weeks;

@@ -175,7 +175,7 @@ pub fn journeys_csv(result: &ExperimentResult, loaded: &LoadedScenario) -> Strin
                     step.patient,
                     csv_field(need),
                     step.time / crate::engine::calendar::MINUTES_PER_DAY,
-                    step.place,
+                    step.place.name(),
                     step.event,
                     step.reason.code()
                 );

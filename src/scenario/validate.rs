@@ -4,7 +4,7 @@
 use super::dist::Dist;
 use super::keys::{did_you_mean, locate};
 use super::raw::{Mode, RawChange, RawScenario, RawTier, Training};
-use super::{Destination, Scenario};
+use super::{Place, Scenario};
 use crate::engine::calendar::{parse_clock, Calendar, Date, MINUTES_PER_DAY};
 use crate::error::{show_number, ScenarioError};
 
@@ -283,23 +283,23 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
         ] {
             c.probability(&format!("{key}.{field}"), v)?;
         }
-        let dest = Destination::parse(&n.right).ok_or_else(|| {
-            let hint = did_you_mean(&n.right, Destination::NAMES.iter().copied());
+        let dest = Place::parse_destination(&n.right).ok_or_else(|| {
+            let hint = did_you_mean(&n.right, Place::DESTINATION_NAMES.iter().copied());
             c.fail(
                 &format!("{key}.right"),
                 format!(
                     "unknown destination `{}`{hint}; expected one of: {}",
                     n.right,
-                    Destination::NAMES.join(", ")
+                    Place::DESTINATION_NAMES.join(", ")
                 ),
             )
         })?;
         let served = match dest {
-            Destination::Roles => role_remits.iter().any(|r| r[i]),
-            Destination::Vcse => service_serves.iter().any(|s| s[i]),
-            Destination::Pharmacy => pharmacy_remit[i],
-            Destination::Splw => splw_remit[i],
-            Destination::Gp | Destination::Reception => true,
+            Place::Role => role_remits.iter().any(|r| r[i]),
+            Place::Vcse => service_serves.iter().any(|s| s[i]),
+            Place::Pharmacy => pharmacy_remit[i],
+            Place::Splw => splw_remit[i],
+            Place::Gp | Place::Reception | Place::Practice => true,
         };
         if !served {
             return Err(c.fail(
@@ -346,8 +346,8 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
             let rkey = format!("{key}.routing.{need}");
             c.need_index(&rkey, need, &need_names)?;
             for (dest, p) in row {
-                if Destination::parse(dest).is_none() {
-                    let hint = did_you_mean(dest, Destination::NAMES.iter().copied());
+                if Place::parse_destination(dest).is_none() {
+                    let hint = did_you_mean(dest, Place::DESTINATION_NAMES.iter().copied());
                     return Err(c.fail(&format!("{rkey}.{dest}"), format!("unknown destination `{dest}`{hint}")));
                 }
                 c.probability(&format!("{rkey}.{dest}"), *p)?;
@@ -448,7 +448,7 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
             remit,
         });
     }
-    if need_right.contains(&Destination::Roles) && raw.roles.iter().all(|r| r.weight <= 0.0) {
+    if need_right.contains(&Place::Role) && raw.roles.iter().all(|r| r.weight <= 0.0) {
         return Err(c.fail("roles", "a need goes to `role`, but no role has a weight > 0"));
     }
 
@@ -617,14 +617,14 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
 
 /// The active tier's routing matrix: for each need, cumulative
 /// probabilities over destinations.
-fn build_routing(raw: &RawScenario, tier: &RawTier, right: &[Destination]) -> Vec<Vec<(Destination, f64)>> {
+fn build_routing(raw: &RawScenario, tier: &RawTier, right: &[Place]) -> Vec<Vec<(Place, f64)>> {
     let has_roles = raw.roles.iter().any(|r| r.weight > 0.0);
     let has_vcse = !raw.vcse.services.is_empty();
-    let away: Vec<Destination> = [Destination::Pharmacy, Destination::Roles, Destination::Splw, Destination::Vcse]
+    let away: Vec<Place> = [Place::Pharmacy, Place::Role, Place::Splw, Place::Vcse]
         .into_iter()
         .filter(|d| match d {
-            Destination::Roles => has_roles,
-            Destination::Vcse => has_vcse,
+            Place::Role => has_roles,
+            Place::Vcse => has_vcse,
             _ => true,
         })
         .collect();
@@ -632,27 +632,24 @@ fn build_routing(raw: &RawScenario, tier: &RawTier, right: &[Destination]) -> Ve
         .iter()
         .zip(right)
         .map(|(need, &dest)| {
-            let mut row: Vec<(Destination, f64)> = if let Some(explicit) = tier.routing.get(&need.name) {
+            let mut row: Vec<(Place, f64)> = if let Some(explicit) = tier.routing.get(&need.name) {
                 explicit
                     .iter()
-                    .filter_map(|(d, p)| Destination::parse(d).map(|d| (d, *p)))
+                    .filter_map(|(d, p)| Place::parse_destination(d).map(|d| (d, *p)))
                     .collect()
             } else {
                 match dest {
-                    Destination::Reception => vec![(Destination::Reception, 1.0)],
-                    Destination::Gp => {
+                    Place::Reception => vec![(Place::Reception, 1.0)],
+                    Place::Gp => {
                         let each = tier.clinical_sent_away / away.len().max(1) as f64;
-                        let mut row = vec![(Destination::Gp, 1.0 - tier.clinical_sent_away)];
+                        let mut row = vec![(Place::Gp, 1.0 - tier.clinical_sent_away)];
                         row.extend(away.iter().map(|&d| (d, each)));
                         row
                     }
                     right => {
-                        let wrong: Vec<Destination> = away.iter().copied().filter(|&d| d != right).collect();
+                        let wrong: Vec<Place> = away.iter().copied().filter(|&d| d != right).collect();
                         let each = tier.identify * tier.misroute / wrong.len().max(1) as f64;
-                        let mut row = vec![
-                            (Destination::Gp, 1.0 - tier.identify),
-                            (right, tier.identify * (1.0 - tier.misroute)),
-                        ];
+                        let mut row = vec![(Place::Gp, 1.0 - tier.identify), (right, tier.identify * (1.0 - tier.misroute))];
                         row.extend(wrong.iter().map(|&d| (d, each)));
                         row
                     }

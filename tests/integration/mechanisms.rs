@@ -5,6 +5,7 @@
 use crate::support::{load, run, small_text};
 use signpost::experiment::ExperimentResult;
 use signpost::report::tables::paired;
+use signpost::scenario::Place;
 
 fn metric(result: &ExperimentResult, arm: &str, name: &str) -> Vec<f64> {
     let a = result.arms.iter().find(|a| a.name == arm).expect("arm");
@@ -136,7 +137,7 @@ set = { "navigation.mode" = "active", "navigation.training" = "expert", "navigat
     let steps = &arm.replications[0].journeys;
     let rejected = steps
         .iter()
-        .position(|s| s.place == "vcse" && s.reason.code() == "rejected_full")
+        .position(|s| s.place == Place::Vcse && s.reason.code() == "rejected_full")
         .expect("a traced rejection");
     let episode = steps[rejected].episode;
     assert!(
@@ -205,7 +206,7 @@ set = { "navigation.mode" = "active", "navigation.training" = "expert", "navigat
     let waiting = arm.replications[0]
         .journeys
         .iter()
-        .filter(|s| s.place == "vcse" && s.event == "waiting")
+        .filter(|s| s.place == Place::Vcse && s.event == "waiting")
         .count();
     assert!(waiting > 0, "wellbeing patients must have joined the long waiting list");
 }

@@ -5,6 +5,7 @@
 use crate::support::small_text;
 use signpost::model::journey::JourneyStep;
 use signpost::scenario::load::{load_with_overrides, LoadedScenario};
+use signpost::scenario::Place;
 use toml::Value;
 
 /// The small fixture with `overrides` applied to its base.
@@ -35,7 +36,7 @@ fn double_journeys(steps: &[JourneyStep]) -> usize {
     for steps in by_episode.values() {
         let mut on_caseload = false;
         for s in steps {
-            match (s.place, s.event) {
+            match (s.place.name(), s.event) {
                 ("splw", "on_caseload") => on_caseload = true,
                 ("splw", "failed" | "resolved") if !on_caseload => {
                     bad += 1;
@@ -73,7 +74,11 @@ fn b1_a_vcse_no_show_ends_the_episode_at_the_link_worker_once() {
     }
     let loaded = small_with(&overrides);
     let all = journeys(&loaded, 2, 100_000);
-    let vcse_no_shows = all.iter().flatten().filter(|s| s.place == "vcse" && s.event == "failed").count();
+    let vcse_no_shows = all
+        .iter()
+        .flatten()
+        .filter(|s| s.place == Place::Vcse && s.event == "failed")
+        .count();
     assert!(vcse_no_shows > 50, "the scenario must exercise VCSE no-shows: {vcse_no_shows}");
     let doubled: usize = all.iter().map(|j| double_journeys(j)).sum();
     assert_eq!(
