@@ -6,6 +6,7 @@ pub mod cli;
 pub mod engine;
 pub mod error;
 pub mod experiment;
+pub mod metric;
 pub mod model;
 pub mod network;
 pub mod output;
