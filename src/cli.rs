@@ -205,8 +205,7 @@ fn nothing_written(target: &Path) -> String {
 /// Runs a pure queueing-network scenario (a file with a `[network]` table).
 /// `cancel` is set by Ctrl-C.
 fn run_network(args: &RunArgs, scenario: &NetworkScenario, cancel: &AtomicBool) -> Result<(), Error> {
-    let replications = checked_replications(args.common.reps, scenario.replications)?;
-    let threads = threads_or_all_cores(args.common.threads);
+    let (replications, threads) = replications_and_threads(args.common.reps, scenario.replications, args.common.threads)?;
     let target = args.out.clone().unwrap_or_else(|| Path::new("output").join(&scenario.name));
     let estimate = crate::network::estimate::estimate(scenario, replications, threads);
     refuse_if_too_big(estimate.bytes, args.allow_large)?;
@@ -222,7 +221,7 @@ fn run_network(args: &RunArgs, scenario: &NetworkScenario, cancel: &AtomicBool) 
     }
     let pending = PendingDir::create(&target, args.force)?;
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.clamp(1, 1024))
+        .num_threads(threads)
         .build()
         .map_err(|e| Error::Other(anyhow::anyhow!("cannot start {threads} threads: {e}")))?;
     let seed = args.common.seed.unwrap_or(scenario.seed);
@@ -375,26 +374,18 @@ fn available_memory() -> Option<f64> {
 
 /// `--reps` (else the scenario's count) checked against its limits.
 fn checked_replications(reps: Option<u64>, scenario_reps: u64) -> Result<u64, Error> {
-    let replications = reps.unwrap_or(scenario_reps);
-    if replications == 0 || replications > 10_000 {
-        return Err(Error::Usage(format!("--reps: must be between 1 and 10000, found {replications}")));
-    }
-    Ok(replications)
+    crate::limits::replications(reps.unwrap_or(scenario_reps)).map_err(|e| Error::Usage(format!("--reps: {e}")))
 }
 
-/// `--threads`, else every core.
-fn threads_or_all_cores(threads: Option<usize>) -> usize {
-    threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+/// `--threads` (else every core) checked against its limits.
+fn checked_threads(threads: Option<usize>) -> Result<usize, Error> {
+    let all_cores = || crate::limits::default_threads(std::thread::available_parallelism().map_or(1, |n| n.get()));
+    crate::limits::threads(threads.unwrap_or_else(all_cores)).map_err(|e| Error::Usage(format!("--threads: {e}")))
 }
 
 /// `--reps` and `--threads` checked against their limits.
 fn replications_and_threads(reps: Option<u64>, scenario_reps: u64, threads: Option<usize>) -> Result<(u64, usize), Error> {
-    let replications = checked_replications(reps, scenario_reps)?;
-    let threads = threads_or_all_cores(threads);
-    if threads == 0 || threads > 1024 {
-        return Err(Error::Usage(format!("--threads: must be between 1 and 1024, found {threads}")));
-    }
-    Ok((replications, threads))
+    Ok((checked_replications(reps, scenario_reps)?, checked_threads(threads)?))
 }
 
 /// Runs an experiment on its own pool of `threads`; `cancel` (set by
@@ -526,10 +517,7 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
     write("sensitivity.csv", sens::csv(&analysis).as_bytes())?;
     write("ranges.toml", ranges_text.as_bytes())?;
     if !args.no_charts {
-        let tornado = crate::report::charts::tornado::Tornado {
-            sensitivity: &analysis,
-            metric_label: sens::metric_label(&analysis.metric),
-        };
+        let tornado = sens::tornado(&analysis);
         let (svg, png) =
             crate::report::charts::render_svg_png(&tornado).map_err(|e| Error::Other(e.context("drawing the tornado chart")))?;
         write("tornado.svg", svg.as_bytes())?;
@@ -555,9 +543,7 @@ fn run(args: RunArgs) -> Result<(), Error> {
     };
     let (replications, threads) = replications_and_threads(args.common.reps, loaded.base.replications, args.common.threads)?;
     let journeys = args.journeys.unwrap_or(loaded.base.report.journeys);
-    if journeys > 100_000 {
-        return Err(Error::Usage(format!("--journeys: must be at most 100000, found {journeys}")));
-    }
+    crate::limits::journeys(journeys).map_err(|e| Error::Usage(format!("--journeys: {e}")))?;
     let options = RunOptions {
         replications,
         seed: args.common.seed.unwrap_or(loaded.base.seed),

@@ -3,6 +3,8 @@
 //! so an earlier result is never half-overwritten and a failed or
 //! interrupted run leaves no partial files.
 
+pub mod contract;
+
 use crate::error::Error;
 use std::path::{Path, PathBuf};
 

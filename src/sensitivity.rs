@@ -11,10 +11,10 @@
 
 use crate::error::ScenarioError;
 use crate::experiment::{ArmResult, ExperimentResult};
-use crate::report::tables::{csv_field, num};
-use crate::report::terminal::aligned;
+use crate::report::charts::tornado::{Factor as TornadoFactor, Level as TornadoLevel, Tornado};
 use crate::scenario::load::{self, LoadedScenario};
 use crate::stats::Summary;
+use crate::text::{aligned, csv_field, num};
 use serde::Deserialize;
 use toml::Value;
 
@@ -227,6 +227,31 @@ pub fn metric_label(metric: &str) -> String {
         "bounce_backs" => "bounce-backs".into(),
         "safety_events" => "safety events".into(),
         other => format!("`{other}`"),
+    }
+}
+
+/// The analysis as the tornado chart draws it.
+pub fn tornado(s: &Sensitivity) -> Tornado {
+    let level = |l: &LevelResult| TornadoLevel {
+        value: value_text(&l.value),
+        change: l.change.map(|c| c.mean),
+        ci: l.change.and_then(|c| c.ci),
+    };
+    Tornado {
+        scenario: s.scenario.clone(),
+        arm: s.arm.clone(),
+        replications: s.replications,
+        base: s.base.map(|b| b.mean),
+        metric_label: metric_label(&s.metric),
+        factors: s
+            .factors
+            .iter()
+            .map(|f| TornadoFactor {
+                key: f.spec.key.clone(),
+                low: level(&f.low),
+                high: level(&f.high),
+            })
+            .collect(),
     }
 }
 

@@ -3,17 +3,15 @@
 
 use super::sim::{simulate, simulate_cancellable, Replication};
 use super::spec::{NetworkScenario, RawNetworkScenario};
-use crate::report::tables;
+use crate::output::contract::{replication_row, summary_row, REPLICATIONS_HEADER, SUMMARY_HEADER};
 use crate::stats::{ConfidenceInterval, Summary};
 use anyhow::Context;
 use rayon::prelude::*;
-use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-/// Output schema version of `run.json`.
-pub const SCHEMA_VERSION: u32 = 1;
+use crate::output::contract::SCHEMA_VERSION;
 
 /// One metric over replications.
 #[derive(Debug, Clone, PartialEq)]
@@ -189,19 +187,19 @@ impl NetworkResults {
 
     /// `summary.csv`: `arm,metric,mean,sd,ci_low,ci_high,n` (95% CI).
     pub fn summary_csv(&self) -> String {
-        let mut s = String::from(tables::SUMMARY_HEADER);
+        let mut s = String::from(SUMMARY_HEADER);
         for m in &self.metrics {
-            tables::summary_row(&mut s, "network", &m.name, &m.summary);
+            summary_row(&mut s, "network", &m.name, &m.summary);
         }
         s
     }
 
     /// `replications.csv`: `arm,replication,metric,value`.
     pub fn replications_csv(&self) -> String {
-        let mut s = String::from("arm,replication,metric,value\n");
+        let mut s = String::from(REPLICATIONS_HEADER);
         for r in 0..self.replications.len() {
             for m in &self.metrics {
-                let _ = writeln!(s, "network,{r},{},{}", tables::csv_field(&m.name), tables::num(m.values[r]));
+                replication_row(&mut s, "network", r, &m.name, m.values[r]);
             }
         }
         s

@@ -1,53 +1,11 @@
 //! The CSV and JSON files of the output contract (DESIGN.md section 3).
 
 use crate::experiment::{ArmResult, ExperimentResult, RunOptions};
+use crate::output::contract::{replication_row, summary_row, REPLICATIONS_HEADER, SCHEMA_VERSION, SUMMARY_HEADER};
 use crate::scenario::load::LoadedScenario;
 use crate::stats::Summary;
+use crate::text::{csv_field, num, opt_num as opt};
 use std::fmt::Write as _;
-
-/// Schema version of the output files.
-pub const SCHEMA_VERSION: u32 = 1;
-
-/// Quotes a CSV field when it needs it (RFC 4180).
-pub fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
-/// A number for CSV: shortest round-trip form; empty when undefined.
-pub fn num(v: f64) -> String {
-    if v.is_finite() {
-        format!("{v}")
-    } else {
-        String::new()
-    }
-}
-
-fn opt(v: Option<f64>) -> String {
-    v.map_or_else(String::new, num)
-}
-
-/// Header of `summary.csv`.
-pub const SUMMARY_HEADER: &str = "arm,metric,mean,sd,ci_low,ci_high,n\n";
-
-/// One `summary.csv` row: mean, sd and 95% t interval over replications.
-pub fn summary_row(out: &mut String, arm: &str, metric: &str, s: &Summary) {
-    let ci = s.confidence_interval(0.95);
-    let _ = writeln!(
-        out,
-        "{},{},{},{},{},{},{}",
-        csv_field(arm),
-        csv_field(metric),
-        opt(s.mean()),
-        opt(s.sd()),
-        opt(ci.map(|c| c.low)),
-        opt(ci.map(|c| c.high)),
-        s.count()
-    );
-}
 
 /// `summary.csv`: `arm,metric,mean,sd,ci_low,ci_high,n`.
 pub fn summary_csv(result: &ExperimentResult) -> String {
@@ -99,11 +57,11 @@ pub fn comparison_csv(result: &ExperimentResult) -> String {
 
 /// `replications.csv`: `arm,replication,metric,value`.
 pub fn replications_csv(result: &ExperimentResult) -> String {
-    let mut out = String::from("arm,replication,metric,value\n");
+    let mut out = String::from(REPLICATIONS_HEADER);
     for arm in &result.arms {
         for (r, row) in arm.values.iter().enumerate() {
             for (name, v) in arm.metric_names.iter().zip(row) {
-                let _ = writeln!(out, "{},{},{},{}", csv_field(&arm.name), r, csv_field(name), num(*v));
+                replication_row(&mut out, &arm.name, r, name, *v);
             }
         }
     }

@@ -5,7 +5,8 @@ use super::keys::{did_you_mean, line_col, locate};
 use super::raw::{Mode, RawScenario};
 use super::validate::validate;
 use super::Scenario;
-use crate::error::{show_number, ScenarioError};
+use crate::error::ScenarioError;
+use crate::text::show_number;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use toml::{Table, Value};
@@ -15,9 +16,6 @@ pub const DEFAULT_TOML: &str = include_str!("../../scenarios/default.toml");
 
 /// Label used for the built-in default in messages and outputs.
 pub const DEFAULT_LABEL: &str = "<built-in default>";
-
-/// Largest scenario file accepted \[bytes\]. Real scenarios are a few KiB.
-pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
 /// Longest arm name \[characters\].
 pub const MAX_ARM_NAME_CHARS: usize = 100;
@@ -94,16 +92,7 @@ pub fn read_text(path: &Path, label: &str) -> Result<String, ScenarioError> {
     if meta.is_dir() {
         return Err(ScenarioError::file(label, "is a directory, expected a scenario .toml file"));
     }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(ScenarioError::file(
-            label,
-            format!(
-                "file is {} bytes; scenario files are limited to {} bytes",
-                meta.len(),
-                MAX_FILE_BYTES
-            ),
-        ));
-    }
+    crate::limits::file_size(meta.len()).map_err(|e| ScenarioError::file(label, e.to_string()))?;
     let bytes = std::fs::read(path).map_err(|e| ScenarioError::file(label, format!("cannot read: {e}")))?;
     decode_text(bytes, label)
 }

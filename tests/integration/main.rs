@@ -5,6 +5,7 @@ mod cli;
 mod corpus;
 mod fuzz;
 mod interrupt;
+mod limits;
 mod mechanisms;
 mod network_errors;
 mod network_props;
