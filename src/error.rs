@@ -1,4 +1,10 @@
-//! Errors a user can cause, with enough context to fix them.
+//! Errors a user can cause in a scenario, with enough context to fix them.
+//!
+//! Each layer has its own typed error beside its code ([`ScenarioError`]
+//! here, `limits::LimitError`, `output::OutputError`,
+//! `report::ReportError`, `experiment::Cancelled`, …), and each says
+//! whether anything was left changed. The command line maps them to exit
+//! codes; the library never exits or prints.
 
 use std::fmt;
 
@@ -84,35 +90,6 @@ impl fmt::Display for ScenarioError {
 }
 
 impl std::error::Error for ScenarioError {}
-
-/// Why a command failed; decides the exit code.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// Bad input: a scenario, an argument or an output directory the user
-    /// must change. Exit code 2.
-    #[error(transparent)]
-    Scenario(#[from] ScenarioError),
-    /// Bad command-line usage. Exit code 2.
-    #[error("{0}")]
-    Usage(String),
-    /// The run was interrupted (Ctrl-C). Exit code 130.
-    #[error("interrupted: {0}")]
-    Interrupted(String),
-    /// Anything else (I/O while writing results, …). Exit code 1.
-    #[error(transparent)]
-    Other(#[from] anyhow::Error),
-}
-
-impl Error {
-    /// Process exit code for this error.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            Error::Scenario(_) | Error::Usage(_) => 2,
-            Error::Interrupted(_) => 130,
-            Error::Other(_) => 1,
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -2,6 +2,7 @@
 #![warn(missing_docs)]
 
 pub mod calibrate;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod engine;
 pub mod error;

@@ -4,8 +4,8 @@
 use super::sim::{simulate, simulate_cancellable, Replication};
 use super::spec::{NetworkScenario, RawNetworkScenario};
 use crate::output::contract::{replication_row, summary_row, REPLICATIONS_HEADER, SUMMARY_HEADER};
+use crate::output::{write_files, OutputError, ResultFile};
 use crate::stats::{ConfidenceInterval, Summary};
-use anyhow::Context;
 use rayon::prelude::*;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -205,6 +205,19 @@ impl NetworkResults {
         s
     }
 
+    /// What a network run writes: `summary.csv`, `replications.csv`,
+    /// `run.json` and `scenario.toml` (the scenario as parsed).
+    pub fn files(&self) -> Vec<ResultFile> {
+        let run_json = serde_json::to_string_pretty(&self.run_json()).unwrap_or_default();
+        let scenario = toml::to_string(&self.raw).unwrap_or_else(|e| format!("# could not serialise: {e}\n"));
+        vec![
+            ResultFile::new("summary.csv", self.summary_csv()),
+            ResultFile::new("replications.csv", self.replications_csv()),
+            ResultFile::new("run.json", run_json),
+            ResultFile::new("scenario.toml", scenario),
+        ]
+    }
+
     /// `run.json`: provenance and speed.
     pub fn run_json(&self) -> serde_json::Value {
         serde_json::json!({
@@ -224,19 +237,13 @@ impl NetworkResults {
     }
 }
 
-/// Writes `summary.csv`, `replications.csv`, `run.json` and `scenario.toml`
-/// into `dir` (created if missing). Refusing to overwrite earlier results is
-/// the caller's decision.
-pub fn write_outputs(results: &NetworkResults, dir: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let write = |name: &str, body: &str| {
-        let path = dir.join(name);
-        std::fs::write(&path, body).with_context(|| format!("writing {}", path.display()))
-    };
-    write("summary.csv", &results.summary_csv())?;
-    write("replications.csv", &results.replications_csv())?;
-    write("run.json", &serde_json::to_string_pretty(&results.run_json())?)?;
-    let toml = toml::to_string(&results.raw).context("serialising the scenario")?;
-    write("scenario.toml", &toml)?;
-    Ok(())
+/// Writes [`NetworkResults::files`] into `dir` (created if missing).
+/// Refusing to overwrite earlier results is the caller's decision.
+pub fn write_outputs(results: &NetworkResults, dir: &Path) -> Result<(), OutputError> {
+    std::fs::create_dir_all(dir).map_err(|e| OutputError::CreateDir {
+        path: dir.to_path_buf(),
+        what: "directory",
+        source: e,
+    })?;
+    write_files(dir, &results.files())
 }

@@ -139,26 +139,6 @@ pub fn parse_table(text: &str, label: &str) -> Result<Table, ScenarioError> {
     Ok(table)
 }
 
-/// Either kind of scenario, checked and ready to run.
-#[derive(Debug, Clone)]
-pub enum AnyScenario {
-    /// The primary-care pathway, with its arms.
-    Pathway(Box<LoadedScenario>),
-    /// A pure queueing network (the file has a `[network]` table).
-    Network(Box<crate::network::NetworkScenario>),
-}
-
-/// Loads scenario text of either kind, as `signpost check` and `run` do:
-/// a file with a top-level `[network]` table is a queueing network, any
-/// other is a pathway scenario merged over the built-in default.
-pub fn load_any(text: &str, label: &str) -> Result<AnyScenario, ScenarioError> {
-    if crate::network::is_network(text) {
-        crate::network::load_str(text, label).map(|n| AnyScenario::Network(Box::new(n)))
-    } else {
-        load_str(text, label).map(|p| AnyScenario::Pathway(Box::new(p)))
-    }
-}
-
 /// Loads scenario text; `label` names it in messages.
 pub fn load_str(text: &str, label: &str) -> Result<LoadedScenario, ScenarioError> {
     load_with_overrides(text, label, &[])

@@ -3,7 +3,7 @@
 //! metric at the factor's low value and one at its high value, each with its
 //! paired 95% confidence interval, around a line at the base result.
 
-use anyhow::Result;
+use super::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
