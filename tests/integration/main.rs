@@ -3,6 +3,7 @@
 mod calibration;
 mod cli;
 mod corpus;
+mod edges;
 mod fuzz;
 mod interrupt;
 mod limits;
