@@ -4,6 +4,7 @@
 //! result directory read back ([`html::write_report`]); both give the same
 //! bytes.
 
+pub mod assumptions;
 pub mod charts;
 pub mod files;
 pub mod html;

@@ -196,7 +196,7 @@ impl RunInfo {
 /// A results directory read back in.
 #[derive(Debug, Clone, Default)]
 pub struct Results {
-    /// The directory read.
+    /// The directory read (empty for results made in memory from a run).
     pub dir: PathBuf,
     /// Provenance from `run.json` (defaults when the file is absent).
     pub run: RunInfo,
@@ -448,7 +448,10 @@ impl Results {
         if let Some(list) = &self.run.assumptions {
             return list.clone();
         }
-        self.scenario_text.as_deref().map(scan_assumptions).unwrap_or_default()
+        self.scenario_text
+            .as_deref()
+            .map(super::assumptions::scan_assumptions)
+            .unwrap_or_default()
     }
 
     /// A number from the resolved scenario by dotted key, e.g.
@@ -472,74 +475,6 @@ fn read_optional(path: &Path) -> Result<Option<String>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(fail(format!("{}: cannot read: {e}", path.display()))),
     }
-}
-
-/// Keys (`section.key`) of scenario lines whose comment contains
-/// `ASSUMPTION`; a comment-only line is kept as its text.
-pub fn scan_assumptions(text: &str) -> Vec<String> {
-    scan(text, true)
-}
-
-/// Keys (`section.key`) of scenario lines whose comment contains
-/// `ASSUMPTION`, without comment-only notes (what `run.json` records).
-pub fn assumption_keys(text: &str) -> Vec<String> {
-    scan(text, false)
-}
-
-/// [`assumption_keys`] of a scenario as run: those its own file flags, plus
-/// those of the built-in default it inherits (keys the file does not set).
-pub fn inherited_assumption_keys(source: &str) -> Vec<String> {
-    let mut keys = assumption_keys(source);
-    if source != crate::scenario::load::DEFAULT_TOML {
-        let set = scan_with(source, false, false);
-        for key in assumption_keys(crate::scenario::load::DEFAULT_TOML) {
-            if !set.contains(&key) && !keys.contains(&key) {
-                keys.push(key);
-            }
-        }
-    }
-    keys
-}
-
-fn scan(text: &str, keep_notes: bool) -> Vec<String> {
-    scan_with(text, keep_notes, true)
-}
-
-/// Keys (`section.key`) of scenario lines, in order, once each; only those
-/// whose comment says `ASSUMPTION` when `flagged_only`, and comment-only
-/// `ASSUMPTION` notes too when `keep_notes`.
-fn scan_with(text: &str, keep_notes: bool, flagged_only: bool) -> Vec<String> {
-    let mut section = String::new();
-    let mut out: Vec<String> = Vec::new();
-    for line in text.lines() {
-        let trimmed = line.trim();
-        // A table header, not an array continuation such as `["a", "b"]`.
-        if trimmed.starts_with("[[")
-            || trimmed
-                .strip_prefix('[')
-                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_alphabetic()))
-        {
-            section = trimmed.trim_matches(|c| c == '[' || c == ']').trim().to_owned();
-        }
-        let hash = match line.find('#') {
-            Some(h) if !flagged_only || line[h..].contains("ASSUMPTION") => h,
-            _ if flagged_only => continue,
-            _ => line.len(),
-        };
-        let code = line[..hash].trim();
-        let item = match code.split_once('=') {
-            Some((key, _)) if !key.trim().is_empty() && !section.is_empty() => {
-                format!("{section}.{}", key.trim())
-            }
-            Some((key, _)) if !key.trim().is_empty() => key.trim().to_owned(),
-            _ if keep_notes => line[hash + 1..].trim().to_owned(),
-            _ => continue,
-        };
-        if !out.contains(&item) {
-            out.push(item);
-        }
-    }
-    out
 }
 
 fn finite(x: Option<f64>) -> Option<f64> {
@@ -659,34 +594,5 @@ mod tests {
         assert_eq!(r.replications, None);
         assert!(r.arms.is_empty());
         assert!(RunInfo::parse("not json").is_err());
-    }
-
-    #[test]
-    fn assumption_keys_leave_out_notes_and_array_lines() {
-        let text = "[splw]\nfte = 2 # ASSUMPTION\nrota = [\n  [\"x\"], # ASSUMPTION: not a header\n]\nmdt = true # ASSUMPTION\n# ASSUMPTION: note\n";
-        assert_eq!(assumption_keys(text), vec!["splw.fte".to_owned(), "splw.mdt".to_owned()]);
-    }
-
-    #[test]
-    fn a_scenario_inherits_the_defaults_assumptions_it_does_not_set() {
-        let default = assumption_keys(crate::scenario::load::DEFAULT_TOML);
-        assert!(default.contains(&"splw.admin_share".to_owned()));
-        assert!(default.contains(&"navigation.servers".to_owned()));
-        // Sets admin_share (with evidence) and flags one key of its own.
-        let text = "name = \"x\"\n[splw]\nadmin_share = 0.2 # LOCAL: our rota\nmdt = true # ASSUMPTION\n";
-        let keys = inherited_assumption_keys(text);
-        assert_eq!(keys[0], "splw.mdt");
-        assert!(!keys.contains(&"splw.admin_share".to_owned()), "set with a local source: {keys:?}");
-        assert!(keys.contains(&"navigation.servers".to_owned()), "inherited: {keys:?}");
-        assert_eq!(inherited_assumption_keys(crate::scenario::load::DEFAULT_TOML), default);
-    }
-
-    #[test]
-    fn assumptions_are_scanned_with_section_keys() {
-        let text = "name = \"x\" # ASSUMPTION: a\n[splw]\nfte = 2 # evidence\nadmin = 0.3 # ASSUMPTION\n# ASSUMPTION: whole note\n";
-        assert_eq!(
-            scan_assumptions(text),
-            vec!["name".to_owned(), "splw.admin".to_owned(), "ASSUMPTION: whole note".to_owned()]
-        );
     }
 }

@@ -240,7 +240,7 @@ pub fn run_json_value(result: &ExperimentResult, loaded: &LoadedScenario, option
         "events": result.events,
         "events_per_second": if facts.wall_seconds > 0.0 { result.events as f64 / facts.wall_seconds } else { 0.0 },
         "arms": arms,
-        "assumptions": super::results::inherited_assumption_keys(facts.source),
+        "assumptions": super::assumptions::inherited_assumption_keys(facts.source),
         "conservation": {
             "episodes_created_after_warmup": result.conservation.created,
             "resolved": result.conservation.resolved,
