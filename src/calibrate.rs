@@ -9,10 +9,10 @@
 //! the run cannot then be told apart from the evidence at that level.
 
 use crate::experiment::{ArmResult, ExperimentResult};
-use crate::report::terminal::aligned;
 use crate::scenario::load::LoadedScenario;
 use crate::scenario::raw::{Mode, Training};
 use crate::stats::{ConfidenceInterval, Summary};
+use crate::text::{aligned, csv_field, num};
 
 /// Which arm a target is measured on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -294,7 +294,6 @@ pub fn table(outcomes: &[Outcome], replications: u64) -> String {
 
 /// `calibration.csv`: one row per target, machine-readable.
 pub fn csv(outcomes: &[Outcome]) -> String {
-    use crate::report::tables::{csv_field, num};
     let mut out = String::from("target,label,arm,published,range_low,range_high,simulated_mean,ci_low,ci_high,verdict,source\n");
     for o in outcomes {
         let t = &o.target;

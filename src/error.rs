@@ -1,4 +1,10 @@
-//! Errors a user can cause, with enough context to fix them.
+//! Errors a user can cause in a scenario, with enough context to fix them.
+//!
+//! Each layer has its own typed error beside its code ([`ScenarioError`]
+//! here, `limits::LimitError`, `output::OutputError`,
+//! `report::ReportError`, `experiment::Cancelled`, …), and each says
+//! whether anything was left changed. The command line maps them to exit
+//! codes; the library never exits or prints.
 
 use std::fmt;
 
@@ -85,80 +91,11 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
-/// Why a command failed; decides the exit code.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// Bad input: a scenario, an argument or an output directory the user
-    /// must change. Exit code 2.
-    #[error(transparent)]
-    Scenario(#[from] ScenarioError),
-    /// Bad command-line usage. Exit code 2.
-    #[error("{0}")]
-    Usage(String),
-    /// The run was interrupted (Ctrl-C). Exit code 130.
-    #[error("interrupted: {0}")]
-    Interrupted(String),
-    /// Anything else (I/O while writing results, …). Exit code 1.
-    #[error(transparent)]
-    Other(#[from] anyhow::Error),
-}
-
-impl Error {
-    /// Process exit code for this error.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            Error::Scenario(_) | Error::Usage(_) => 2,
-            Error::Interrupted(_) => 130,
-            Error::Other(_) => 1,
-        }
-    }
-}
-
-/// A number as shown in a message: plain and short where it is ordinary
-/// (`0.9`, not `0.8999999999999999`; `-1`), in exponent form where it is
-/// huge or tiny (`1e300`, not three hundred digits), and `NaN`, `inf`,
-/// `-inf` as such.
-pub fn show_number(v: f64) -> String {
-    if !v.is_finite() || v == 0.0 {
-        return format!("{v}");
-    }
-    let magnitude = v.abs();
-    if !(1e-4..1e15).contains(&magnitude) {
-        return format!("{v:e}");
-    }
-    // Ten significant digits hide binary rounding of sums of shares.
-    let decimals = (9 - magnitude.log10().floor() as i32).max(0) as usize;
-    let text = format!("{v:.decimals$}");
-    let text = if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        &text
-    };
-    text.to_string()
-}
-
 #[cfg(test)]
 mod tests {
-    use super::show_number;
-
     #[test]
     fn messages_stay_on_one_line() {
         let e = super::ScenarioError::key("a\nb.toml", "needs[0].name", "`x\ny\u{1b}[31m\u{202e}é` is bad");
         assert_eq!(e.to_string(), "a\\nb.toml: needs[0].name: `x\\ny\\u{1b}[31m\\u{202e}é` is bad");
-    }
-
-    #[test]
-    fn numbers_in_messages_are_short() {
-        assert_eq!(show_number(0.8999999999999999), "0.9");
-        assert_eq!(show_number(1.5), "1.5");
-        assert_eq!(show_number(-1.0), "-1");
-        assert_eq!(show_number(1e300), "1e300");
-        assert_eq!(show_number(1e9), "1000000000");
-        assert_eq!(show_number(3650.0), "3650");
-        assert_eq!(show_number(f64::NAN), "NaN");
-        assert_eq!(show_number(f64::NEG_INFINITY), "-inf");
-        assert_eq!(show_number(-0.0), "-0");
-        assert_eq!(show_number(1e-9), "1e-9");
-        assert_eq!(show_number(0.123456789012), "0.123456789");
     }
 }

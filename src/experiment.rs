@@ -5,6 +5,8 @@
 //! Jobs are collected in a fixed order, so results are identical for any
 //! number of threads.
 
+pub mod estimate;
+
 use crate::model::{run_replication_cancellable, Conservation, ReplicationOutput};
 use crate::scenario::load::LoadedScenario;
 use crate::stats::Summary;

@@ -249,7 +249,10 @@ mod tests {
         for &m in Metric::ALL {
             let name = m.name();
             assert!(seen.insert(name), "{name} is defined twice");
-            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'), "{name}");
+            assert!(
+                name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "{name}"
+            );
             assert_eq!(Metric::from_name(name), Some(m));
         }
         assert_eq!(Metric::from_name("gp_appointments_saved_nett"), None);

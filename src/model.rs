@@ -146,11 +146,7 @@ pub fn expected_episodes(raw: &crate::scenario::raw::RawScenario) -> f64 {
     p.list_size as f64 * p.contacts_per_patient_year * season.max(1.0) * days / 365.25 * 1.3
 }
 
-/// Events between two looks at the cancel flag: a replication of the
-/// default scenario handles 4096 events in well under a millisecond, so a
-/// cancelled run stops promptly, and one relaxed load per 4096 events costs
-/// nothing measurable.
-pub const CANCEL_CHECK_EVENTS: u64 = 4096;
+pub use crate::limits::CANCEL_CHECK_EVENTS;
 
 /// Runs one replication of `scenario` with common random numbers keyed by
 /// `(seed, replication)`, tracing `journeys` episodes.

@@ -10,12 +10,15 @@
 //! noisy than the results themselves.
 
 use crate::error::ScenarioError;
-use crate::experiment::{ArmResult, ExperimentResult};
-use crate::report::tables::{csv_field, num};
-use crate::report::terminal::aligned;
+use crate::experiment::{run_experiment, ArmResult, Cancelled, ExperimentResult, RunOptions};
+use crate::output::ResultFile;
+use crate::report::charts::tornado::{Factor as TornadoFactor, Level as TornadoLevel, Tornado};
+use crate::report::charts::{render_svg_png, ChartError};
 use crate::scenario::load::{self, LoadedScenario};
 use crate::stats::Summary;
+use crate::text::{aligned, csv_field, num};
 use serde::Deserialize;
+use std::sync::atomic::AtomicBool;
 use toml::Value;
 
 /// The ranges used when none are given: the assumptions with no evidence
@@ -90,6 +93,112 @@ pub fn variant(
         ));
     };
     Ok(loaded.counterfactual_and(Some(arm)))
+}
+
+/// Every run of an analysis, loaded and checked before anything runs: the
+/// base, then each factor at its low and its high value.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The ranges file, parsed.
+    pub spec: RangesSpec,
+    /// Its label in messages.
+    pub ranges_label: String,
+    /// The unchanged scenario, cut to the counterfactual and headline arm.
+    pub base: LoadedScenario,
+    /// Per factor, in the file's order: (low, high).
+    pub variants: Vec<(LoadedScenario, LoadedScenario)>,
+}
+
+/// Why an analysis did not finish.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SensitivityError {
+    /// The ranges file names a metric the runs do not produce. Bad input;
+    /// found after the base run, and nothing is kept of it.
+    #[error(transparent)]
+    Ranges(#[from] ScenarioError),
+    /// The cancel flag was set; `run` of `runs` was under way, and it had
+    /// finished `cancelled.done` of its jobs. Nothing is kept.
+    #[error("stopped after {} of {} runs", .cancelled.done, .cancelled.total)]
+    Cancelled {
+        /// The run under way (1-based).
+        run: usize,
+        /// Runs in the analysis.
+        runs: usize,
+        /// Where that run stopped.
+        cancelled: Cancelled,
+    },
+}
+
+/// Loads the scenario text with every factor at each of its values, and
+/// checks each, before anything runs. Errors name the ranges file and the
+/// factor, or the scenario.
+pub fn plan(text: &str, label: &str, ranges_text: &str, ranges_label: &str) -> Result<Plan, ScenarioError> {
+    let spec = parse_ranges(ranges_text, ranges_label)?;
+    let base = variant(text, label, &spec, ranges_label, None)?;
+    let mut variants = Vec::with_capacity(spec.factors.len());
+    for (i, f) in spec.factors.iter().enumerate() {
+        variants.push((
+            variant(text, label, &spec, ranges_label, Some((i, "low", &f.low)))?,
+            variant(text, label, &spec, ranges_label, Some((i, "high", &f.high)))?,
+        ));
+    }
+    Ok(Plan {
+        spec,
+        ranges_label: ranges_label.to_string(),
+        base,
+        variants,
+    })
+}
+
+impl Plan {
+    /// Runs in the analysis: the base and two per factor.
+    pub fn runs(&self) -> usize {
+        1 + 2 * self.variants.len()
+    }
+
+    /// Runs the base and every variant on the current rayon pool, with the
+    /// same seeds, and pairs each with the base. `starting(k, runs)` is
+    /// called before run `k` (1-based); setting `cancel` stops within a few
+    /// thousand events.
+    pub fn run(&self, options: RunOptions, starting: &dyn Fn(usize, usize), cancel: &AtomicBool) -> Result<Sensitivity, SensitivityError> {
+        let runs = self.runs();
+        let run_one = |loaded: &LoadedScenario, k: usize| -> Result<Vec<f64>, SensitivityError> {
+            starting(k, runs);
+            let result = run_experiment(loaded, options, &|_, _| {}, cancel).map_err(|cancelled| SensitivityError::Cancelled {
+                run: k,
+                runs,
+                cancelled,
+            })?;
+            Ok(metric_values(&result, &self.spec, &self.ranges_label)?)
+        };
+        let base_values = run_one(&self.base, 1)?;
+        let mut levels = Vec::with_capacity(self.variants.len());
+        for (i, ((low, high), f)) in self.variants.iter().zip(&self.spec.factors).enumerate() {
+            let low_values = run_one(low, 2 + 2 * i)?;
+            let high_values = run_one(high, 3 + 2 * i)?;
+            levels.push((
+                level_result(f.low.clone(), &low_values, &base_values),
+                level_result(f.high.clone(), &high_values, &base_values),
+            ));
+        }
+        Ok(assemble(self.base.name(), &self.spec, options.replications, &base_values, levels))
+    }
+}
+
+/// What an analysis writes: `sensitivity.csv`, the ranges file as given
+/// (`ranges.toml`), and with `charts` the tornado chart
+/// (`tornado.svg`, `tornado.png`).
+pub fn files(analysis: &Sensitivity, ranges_text: &str, charts: bool) -> Result<Vec<ResultFile>, ChartError> {
+    let mut files = vec![
+        ResultFile::new("sensitivity.csv", csv(analysis)),
+        ResultFile::new("ranges.toml", ranges_text),
+    ];
+    if charts {
+        let (svg, png) = render_svg_png(&tornado(analysis)).map_err(|e| e.context("drawing the tornado chart"))?;
+        files.push(ResultFile::new("tornado.svg", svg));
+        files.push(ResultFile::new("tornado.png", png));
+    }
+    Ok(files)
 }
 
 /// A mean with its 95% CI.
@@ -227,6 +336,31 @@ pub fn metric_label(metric: &str) -> String {
         "bounce_backs" => "bounce-backs".into(),
         "safety_events" => "safety events".into(),
         other => format!("`{other}`"),
+    }
+}
+
+/// The analysis as the tornado chart draws it.
+pub fn tornado(s: &Sensitivity) -> Tornado {
+    let level = |l: &LevelResult| TornadoLevel {
+        value: value_text(&l.value),
+        change: l.change.map(|c| c.mean),
+        ci: l.change.and_then(|c| c.ci),
+    };
+    Tornado {
+        scenario: s.scenario.clone(),
+        arm: s.arm.clone(),
+        replications: s.replications,
+        base: s.base.map(|b| b.mean),
+        metric_label: metric_label(&s.metric),
+        factors: s
+            .factors
+            .iter()
+            .map(|f| TornadoFactor {
+                key: f.spec.key.clone(),
+                low: level(&f.low),
+                high: level(&f.high),
+            })
+            .collect(),
     }
 }
 

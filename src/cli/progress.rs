@@ -1,25 +1,89 @@
-//! What a long run tells the person waiting for it: progress on stderr, and
-//! Ctrl-C turned into a clean stop.
+//! What a long run tells the person (or scheduler) waiting for it: progress
+//! on stderr, and Ctrl-C (SIGINT) or SIGTERM turned into a clean stop.
+//!
+//! Only the command line installs signal handlers: the library takes a
+//! cancel flag and never touches signals.
 
 use std::io::{IsTerminal, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, Once};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-/// Set by Ctrl-C (SIGINT) during a run.
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// A signal that stops a run cleanly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    /// SIGINT: Ctrl-C.
+    Interrupt,
+    /// SIGTERM: a scheduler's cancel or time-out, `kill`.
+    Terminate,
+}
 
-/// From now on Ctrl-C sets the returned flag instead of killing the
-/// process, so a run can stop between events and remove its partial
-/// output. Clears an earlier interruption (a process may run several times,
-/// as tests do). If another handler owns SIGINT, Ctrl-C keeps its default.
-pub fn catch_interrupts() -> &'static AtomicBool {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
-        let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
-    });
-    INTERRUPTED.store(false, Ordering::SeqCst);
-    &INTERRUPTED
+impl Signal {
+    /// Exit code: 128 + the signal's number, as shells report it.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Signal::Interrupt => 130,
+            Signal::Terminate => 143,
+        }
+    }
+
+    /// How the stop is described.
+    pub fn word(self) -> &'static str {
+        match self {
+            Signal::Interrupt => "interrupted",
+            Signal::Terminate => "terminated (SIGTERM)",
+        }
+    }
+}
+
+/// The cancel flag the signals set, and the exit code of the last one
+/// caught (0 before any).
+struct Flags {
+    cancel: Arc<AtomicBool>,
+    caught: Arc<AtomicUsize>,
+}
+
+fn flags() -> &'static Flags {
+    static FLAGS: OnceLock<Flags> = OnceLock::new();
+    FLAGS.get_or_init(|| {
+        let flags = Flags {
+            cancel: Arc::new(AtomicBool::new(false)),
+            caught: Arc::new(AtomicUsize::new(0)),
+        };
+        for (number, signal) in [
+            (signal_hook::consts::SIGINT, Signal::Interrupt),
+            (signal_hook::consts::SIGTERM, Signal::Terminate),
+        ] {
+            // The exit code first, so that whoever sees the flag set also
+            // sees which signal set it. If registering fails the signal
+            // keeps its default: the process ends at once, which is no
+            // worse than before.
+            let code = usize::from(signal.exit_code());
+            let _ = signal_hook::flag::register_usize(number, Arc::clone(&flags.caught), code)
+                .and_then(|_| signal_hook::flag::register(number, Arc::clone(&flags.cancel)));
+        }
+        flags
+    })
+}
+
+/// From now on SIGINT and SIGTERM set the returned flag instead of killing
+/// the process, so a run can stop between events and remove its partial
+/// output. Clears an earlier stop (a process may run several commands, as
+/// tests do).
+pub fn catch_signals() -> &'static AtomicBool {
+    let f = flags();
+    f.caught.store(0, Ordering::SeqCst);
+    f.cancel.store(false, Ordering::SeqCst);
+    &f.cancel
+}
+
+/// The signal that set the cancel flag, if one did.
+pub fn caught_signal() -> Option<Signal> {
+    match flags().caught.load(Ordering::SeqCst) {
+        130 => Some(Signal::Interrupt),
+        143 => Some(Signal::Terminate),
+        _ => None,
+    }
 }
 
 /// Seconds between progress lines when stderr is a log, not a terminal.

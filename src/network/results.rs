@@ -3,17 +3,15 @@
 
 use super::sim::{simulate, simulate_cancellable, Replication};
 use super::spec::{NetworkScenario, RawNetworkScenario};
-use crate::report::tables;
+use crate::output::contract::{replication_row, summary_row, REPLICATIONS_HEADER, SUMMARY_HEADER};
+use crate::output::{write_files, OutputError, ResultFile};
 use crate::stats::{ConfidenceInterval, Summary};
-use anyhow::Context;
 use rayon::prelude::*;
-use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-/// Output schema version of `run.json`.
-pub const SCHEMA_VERSION: u32 = 1;
+use crate::output::contract::SCHEMA_VERSION;
 
 /// One metric over replications.
 #[derive(Debug, Clone, PartialEq)]
@@ -189,22 +187,35 @@ impl NetworkResults {
 
     /// `summary.csv`: `arm,metric,mean,sd,ci_low,ci_high,n` (95% CI).
     pub fn summary_csv(&self) -> String {
-        let mut s = String::from(tables::SUMMARY_HEADER);
+        let mut s = String::from(SUMMARY_HEADER);
         for m in &self.metrics {
-            tables::summary_row(&mut s, "network", &m.name, &m.summary);
+            summary_row(&mut s, "network", &m.name, &m.summary);
         }
         s
     }
 
     /// `replications.csv`: `arm,replication,metric,value`.
     pub fn replications_csv(&self) -> String {
-        let mut s = String::from("arm,replication,metric,value\n");
+        let mut s = String::from(REPLICATIONS_HEADER);
         for r in 0..self.replications.len() {
             for m in &self.metrics {
-                let _ = writeln!(s, "network,{r},{},{}", tables::csv_field(&m.name), tables::num(m.values[r]));
+                replication_row(&mut s, "network", r, &m.name, m.values[r]);
             }
         }
         s
+    }
+
+    /// What a network run writes: `summary.csv`, `replications.csv`,
+    /// `run.json` and `scenario.toml` (the scenario as parsed).
+    pub fn files(&self) -> Vec<ResultFile> {
+        let run_json = serde_json::to_string_pretty(&self.run_json()).unwrap_or_default();
+        let scenario = toml::to_string(&self.raw).unwrap_or_else(|e| format!("# could not serialise: {e}\n"));
+        vec![
+            ResultFile::new("summary.csv", self.summary_csv()),
+            ResultFile::new("replications.csv", self.replications_csv()),
+            ResultFile::new("run.json", run_json),
+            ResultFile::new("scenario.toml", scenario),
+        ]
     }
 
     /// `run.json`: provenance and speed.
@@ -226,19 +237,13 @@ impl NetworkResults {
     }
 }
 
-/// Writes `summary.csv`, `replications.csv`, `run.json` and `scenario.toml`
-/// into `dir` (created if missing). Refusing to overwrite earlier results is
-/// the caller's decision.
-pub fn write_outputs(results: &NetworkResults, dir: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let write = |name: &str, body: &str| {
-        let path = dir.join(name);
-        std::fs::write(&path, body).with_context(|| format!("writing {}", path.display()))
-    };
-    write("summary.csv", &results.summary_csv())?;
-    write("replications.csv", &results.replications_csv())?;
-    write("run.json", &serde_json::to_string_pretty(&results.run_json())?)?;
-    let toml = toml::to_string(&results.raw).context("serialising the scenario")?;
-    write("scenario.toml", &toml)?;
-    Ok(())
+/// Writes [`NetworkResults::files`] into `dir` (created if missing).
+/// Refusing to overwrite earlier results is the caller's decision.
+pub fn write_outputs(results: &NetworkResults, dir: &Path) -> Result<(), OutputError> {
+    std::fs::create_dir_all(dir).map_err(|e| OutputError::CreateDir {
+        path: dir.to_path_buf(),
+        what: "directory",
+        source: e,
+    })?;
+    write_files(dir, &results.files())
 }

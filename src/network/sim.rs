@@ -13,7 +13,7 @@
 
 use super::spec::{NetworkScenario, ROUTE_EXIT};
 use crate::engine::{stream_rng, Admission, EventQueue, QueueLimit, Resource, SimRng, Stream, Ticket};
-use crate::model::CANCEL_CHECK_EVENTS;
+use crate::limits::CANCEL_CHECK_EVENTS;
 use crate::stats::Summary;
 use rand::Rng;
 use std::sync::atomic::{AtomicBool, Ordering};

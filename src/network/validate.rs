@@ -3,9 +3,10 @@
 //! (`file:line:col: network.nodes[2].servers: must be >= 1, found 0`).
 
 use super::spec::{Destination, NetworkScenario, Node, RawNetworkScenario, RawNode, EXIT, ROUTE_EXIT};
-use crate::error::{show_number, ScenarioError};
+use crate::error::ScenarioError;
 use crate::scenario::dist::{Dist, DistSpec};
 use crate::scenario::keys;
+use crate::text::show_number;
 
 /// At most this many nodes: larger networks are almost surely a generated
 /// file gone wrong, and the per-node output would be unreadable.
@@ -14,8 +15,6 @@ pub const MAX_NODES: usize = 1_000;
 pub const MAX_SERVERS: i64 = 1_000_000;
 /// At most this capacity at one node (when bounded).
 pub const MAX_CAPACITY: i64 = 100_000_000;
-/// At most this many replications (as for pathway scenarios and `--reps`).
-pub const MAX_REPLICATIONS: i64 = 10_000;
 /// At most this many values in an empirical distribution.
 pub const MAX_EMPIRICAL_VALUES: usize = 1_000_000;
 /// Warm-up plus horizon may not exceed this \[minutes\] (~1.9 million years):
@@ -153,12 +152,7 @@ fn validate(raw: RawNetworkScenario, ctx: &Ctx) -> Result<NetworkScenario, Scena
             format!("must be a non-empty name usable as a directory name, found {:?}", raw.name),
         ));
     }
-    if raw.replications < 1 || raw.replications > MAX_REPLICATIONS {
-        return Err(ctx.err(
-            &[key("replications")],
-            format!("must be between 1 and {MAX_REPLICATIONS}, found {}", raw.replications),
-        ));
-    }
+    crate::limits::replications(raw.replications).map_err(|e| ctx.err(&[key("replications")], e.to_string()))?;
     let net = &raw.network;
     finite_in(
         &[key("network"), key("warmup")],

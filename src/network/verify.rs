@@ -11,7 +11,21 @@
 use super::results::{run, NetworkResults};
 use super::theory::{analyse, NodeTheory};
 use super::validate::load_str;
+use crate::error::ScenarioError;
 use std::io::Write;
+
+/// Why `verify` could not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// A compiled-in validation scenario does not load: a bug in this
+    /// build. Cases before it have been reported.
+    #[error("validation scenario: {0}")]
+    Scenario(#[from] ScenarioError),
+    /// The table could not be written (a closed stdout). Checks already
+    /// written stand.
+    #[error("writing the verification table: {0}")]
+    Write(#[from] std::io::Error),
+}
 use std::time::Instant;
 
 /// Confidence level of every check.
@@ -180,7 +194,7 @@ fn little(case: &str, res: &NetworkResults, node: &str, horizon: f64) -> Check {
 }
 
 /// Runs one case and checks it.
-pub fn check_case(case: &Case) -> anyhow::Result<CaseReport> {
+pub fn check_case(case: &Case) -> Result<CaseReport, ScenarioError> {
     let label = format!("scenarios/validation/{}", case.file);
     let scn = load_str(case.text, &label)?;
     let theory: Vec<Option<NodeTheory>> = analyse(&scn);
@@ -268,7 +282,7 @@ pub fn write_report(out: &mut dyn Write, report: &CaseReport) -> std::io::Result
 
 /// Runs every case in [`CASES`], prints one table per case and a verdict,
 /// and returns whether every check passed.
-pub fn run_verify(out: &mut dyn Write) -> anyhow::Result<bool> {
+pub fn run_verify(out: &mut dyn Write) -> Result<bool, VerifyError> {
     let t0 = Instant::now();
     let (mut total, mut failed) = (0, 0);
     for case in CASES {

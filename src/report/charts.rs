@@ -9,7 +9,7 @@
 //!
 //! ```no_run
 //! let written = signpost::report::charts::draw_all(std::path::Path::new("output/default"))?;
-//! # Ok::<(), anyhow::Error>(())
+//! # Ok::<(), signpost::report::ReportError>(())
 //! ```
 
 pub mod figures;
@@ -20,13 +20,29 @@ pub mod tornado;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::ReportError;
 use crate::output::write_atomic;
 use crate::report::results::Results;
 use panels::de;
+
+/// A chart that could not be drawn or encoded, with what was being done.
+/// Nothing is written for it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ChartError(pub String);
+
+impl ChartError {
+    /// The same error, with `context` (which chart) in front.
+    pub fn context(self, context: impl std::fmt::Display) -> ChartError {
+        ChartError(format!("{context}: {}", self.0))
+    }
+}
+
+/// Drawing results.
+pub type Result<T> = std::result::Result<T, ChartError>;
 
 /// The charts, in report order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,7 +197,7 @@ impl Drawing for FigureDrawing<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
-        figures::draw(self.fig, root, &self.ctx).with_context(|| format!("chart {}", self.fig.stem()))
+        figures::draw(self.fig, root, &self.ctx).map_err(|e| e.context(format!("chart {}", self.fig.stem())))
     }
 }
 
@@ -209,24 +225,43 @@ pub fn render_all(res: &Results) -> Result<Vec<Rendered>> {
 ///
 /// Fails with a message naming the file when the results cannot be read
 /// (see [`Results::load`]), e.g. zero replications.
-pub fn draw_all(dir: &Path) -> Result<Vec<PathBuf>> {
+pub fn draw_all(dir: &Path) -> std::result::Result<Vec<PathBuf>, ReportError> {
     let res = Results::load(dir)?;
     let rendered = render_all(&res)?;
     write_charts(dir, &rendered)
 }
 
-/// Writes rendered charts to `dir/charts/`.
-pub fn write_charts(dir: &Path, rendered: &[Rendered]) -> Result<Vec<PathBuf>> {
-    let out = dir.join("charts");
-    fs::create_dir_all(&out).with_context(|| format!("{}: cannot create", out.display()))?;
-    let mut written = Vec::with_capacity(rendered.len() * 2);
+/// Where a rendered chart goes in a result directory:
+/// `charts/NN_name.svg` and `.png`.
+pub fn chart_files(rendered: &[Rendered]) -> Vec<crate::output::ResultFile> {
+    let mut files = Vec::with_capacity(rendered.len() * 2);
     for r in rendered {
-        let svg = out.join(format!("{}.svg", r.figure.stem()));
-        write_atomic(&svg, r.svg.as_bytes())?;
-        written.push(svg);
-        let png = out.join(format!("{}.png", r.figure.stem()));
-        write_atomic(&png, &r.png)?;
-        written.push(png);
+        files.push(crate::output::ResultFile::new(
+            format!("charts/{}.svg", r.figure.stem()),
+            r.svg.as_bytes(),
+        ));
+        files.push(crate::output::ResultFile::new(
+            format!("charts/{}.png", r.figure.stem()),
+            r.png.clone(),
+        ));
+    }
+    files
+}
+
+/// Writes rendered charts to `dir/charts/`, each file atomically (they may
+/// replace charts a reader has open).
+pub fn write_charts(dir: &Path, rendered: &[Rendered]) -> std::result::Result<Vec<PathBuf>, ReportError> {
+    let out = dir.join("charts");
+    fs::create_dir_all(&out).map_err(|e| crate::output::OutputError::CreateDir {
+        path: out.clone(),
+        what: "directory",
+        source: e,
+    })?;
+    let mut written = Vec::with_capacity(rendered.len() * 2);
+    for file in chart_files(rendered) {
+        let path = dir.join(&file.name);
+        write_atomic(&path, &file.bytes)?;
+        written.push(path);
     }
     Ok(written)
 }
@@ -237,9 +272,10 @@ fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
         let mut enc = png::Encoder::new(&mut out, w, h);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
-        let mut writer = enc.write_header().context("encoding PNG")?;
-        writer.write_image_data(rgb).context("encoding PNG")?;
-        writer.finish().context("encoding PNG")?;
+        let png = |e: png::EncodingError| ChartError(format!("encoding PNG: {e}"));
+        let mut writer = enc.write_header().map_err(png)?;
+        writer.write_image_data(rgb).map_err(png)?;
+        writer.finish().map_err(png)?;
     }
     Ok(out)
 }

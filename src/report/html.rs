@@ -12,22 +12,35 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
-
-use super::charts::{self, style, Rendered};
+use super::charts::{self, style, ChartError, Rendered};
 use super::results::{Results, COUNTERFACTUAL};
-use crate::output::write_atomic;
+use super::ReportError;
+use crate::output::{write_atomic, OutputError, ResultFile};
+
+/// The charts (`charts/NN_name.{svg,png}`) and `report.html` of results.
+pub fn report_files(res: &Results) -> Result<Vec<ResultFile>, ChartError> {
+    let rendered = charts::render_all(res)?;
+    let mut files = charts::chart_files(&rendered);
+    files.push(ResultFile::new("report.html", render(res, &rendered)));
+    Ok(files)
+}
 
 /// Reads the results in `dir`, (re)writes the charts to `dir/charts/`, and
-/// writes `dir/report.html` atomically. Returns the report's path.
-pub fn write_report(dir: &Path) -> Result<PathBuf> {
+/// writes `dir/report.html`, each file atomically. Returns the report's
+/// path.
+pub fn write_report(dir: &Path) -> Result<PathBuf, ReportError> {
     let res = Results::load(dir)?;
-    let rendered = charts::render_all(&res)?;
-    charts::write_charts(dir, &rendered)?;
-    let html = render(&res, &rendered);
-    let path = dir.join("report.html");
-    write_atomic(&path, html.as_bytes())?;
-    Ok(path)
+    let files = report_files(&res)?;
+    let charts = dir.join("charts");
+    std::fs::create_dir_all(&charts).map_err(|e| OutputError::CreateDir {
+        path: charts,
+        what: "directory",
+        source: e,
+    })?;
+    for file in &files {
+        write_atomic(&dir.join(&file.name), &file.bytes)?;
+    }
+    Ok(dir.join("report.html"))
 }
 
 /// Escapes text for HTML element content and attribute values.

@@ -13,7 +13,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, bail, Context, Result};
+use super::ReadError;
+
+/// Reading results: a [`ReadError`] names the file and line.
+pub type Result<T> = std::result::Result<T, ReadError>;
+
+/// A [`ReadError`] from a message.
+fn fail(message: impl Into<String>) -> ReadError {
+    ReadError(message.into())
+}
 
 /// The name of the arm every other arm is compared with.
 pub const COUNTERFACTUAL: &str = "counterfactual";
@@ -119,7 +127,13 @@ impl RunInfo {
     /// Parses `run.json` text tolerantly: wrong-typed or missing fields
     /// become `None`; only text that is not JSON at all is an error.
     pub fn parse(text: &str) -> Result<RunInfo> {
-        let v: serde_json::Value = serde_json::from_str(text).context("run.json is not valid JSON")?;
+        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| fail(format!("run.json is not valid JSON: {e}")))?;
+        Ok(RunInfo::from_value(&v))
+    }
+
+    /// Reads `run.json` as a JSON value (written by the run in memory, or
+    /// parsed from the file): wrong-typed or missing fields become `None`.
+    pub fn from_value(v: &serde_json::Value) -> RunInfo {
         let s = |v: &serde_json::Value| v.as_str().map(str::to_owned);
         let scenario = &v["scenario"];
         let arms = v["arms"]
@@ -150,7 +164,7 @@ impl RunInfo {
                     .collect()
             })
             .unwrap_or_default();
-        Ok(RunInfo {
+        RunInfo {
             schema_version: v["schema_version"].as_u64(),
             version: s(&v["version"]),
             scenario_name: s(&scenario["name"]).or_else(|| s(&v["scenario_name"])),
@@ -175,14 +189,14 @@ impl RunInfo {
                     .collect()
             }),
             software,
-        })
+        }
     }
 }
 
 /// A results directory read back in.
 #[derive(Debug, Clone, Default)]
 pub struct Results {
-    /// The directory read.
+    /// The directory read (empty for results made in memory from a run).
     pub dir: PathBuf,
     /// Provenance from `run.json` (defaults when the file is absent).
     pub run: RunInfo,
@@ -204,6 +218,23 @@ pub struct Results {
     pub missing: Vec<String>,
 }
 
+/// What a result holds before it is put in display order: read from a
+/// directory's files, or taken from a run in memory. `None` is a file that
+/// was not found.
+#[derive(Debug, Clone, Default)]
+pub struct Parts {
+    /// `run.json`.
+    pub run: Option<RunInfo>,
+    /// `summary.csv` rows in file order.
+    pub summary: Vec<((String, String), Stat)>,
+    /// `comparison.csv` rows in file order.
+    pub comparison: Option<Vec<((String, String), Diff)>>,
+    /// `timeseries.csv` rows in file order.
+    pub timeseries: Option<Vec<((String, String), WeekPoint)>>,
+    /// `scenario.toml`.
+    pub scenario_text: Option<String>,
+}
+
 impl Results {
     /// Reads `summary.csv` (required), `run.json`, `comparison.csv`,
     /// `timeseries.csv` and `scenario.toml` from `dir`.
@@ -213,43 +244,26 @@ impl Results {
     /// there were zero replications.
     pub fn load(dir: &Path) -> Result<Results> {
         if !dir.is_dir() {
-            bail!(
+            return Err(fail(format!(
                 "{}: not a directory (expected the output directory of `signpost run`)",
                 dir.display()
-            );
+            )));
         }
-        let mut res = Results {
-            dir: dir.to_path_buf(),
-            ..Results::default()
-        };
-
+        let mut parts = Parts::default();
         let run_path = dir.join("run.json");
-        match fs::read_to_string(&run_path) {
-            Ok(text) => {
-                res.run = RunInfo::parse(&text).with_context(|| run_path.display().to_string())?;
-                res.run_json_found = true;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => res.missing.push("run.json".into()),
-            Err(e) => return Err(e).with_context(|| format!("{}: cannot read", run_path.display())),
+        if let Some(text) = read_optional(&run_path)? {
+            parts.run = Some(RunInfo::parse(&text).map_err(|e| e.context(run_path.display()))?);
         }
 
         let summary_path = dir.join("summary.csv");
         if !summary_path.is_file() {
-            bail!(
+            return Err(fail(format!(
                 "{}: not found (is {} the output directory of `signpost run`?)",
                 summary_path.display(),
                 dir.display()
-            );
+            )));
         }
-        let mut summary_arms = Vec::new();
         read_csv(&summary_path, &["arm", "metric", "mean", "sd", "ci_low", "ci_high", "n"], |r| {
-            let key = (r.text(0).to_owned(), r.text(1).to_owned());
-            if !summary_arms.contains(&key.0) {
-                summary_arms.push(key.0.clone());
-            }
-            if !res.metrics.contains(&key.1) {
-                res.metrics.push(key.1.clone());
-            }
             let stat = Stat {
                 mean: r.num(2)?,
                 sd: r.num(3)?,
@@ -257,12 +271,13 @@ impl Results {
                 ci_high: r.num(5)?,
                 n: r.count(6)?,
             };
-            res.summary.insert(key, stat);
+            parts.summary.push((r.key(0, 1), stat));
             Ok(())
         })?;
 
         let comparison_path = dir.join("comparison.csv");
         if comparison_path.is_file() {
+            let mut rows = Vec::new();
             read_csv(
                 &comparison_path,
                 &["arm", "metric", "diff_mean", "diff_ci_low", "diff_ci_high", "n"],
@@ -273,46 +288,74 @@ impl Results {
                         ci_high: r.num(4)?,
                         n: r.count(5)?,
                     };
-                    res.comparison.insert((r.text(0).to_owned(), r.text(1).to_owned()), diff);
+                    rows.push((r.key(0, 1), diff));
                     Ok(())
                 },
             )?;
-        } else {
-            res.missing.push("comparison.csv".into());
+            parts.comparison = Some(rows);
         }
 
         let ts_path = dir.join("timeseries.csv");
         if ts_path.is_file() {
+            let mut rows = Vec::new();
             read_csv(&ts_path, &["arm", "week", "metric", "mean", "p05", "p95"], |r| {
                 let week = r.count(1)?;
                 let point = WeekPoint {
-                    week: u32::try_from(week).map_err(|_| anyhow!("week {week} is out of range"))?,
+                    week: u32::try_from(week).map_err(|_| fail(format!("week {week} is out of range")))?,
                     mean: r.num(3)?,
                     p05: r.num(4)?,
                     p95: r.num(5)?,
                 };
-                res.timeseries
-                    .entry((r.text(0).to_owned(), r.text(2).to_owned()))
-                    .or_default()
-                    .push(point);
+                rows.push((r.key(0, 2), point));
                 Ok(())
             })?;
-            for series in res.timeseries.values_mut() {
-                series.sort_by_key(|p| p.week);
+            parts.timeseries = Some(rows);
+        }
+
+        parts.scenario_text = read_optional(&dir.join("scenario.toml"))?;
+        Results::assemble(dir, parts)
+    }
+
+    /// Puts the parts of a result in display order: `run.json`'s arm list,
+    /// then any arm only `summary.csv` knows; the counterfactual always
+    /// first. `dir` names the result in messages. Fails when there are no
+    /// arms or zero replications.
+    pub fn assemble(dir: &Path, parts: Parts) -> Result<Results> {
+        let mut res = Results {
+            dir: dir.to_path_buf(),
+            run_json_found: parts.run.is_some(),
+            run: parts.run.unwrap_or_default(),
+            scenario_text: parts.scenario_text,
+            ..Results::default()
+        };
+        for (found, file) in [
+            (res.run_json_found, "run.json"),
+            (parts.comparison.is_some(), "comparison.csv"),
+            (parts.timeseries.is_some(), "timeseries.csv"),
+            (res.scenario_text.is_some(), "scenario.toml"),
+        ] {
+            if !found {
+                res.missing.push(file.into());
             }
-        } else {
-            res.missing.push("timeseries.csv".into());
+        }
+        let mut summary_arms = Vec::new();
+        for (key, stat) in parts.summary {
+            if !summary_arms.contains(&key.0) {
+                summary_arms.push(key.0.clone());
+            }
+            if !res.metrics.contains(&key.1) {
+                res.metrics.push(key.1.clone());
+            }
+            res.summary.insert(key, stat);
+        }
+        res.comparison = parts.comparison.unwrap_or_default().into_iter().collect();
+        for (key, point) in parts.timeseries.unwrap_or_default() {
+            res.timeseries.entry(key).or_default().push(point);
+        }
+        for series in res.timeseries.values_mut() {
+            series.sort_by_key(|p| p.week);
         }
 
-        let scenario_path = dir.join("scenario.toml");
-        match fs::read_to_string(&scenario_path) {
-            Ok(text) => res.scenario_text = Some(text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => res.missing.push("scenario.toml".into()),
-            Err(e) => return Err(e).with_context(|| format!("{}: cannot read", scenario_path.display())),
-        }
-
-        // Display order: run.json's arm list, then any arm only the CSV
-        // knows; the counterfactual always first.
         let mut arms: Vec<String> = res.run.arms.iter().map(|a| a.name.clone()).collect();
         for arm in summary_arms {
             if !arms.contains(&arm) {
@@ -324,15 +367,18 @@ impl Results {
             arms.insert(0, cf);
         }
         if arms.is_empty() {
-            bail!("{}: no arms (the file has no data rows)", summary_path.display());
+            return Err(fail(format!(
+                "{}: no arms (the file has no data rows)",
+                dir.join("summary.csv").display()
+            )));
         }
         res.arms = arms;
 
         if res.replications() == 0 {
-            bail!(
+            return Err(fail(format!(
                 "{}: zero replications, so there is nothing to chart (run with --reps 1 or more)",
                 dir.display()
-            );
+            )));
         }
         Ok(res)
     }
@@ -402,7 +448,10 @@ impl Results {
         if let Some(list) = &self.run.assumptions {
             return list.clone();
         }
-        self.scenario_text.as_deref().map(scan_assumptions).unwrap_or_default()
+        self.scenario_text
+            .as_deref()
+            .map(super::assumptions::scan_assumptions)
+            .unwrap_or_default()
     }
 
     /// A number from the resolved scenario by dotted key, e.g.
@@ -419,72 +468,13 @@ impl Results {
     }
 }
 
-/// Keys (`section.key`) of scenario lines whose comment contains
-/// `ASSUMPTION`; a comment-only line is kept as its text.
-pub fn scan_assumptions(text: &str) -> Vec<String> {
-    scan(text, true)
-}
-
-/// Keys (`section.key`) of scenario lines whose comment contains
-/// `ASSUMPTION`, without comment-only notes (what `run.json` records).
-pub fn assumption_keys(text: &str) -> Vec<String> {
-    scan(text, false)
-}
-
-/// [`assumption_keys`] of a scenario as run: those its own file flags, plus
-/// those of the built-in default it inherits (keys the file does not set).
-pub fn inherited_assumption_keys(source: &str) -> Vec<String> {
-    let mut keys = assumption_keys(source);
-    if source != crate::scenario::load::DEFAULT_TOML {
-        let set = scan_with(source, false, false);
-        for key in assumption_keys(crate::scenario::load::DEFAULT_TOML) {
-            if !set.contains(&key) && !keys.contains(&key) {
-                keys.push(key);
-            }
-        }
+/// A file's text, or `None` when it does not exist.
+fn read_optional(path: &Path) -> Result<Option<String>> {
+    match fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(fail(format!("{}: cannot read: {e}", path.display()))),
     }
-    keys
-}
-
-fn scan(text: &str, keep_notes: bool) -> Vec<String> {
-    scan_with(text, keep_notes, true)
-}
-
-/// Keys (`section.key`) of scenario lines, in order, once each; only those
-/// whose comment says `ASSUMPTION` when `flagged_only`, and comment-only
-/// `ASSUMPTION` notes too when `keep_notes`.
-fn scan_with(text: &str, keep_notes: bool, flagged_only: bool) -> Vec<String> {
-    let mut section = String::new();
-    let mut out: Vec<String> = Vec::new();
-    for line in text.lines() {
-        let trimmed = line.trim();
-        // A table header, not an array continuation such as `["a", "b"]`.
-        if trimmed.starts_with("[[")
-            || trimmed
-                .strip_prefix('[')
-                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_alphabetic()))
-        {
-            section = trimmed.trim_matches(|c| c == '[' || c == ']').trim().to_owned();
-        }
-        let hash = match line.find('#') {
-            Some(h) if !flagged_only || line[h..].contains("ASSUMPTION") => h,
-            _ if flagged_only => continue,
-            _ => line.len(),
-        };
-        let code = line[..hash].trim();
-        let item = match code.split_once('=') {
-            Some((key, _)) if !key.trim().is_empty() && !section.is_empty() => {
-                format!("{section}.{}", key.trim())
-            }
-            Some((key, _)) if !key.trim().is_empty() => key.trim().to_owned(),
-            _ if keep_notes => line[hash + 1..].trim().to_owned(),
-            _ => continue,
-        };
-        if !out.contains(&item) {
-            out.push(item);
-        }
-    }
-    out
 }
 
 fn finite(x: Option<f64>) -> Option<f64> {
@@ -498,8 +488,20 @@ struct Row<'a> {
 }
 
 impl Row<'_> {
+    /// A cell as written: names are not trimmed, so an arm called ` a `
+    /// reads back as itself (the writer quotes only what needs quoting).
+    fn raw(&self, i: usize) -> &str {
+        self.record.get(self.columns[i]).unwrap_or("")
+    }
+
+    /// A number's cell, without surrounding white space.
     fn text(&self, i: usize) -> &str {
-        self.record.get(self.columns[i]).unwrap_or("").trim()
+        self.raw(i).trim()
+    }
+
+    /// The (arm, metric) key in columns `arm` and `metric`.
+    fn key(&self, arm: usize, metric: usize) -> (String, String) {
+        (self.raw(arm).to_owned(), self.raw(metric).to_owned())
     }
 
     /// A number; empty, `NaN` and infinities mean "not defined".
@@ -508,7 +510,7 @@ impl Row<'_> {
         if t.is_empty() {
             return Ok(None);
         }
-        let x: f64 = t.parse().map_err(|_| anyhow!("expected a number, found {t:?}"))?;
+        let x: f64 = t.parse().map_err(|_| fail(format!("expected a number, found {t:?}")))?;
         Ok(finite(Some(x)))
     }
 
@@ -523,7 +525,7 @@ impl Row<'_> {
                 Ok(x) if x >= 0.0 && x.fract() == 0.0 && x < 1e18 => Ok(x as u64),
                 _ => Err(()),
             })
-            .map_err(|_| anyhow!("expected a whole number >= 0, found {t:?}"))
+            .map_err(|_| fail(format!("expected a whole number >= 0, found {t:?}")))
     }
 }
 
@@ -534,22 +536,27 @@ fn read_csv(path: &Path, wanted: &[&str], mut each: impl FnMut(&Row) -> Result<(
     let mut reader = ::csv::ReaderBuilder::new()
         .flexible(true)
         .from_path(path)
-        .with_context(|| format!("{file}: cannot open"))?;
-    let header = reader.headers().with_context(|| format!("{file}: cannot read the header"))?.clone();
+        .map_err(|e| fail(format!("{file}: cannot open: {e}")))?;
+    let header = reader
+        .headers()
+        .map_err(|e| fail(format!("{file}: cannot read the header: {e}")))?
+        .clone();
     let mut columns = Vec::with_capacity(wanted.len());
     for w in wanted {
         let i = header.iter().position(|h| h.trim() == *w).ok_or_else(|| {
-            anyhow!(
+            fail(format!(
                 "{file}: line 1: missing column {w:?} (expected {}; found {})",
                 wanted.join(","),
                 header.iter().collect::<Vec<_>>().join(",")
-            )
+            ))
         })?;
         columns.push(i);
     }
     let mut record = ::csv::StringRecord::new();
     loop {
-        let more = reader.read_record(&mut record).with_context(|| format!("{file}: malformed CSV"))?;
+        let more = reader
+            .read_record(&mut record)
+            .map_err(|e| fail(format!("{file}: malformed CSV: {e}")))?;
         if !more {
             break;
         }
@@ -561,7 +568,7 @@ fn read_csv(path: &Path, wanted: &[&str], mut each: impl FnMut(&Row) -> Result<(
             record: &record,
             columns: &columns,
         };
-        each(&row).with_context(|| format!("{file}: line {line}"))?;
+        each(&row).map_err(|e| e.context(format!("{file}: line {line}")))?;
     }
     Ok(())
 }
@@ -587,34 +594,5 @@ mod tests {
         assert_eq!(r.replications, None);
         assert!(r.arms.is_empty());
         assert!(RunInfo::parse("not json").is_err());
-    }
-
-    #[test]
-    fn assumption_keys_leave_out_notes_and_array_lines() {
-        let text = "[splw]\nfte = 2 # ASSUMPTION\nrota = [\n  [\"x\"], # ASSUMPTION: not a header\n]\nmdt = true # ASSUMPTION\n# ASSUMPTION: note\n";
-        assert_eq!(assumption_keys(text), vec!["splw.fte".to_owned(), "splw.mdt".to_owned()]);
-    }
-
-    #[test]
-    fn a_scenario_inherits_the_defaults_assumptions_it_does_not_set() {
-        let default = assumption_keys(crate::scenario::load::DEFAULT_TOML);
-        assert!(default.contains(&"splw.admin_share".to_owned()));
-        assert!(default.contains(&"navigation.servers".to_owned()));
-        // Sets admin_share (with evidence) and flags one key of its own.
-        let text = "name = \"x\"\n[splw]\nadmin_share = 0.2 # LOCAL: our rota\nmdt = true # ASSUMPTION\n";
-        let keys = inherited_assumption_keys(text);
-        assert_eq!(keys[0], "splw.mdt");
-        assert!(!keys.contains(&"splw.admin_share".to_owned()), "set with a local source: {keys:?}");
-        assert!(keys.contains(&"navigation.servers".to_owned()), "inherited: {keys:?}");
-        assert_eq!(inherited_assumption_keys(crate::scenario::load::DEFAULT_TOML), default);
-    }
-
-    #[test]
-    fn assumptions_are_scanned_with_section_keys() {
-        let text = "name = \"x\" # ASSUMPTION: a\n[splw]\nfte = 2 # evidence\nadmin = 0.3 # ASSUMPTION\n# ASSUMPTION: whole note\n";
-        assert_eq!(
-            scan_assumptions(text),
-            vec!["name".to_owned(), "splw.admin".to_owned(), "ASSUMPTION: whole note".to_owned()]
-        );
     }
 }

@@ -1,61 +1,28 @@
 //! The CSV and JSON files of the output contract (DESIGN.md section 3).
 
 use crate::experiment::{ArmResult, ExperimentResult, RunOptions};
+use crate::output::contract::{replication_row, summary_row, REPLICATIONS_HEADER, SCHEMA_VERSION, SUMMARY_HEADER};
 use crate::scenario::load::LoadedScenario;
 use crate::stats::Summary;
+use crate::text::{csv_field, num, opt_num as opt};
 use std::fmt::Write as _;
 
-/// Schema version of the output files.
-pub const SCHEMA_VERSION: u32 = 1;
-
-/// Quotes a CSV field when it needs it (RFC 4180).
-pub fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
-/// A number for CSV: shortest round-trip form; empty when undefined.
-pub fn num(v: f64) -> String {
-    if v.is_finite() {
-        format!("{v}")
-    } else {
-        String::new()
-    }
-}
-
-fn opt(v: Option<f64>) -> String {
-    v.map_or_else(String::new, num)
-}
-
-/// Header of `summary.csv`.
-pub const SUMMARY_HEADER: &str = "arm,metric,mean,sd,ci_low,ci_high,n\n";
-
-/// One `summary.csv` row: mean, sd and 95% t interval over replications.
-pub fn summary_row(out: &mut String, arm: &str, metric: &str, s: &Summary) {
-    let ci = s.confidence_interval(0.95);
-    let _ = writeln!(
-        out,
-        "{},{},{},{},{},{},{}",
-        csv_field(arm),
-        csv_field(metric),
-        opt(s.mean()),
-        opt(s.sd()),
-        opt(ci.map(|c| c.low)),
-        opt(ci.map(|c| c.high)),
-        s.count()
-    );
+/// Every (arm, metric) with its summary over replications, in
+/// `summary.csv` order.
+pub fn summaries(result: &ExperimentResult) -> impl Iterator<Item = (&str, &str, Summary)> {
+    result.arms.iter().flat_map(|arm| {
+        arm.metric_names
+            .iter()
+            .enumerate()
+            .map(move |(m, name)| (arm.name.as_str(), name.as_str(), arm.summary(m)))
+    })
 }
 
 /// `summary.csv`: `arm,metric,mean,sd,ci_low,ci_high,n`.
 pub fn summary_csv(result: &ExperimentResult) -> String {
     let mut out = String::from(SUMMARY_HEADER);
-    for arm in &result.arms {
-        for (m, name) in arm.metric_names.iter().enumerate() {
-            summary_row(&mut out, &arm.name, name, &arm.summary(m));
-        }
+    for (arm, metric, s) in summaries(result) {
+        summary_row(&mut out, arm, metric, &s);
     }
     out
 }
@@ -74,36 +41,43 @@ pub fn paired(arm: &ArmResult, counterfactual: &ArmResult, metric: &str) -> Summ
     )
 }
 
+/// Every policy arm's metrics with the paired difference from the
+/// counterfactual, in `comparison.csv` order.
+pub fn comparisons(result: &ExperimentResult) -> impl Iterator<Item = (&str, &str, Summary)> {
+    let cf = &result.arms[0];
+    result.arms[1..].iter().flat_map(move |arm| {
+        arm.metric_names
+            .iter()
+            .map(move |name| (arm.name.as_str(), name.as_str(), paired(arm, cf, name)))
+    })
+}
+
 /// `comparison.csv`: `arm,metric,diff_mean,diff_ci_low,diff_ci_high,n`.
 pub fn comparison_csv(result: &ExperimentResult) -> String {
     let mut out = String::from("arm,metric,diff_mean,diff_ci_low,diff_ci_high,n\n");
-    let cf = &result.arms[0];
-    for arm in &result.arms[1..] {
-        for name in &arm.metric_names {
-            let d = paired(arm, cf, name);
-            let ci = d.confidence_interval(0.95);
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{},{}",
-                csv_field(&arm.name),
-                csv_field(name),
-                opt(d.mean()),
-                opt(ci.map(|c| c.low)),
-                opt(ci.map(|c| c.high)),
-                d.count()
-            );
-        }
+    for (arm, metric, d) in comparisons(result) {
+        let ci = d.confidence_interval(0.95);
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{}",
+            csv_field(arm),
+            csv_field(metric),
+            opt(d.mean()),
+            opt(ci.map(|c| c.low)),
+            opt(ci.map(|c| c.high)),
+            d.count()
+        );
     }
     out
 }
 
 /// `replications.csv`: `arm,replication,metric,value`.
 pub fn replications_csv(result: &ExperimentResult) -> String {
-    let mut out = String::from("arm,replication,metric,value\n");
+    let mut out = String::from(REPLICATIONS_HEADER);
     for arm in &result.arms {
         for (r, row) in arm.values.iter().enumerate() {
             for (name, v) in arm.metric_names.iter().zip(row) {
-                let _ = writeln!(out, "{},{},{},{}", csv_field(&arm.name), r, csv_field(name), num(*v));
+                replication_row(&mut out, &arm.name, r, name, *v);
             }
         }
     }
@@ -121,10 +95,27 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
-/// `timeseries.csv`: `arm,week,metric,mean,p05,p95` (week 1 = first week
-/// after warm-up).
-pub fn timeseries_csv(result: &ExperimentResult) -> String {
-    let mut out = String::from("arm,week,metric,mean,p05,p95\n");
+/// One week of one weekly series over an arm's replications (NaN where
+/// undefined).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WeekRow<'a> {
+    /// Arm name.
+    pub arm: &'a str,
+    /// 1-based week after the warm-up.
+    pub week: usize,
+    /// Series name, e.g. `utilisation.gp`.
+    pub series: &'a str,
+    /// Mean over replications.
+    pub mean: f64,
+    /// 5th percentile over replications.
+    pub p05: f64,
+    /// 95th percentile over replications.
+    pub p95: f64,
+}
+
+/// Every week of every weekly series, in `timeseries.csv` order.
+pub fn weeks(result: &ExperimentResult) -> Vec<WeekRow<'_>> {
+    let mut rows = Vec::new();
     for arm in &result.arms {
         let Some(first) = arm.replications.first() else { continue };
         let weeks = first.weekly.values.first().map_or(0, Vec::len);
@@ -142,18 +133,35 @@ pub fn timeseries_csv(result: &ExperimentResult) -> String {
                 } else {
                     vals.iter().sum::<f64>() / vals.len() as f64
                 };
-                let _ = writeln!(
-                    out,
-                    "{},{},{},{},{},{}",
-                    csv_field(&arm.name),
-                    week + 1,
-                    csv_field(name),
-                    num(mean),
-                    num(quantile(&vals, 0.05)),
-                    num(quantile(&vals, 0.95))
-                );
+                rows.push(WeekRow {
+                    arm: &arm.name,
+                    week: week + 1,
+                    series: name,
+                    mean,
+                    p05: quantile(&vals, 0.05),
+                    p95: quantile(&vals, 0.95),
+                });
             }
         }
+    }
+    rows
+}
+
+/// `timeseries.csv`: `arm,week,metric,mean,p05,p95` (week 1 = first week
+/// after warm-up).
+pub fn timeseries_csv(result: &ExperimentResult) -> String {
+    let mut out = String::from("arm,week,metric,mean,p05,p95\n");
+    for w in weeks(result) {
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{}",
+            csv_field(w.arm),
+            w.week,
+            csv_field(w.series),
+            num(w.mean),
+            num(w.p05),
+            num(w.p95)
+        );
     }
     out
 }
@@ -195,15 +203,25 @@ pub struct RunFacts<'a> {
     pub source: &'a str,
 }
 
-/// `run.json`: provenance and run facts.
+/// `run.json`: provenance and run facts, as written.
 pub fn run_json(result: &ExperimentResult, loaded: &LoadedScenario, options: RunOptions, facts: &RunFacts) -> String {
+    json_text(&run_json_value(result, loaded, options, facts))
+}
+
+/// `run.json` text of a value: pretty, with a final newline.
+pub fn json_text(value: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
+}
+
+/// `run.json`'s content: provenance and run facts.
+pub fn run_json_value(result: &ExperimentResult, loaded: &LoadedScenario, options: RunOptions, facts: &RunFacts) -> serde_json::Value {
     let arms: Vec<serde_json::Value> = result
         .arms
         .iter()
         .map(|a| serde_json::json!({ "name": a.name, "description": a.description }))
         .collect();
     let t = &loaded.base.time;
-    let value = serde_json::json!({
+    serde_json::json!({
         "schema_version": SCHEMA_VERSION,
         "version": env!("CARGO_PKG_VERSION"),
         "scenario": {
@@ -222,7 +240,7 @@ pub fn run_json(result: &ExperimentResult, loaded: &LoadedScenario, options: Run
         "events": result.events,
         "events_per_second": if facts.wall_seconds > 0.0 { result.events as f64 / facts.wall_seconds } else { 0.0 },
         "arms": arms,
-        "assumptions": super::results::inherited_assumption_keys(facts.source),
+        "assumptions": super::assumptions::inherited_assumption_keys(facts.source),
         "conservation": {
             "episodes_created_after_warmup": result.conservation.created,
             "resolved": result.conservation.resolved,
@@ -235,6 +253,5 @@ pub fn run_json(result: &ExperimentResult, loaded: &LoadedScenario, options: Run
             "os": std::env::consts::OS,
             "arch": std::env::consts::ARCH,
         },
-    });
-    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+    })
 }

@@ -2,6 +2,7 @@
 
 use super::tables::paired;
 use crate::experiment::ExperimentResult;
+use crate::text::aligned;
 use std::fmt::Write as _;
 
 /// Formats `mean (low–high)` with the given decimals; `–` when undefined.
@@ -59,40 +60,6 @@ pub fn comparison_table(result: &ExperimentResult, horizon_days: f64, replicatio
                 "{}: {:+.0} bounce-backs vs counterfactual (95% CI {:+.0} to {:+.0})",
                 arm.name, m, ci.low, ci.high
             );
-        }
-    }
-    out
-}
-
-/// Rows as a plain-text table: the first row is the header (underlined),
-/// the first column is left-aligned and the others right-aligned.
-pub fn aligned(rows: &[Vec<String>]) -> String {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..columns)
-        .map(|c| {
-            rows.iter()
-                .filter_map(|r| r.get(c))
-                .map(|cell| cell.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for (i, row) in rows.iter().enumerate() {
-        let line: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(c, cell)| {
-                if c == 0 {
-                    format!("{cell:<w$}", w = widths[c])
-                } else {
-                    format!("{cell:>w$}", w = widths[c])
-                }
-            })
-            .collect();
-        let _ = writeln!(out, "{}", line.join("  ").trim_end());
-        if i == 0 {
-            let _ = writeln!(out, "{}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  "));
         }
     }
     out

@@ -69,10 +69,7 @@ fn finite_positive(name: &str, v: f64) -> Result<(), String> {
     if v.is_finite() && v > 0.0 {
         Ok(())
     } else {
-        Err(format!(
-            "{name} must be a finite number > 0, found {}",
-            crate::error::show_number(v)
-        ))
+        Err(format!("{name} must be a finite number > 0, found {}", crate::text::show_number(v)))
     }
 }
 
@@ -82,7 +79,7 @@ fn finite_non_negative(name: &str, v: f64) -> Result<(), String> {
     } else {
         Err(format!(
             "{name} must be a finite number >= 0, found {}",
-            crate::error::show_number(v)
+            crate::text::show_number(v)
         ))
     }
 }

@@ -7,7 +7,8 @@ use super::merge::merge_over;
 use super::raw::{Mode, RawScenario};
 use super::validate::validate;
 use super::Scenario;
-use crate::error::{show_number, ScenarioError};
+use crate::error::ScenarioError;
+use crate::text::show_number;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use toml::{Table, Value};
@@ -17,9 +18,6 @@ pub const DEFAULT_TOML: &str = include_str!("../../scenarios/default.toml");
 
 /// Label used for the built-in default in messages and outputs.
 pub const DEFAULT_LABEL: &str = "<built-in default>";
-
-/// Largest scenario file accepted \[bytes\]. Real scenarios are a few KiB.
-pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
 /// Longest arm name \[characters\].
 pub const MAX_ARM_NAME_CHARS: usize = 100;
@@ -96,16 +94,7 @@ pub fn read_text(path: &Path, label: &str) -> Result<String, ScenarioError> {
     if meta.is_dir() {
         return Err(ScenarioError::file(label, "is a directory, expected a scenario .toml file"));
     }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(ScenarioError::file(
-            label,
-            format!(
-                "file is {} bytes; scenario files are limited to {} bytes",
-                meta.len(),
-                MAX_FILE_BYTES
-            ),
-        ));
-    }
+    crate::limits::file_size(meta.len()).map_err(|e| ScenarioError::file(label, e.to_string()))?;
     let bytes = std::fs::read(path).map_err(|e| ScenarioError::file(label, format!("cannot read: {e}")))?;
     decode_text(bytes, label)
 }
@@ -150,26 +139,6 @@ pub fn parse_table(text: &str, label: &str) -> Result<Table, ScenarioError> {
         ));
     }
     Ok(table)
-}
-
-/// Either kind of scenario, checked and ready to run.
-#[derive(Debug, Clone)]
-pub enum AnyScenario {
-    /// The primary-care pathway, with its arms.
-    Pathway(Box<LoadedScenario>),
-    /// A pure queueing network (the file has a `[network]` table).
-    Network(Box<crate::network::NetworkScenario>),
-}
-
-/// Loads scenario text of either kind, as `signpost check` and `run` do:
-/// a file with a top-level `[network]` table is a queueing network, any
-/// other is a pathway scenario merged over the built-in default.
-pub fn load_any(text: &str, label: &str) -> Result<AnyScenario, ScenarioError> {
-    if crate::network::is_network(text) {
-        crate::network::load_str(text, label).map(|n| AnyScenario::Network(Box::new(n)))
-    } else {
-        load_str(text, label).map(|p| AnyScenario::Pathway(Box::new(p)))
-    }
 }
 
 /// Loads scenario text; `label` names it in messages.

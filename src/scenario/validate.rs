@@ -6,7 +6,8 @@ use super::keys::{did_you_mean, locate};
 use super::raw::{Mode, RawChange, RawScenario, RawTier, Training};
 use super::{Place, Scenario};
 use crate::engine::calendar::{parse_clock, Calendar, Date, MINUTES_PER_DAY};
-use crate::error::{show_number, ScenarioError};
+use crate::error::ScenarioError;
+use crate::text::show_number;
 
 /// Tolerance for shares that must sum to 1.
 const SHARE_TOLERANCE: f64 = 1e-6;
@@ -146,9 +147,7 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
             format!("`{name}` must use only letters, digits, '-', '_' and '.' (it names the output directory) and not start with '.'"),
         ));
     }
-    if raw.replications == 0 || raw.replications > 10_000 {
-        return Err(c.fail("replications", format!("must be between 1 and 10000, found {}", raw.replications)));
-    }
+    crate::limits::replications(raw.replications).map_err(|e| c.fail("replications", e.to_string()))?;
 
     // Time.
     let t = &raw.time;
@@ -193,12 +192,7 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
 
     // Population.
     let p = &raw.population;
-    if p.list_size == 0 || p.list_size > 5_000_000 {
-        return Err(c.fail(
-            "population.list_size",
-            format!("must be between 1 and 5000000 patients (a large ICB), found {}", p.list_size),
-        ));
-    }
+    crate::limits::list_size(p.list_size).map_err(|e| c.fail("population.list_size", e.to_string()))?;
     c.positive("population.contacts_per_patient_year", p.contacts_per_patient_year)?;
     c.at_most(
         "population.contacts_per_patient_year",
@@ -579,12 +573,7 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
         ));
     }
     c.non_negative("costs.gp_appointment", raw.costs.gp_appointment)?;
-    if raw.report.journeys > 100_000 {
-        return Err(c.fail(
-            "report.journeys",
-            format!("must be at most 100000 episodes, found {}", raw.report.journeys),
-        ));
-    }
+    crate::limits::journeys(raw.report.journeys).map_err(|e| c.fail("report.journeys", e.to_string()))?;
 
     Ok(Scenario {
         raw: raw.clone(),

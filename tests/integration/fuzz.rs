@@ -15,7 +15,8 @@ use crate::support::root;
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
 use proptest::test_runner::{Config, RngSeed};
-use signpost::scenario::load::{decode_text, load_any, load_str, AnyScenario, DEFAULT_TOML};
+use signpost::cli::{load_any, AnyScenario};
+use signpost::scenario::load::{decode_text, load_str, DEFAULT_TOML};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::OnceLock;
 

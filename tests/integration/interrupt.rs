@@ -1,5 +1,5 @@
-//! Ctrl-C: a real SIGINT to the binary in the middle of a long run, and the
-//! cancel flag inside one replication's event loop.
+//! Ctrl-C and SIGTERM: a real signal to the binary in the middle of a long
+//! run, and the cancel flag inside one replication's event loop.
 
 use crate::support::{root, signpost, temp_dir};
 use signpost::model::run_replication_cancellable;
@@ -30,11 +30,27 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 #[cfg(unix)]
 #[test]
 fn sigint_stops_a_run_within_a_second_and_keeps_the_earlier_result() {
+    signal_stops_a_run("INT", 130, "interrupted");
+}
+
+/// Cluster schedulers (Slurm on `scancel` and at the time limit) send
+/// SIGTERM: it must stop a run as cleanly as Ctrl-C, with its own code.
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_a_run_like_ctrl_c_with_exit_code_143() {
+    signal_stops_a_run("TERM", 143, "terminated (SIGTERM)");
+}
+
+/// Sends `signal` to a long run that is replacing an earlier result, and
+/// checks it stops within a second with `code`, saying `word`, leaving the
+/// earlier result as it was and nothing beside it.
+#[cfg(unix)]
+fn signal_stops_a_run(signal: &str, code: i32, word: &str) {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
     use std::sync::mpsc;
 
-    let parent = temp_dir("sigint");
+    let parent = temp_dir(&format!("sig{signal}"));
     std::fs::create_dir_all(&parent).unwrap();
     let out = parent.join("results");
     let out_arg = out.to_str().unwrap();
@@ -92,7 +108,10 @@ fn sigint_stops_a_run_within_a_second_and_keeps_the_earlier_result() {
     // Mid-way through the next replication.
     std::thread::sleep(Duration::from_millis(50));
     let sent = Instant::now();
-    let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let kill = Command::new("kill")
+        .args([format!("-{signal}"), child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(kill.success());
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -100,20 +119,20 @@ fn sigint_stops_a_run_within_a_second_and_keeps_the_earlier_result() {
         }
         if sent.elapsed() > Duration::from_secs(20) {
             let _ = child.kill();
-            panic!("still running 20 s after SIGINT");
+            panic!("still running 20 s after SIG{signal}");
         }
         std::thread::sleep(Duration::from_millis(2));
     };
     let latency = sent.elapsed();
-    eprintln!("SIGINT to exit: {:.0} ms", latency.as_secs_f64() * 1e3);
+    eprintln!("SIG{signal} to exit: {:.0} ms", latency.as_secs_f64() * 1e3);
     assert!(latency < Duration::from_secs(1), "took {latency:?} to stop");
-    assert_eq!(status.code(), Some(130), "exit status {status:?}");
+    assert_eq!(status.code(), Some(code), "exit status {status:?}");
 
     let after: Vec<String> = rx.iter().collect();
     assert_eq!(after.len(), 1, "one message after the progress lines: {after:?}");
     let message = &after[0];
     let done: usize = message
-        .strip_prefix("error: interrupted: stopped after ")
+        .strip_prefix(&format!("error: {word}: stopped after "))
         .and_then(|rest| rest.split(' ').next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("unexpected message: {message}"));

@@ -3,8 +3,12 @@
 mod calibration;
 mod cli;
 mod corpus;
+mod edges;
+mod estimate;
 mod fuzz;
 mod interrupt;
+mod layers;
+mod limits;
 mod mechanisms;
 mod network_errors;
 mod network_props;

@@ -1,6 +1,6 @@
 //! The seven charts: which numbers each shows and how they are labelled.
 
-use anyhow::Result;
+use super::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 

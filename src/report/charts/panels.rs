@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use anyhow::{anyhow, Result};
+use super::{ChartError, Result};
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -16,9 +16,10 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{self, size, FAMILY, INK, MUTED_INK};
 
-/// Turns a plotters error (whose type depends on the backend) into anyhow.
-pub fn de<T, E: std::fmt::Display>(r: Result<T, E>) -> Result<T> {
-    r.map_err(|e| anyhow!("drawing a chart: {e}"))
+/// Turns a plotters error (whose type depends on the backend) into a
+/// [`ChartError`].
+pub fn de<T, E: std::fmt::Display>(r: std::result::Result<T, E>) -> Result<T> {
+    r.map_err(|e| ChartError(format!("drawing a chart: {e}")))
 }
 
 /// A regular-weight text style.

@@ -3,37 +3,69 @@
 //! metric at the factor's low value and one at its high value, each with its
 //! paired 95% confidence interval, around a line at the base result.
 
-use anyhow::Result;
+use super::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::panels::{bar_panel, frame, Bar, BarGroup, BarPanel, LegendItem, Swatch};
 use super::style::{self, OKABE_ITO};
 use super::Drawing;
-use crate::sensitivity::{value_text, Sensitivity};
 
 /// Colour of the bars for factors at their low value.
 const LOW: RGBColor = OKABE_ITO[4];
 /// Colour of the bars for factors at their high value.
 const HIGH: RGBColor = OKABE_ITO[5];
 
-/// A sensitivity analysis, drawn as a tornado chart.
-pub struct Tornado<'a> {
-    /// The analysis.
-    pub sensitivity: &'a Sensitivity,
-    /// Readable name of the metric, with units, for the axis.
-    pub metric_label: String,
+/// One end of a factor's range: the value it was set to and the paired
+/// change in the headline metric from the base.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Level {
+    /// The value as people write it (`0.6`, `enhanced`).
+    pub value: String,
+    /// Mean change from the base, in the metric's units; `None` when
+    /// undefined.
+    pub change: Option<f64>,
+    /// 95% CI of the change, paired by replication.
+    pub ci: Option<(f64, f64)>,
 }
 
-impl Drawing for Tornado<'_> {
+/// One row of the chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Factor {
+    /// The scenario key varied.
+    pub key: String,
+    /// At its low value.
+    pub low: Level,
+    /// At its high value.
+    pub high: Level,
+}
+
+/// A one-at-a-time sensitivity analysis, as the tornado chart needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tornado {
+    /// Scenario name.
+    pub scenario: String,
+    /// The headline arm.
+    pub arm: String,
+    /// Replications per run.
+    pub replications: u64,
+    /// The metric in the unchanged base, in its units.
+    pub base: Option<f64>,
+    /// Readable name of the metric, with units, for the axis.
+    pub metric_label: String,
+    /// Rows, top (largest swing) first.
+    pub factors: Vec<Factor>,
+}
+
+impl Drawing for Tornado {
     fn size(&self) -> (u32, u32) {
-        let rows = self.sensitivity.factors.len() as u32;
+        let rows = self.factors.len() as u32;
         (1400, 420 + 64 * rows.max(1))
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
-        let s = self.sensitivity;
-        let base = s.base.map(|b| b.mean);
+        let s = self;
+        let base = s.base;
         let title = "Which assumptions move the result most?";
         let legend = [
             LegendItem::new("assumption at its low value", Swatch::Fill(LOW)),
@@ -55,17 +87,16 @@ impl Drawing for Tornado<'_> {
             .factors
             .iter()
             .map(|f| BarGroup {
-                label: f.spec.key.clone(),
+                label: f.key.clone(),
                 bars: [(&f.low, LOW), (&f.high, HIGH)]
                     .into_iter()
-                    .map(|(level, fill)| {
-                        let value = level.change.map(|c| c.mean);
-                        Bar {
-                            value,
-                            ci: level.change.and_then(|c| c.ci),
-                            fill,
-                            label: value.map_or_else(String::new, |v| format!("{} → {}", value_text(&level.value), signed(v))),
-                        }
+                    .map(|(level, fill)| Bar {
+                        value: level.change,
+                        ci: level.ci,
+                        fill,
+                        label: level
+                            .change
+                            .map_or_else(String::new, |v| format!("{} → {}", level.value, signed(v))),
                     })
                     .collect(),
             })
