@@ -9,6 +9,7 @@
 //! the run cannot then be told apart from the evidence at that level.
 
 use crate::experiment::{ArmResult, ExperimentResult};
+use crate::metric::Metric;
 use crate::scenario::load::LoadedScenario;
 use crate::scenario::raw::{Mode, Training};
 use crate::stats::{ConfidenceInterval, Summary};
@@ -27,11 +28,11 @@ pub enum ArmChoice {
 #[derive(Debug, Clone, Copy)]
 pub enum Measure {
     /// `metric` per registered patient per year of the statistics window.
-    PerPatientYear(&'static str),
+    PerPatientYear(Metric),
     /// `numerator / denominator` (empty when the denominator is 0).
-    Ratio(&'static str, &'static str),
+    Ratio(Metric, Metric),
     /// A metric as it is (e.g. a share already computed by the run).
-    Metric(&'static str),
+    Metric(Metric),
 }
 
 /// A published figure the model should reproduce.
@@ -63,7 +64,7 @@ pub const TARGETS: [Target; 6] = [
         key: "gp_appointments_per_patient_year",
         label: "GP appointments per patient-year",
         arm: ArmChoice::Counterfactual,
-        measure: Measure::PerPatientYear("gp_appointments"),
+        measure: Measure::PerPatientYear(Metric::GpAppointments),
         published: 2.55,
         low: 2.50,
         high: 2.80,
@@ -74,7 +75,7 @@ pub const TARGETS: [Target; 6] = [
         key: "gp_same_day_share",
         label: "GP appointments booked same day",
         arm: ArmChoice::Counterfactual,
-        measure: Measure::Ratio("gp_appointments_same_day", "gp_appointments"),
+        measure: Measure::Ratio(Metric::GpAppointmentsSameDay, Metric::GpAppointments),
         published: 0.43,
         low: 0.42,
         high: 0.446,
@@ -85,7 +86,7 @@ pub const TARGETS: [Target; 6] = [
         key: "gp_dna_rate",
         label: "GP appointments not attended",
         arm: ArmChoice::Counterfactual,
-        measure: Measure::Ratio("gp_dna", "gp_appointments"),
+        measure: Measure::Ratio(Metric::GpDna, Metric::GpAppointments),
         published: 0.05,
         low: 0.04,
         high: 0.054,
@@ -96,7 +97,7 @@ pub const TARGETS: [Target; 6] = [
         key: "splw_referrals_share_of_list",
         label: "SPLW referrals per year, share of the list",
         arm: ArmChoice::Counterfactual,
-        measure: Measure::PerPatientYear("splw_referrals"),
+        measure: Measure::PerPatientYear(Metric::SplwReferrals),
         published: 0.020,
         low: 0.018,
         high: 0.022,
@@ -107,7 +108,7 @@ pub const TARGETS: [Target; 6] = [
         key: "navigation_decline_rate",
         label: "signposts declined by the patient",
         arm: ArmChoice::Trained,
-        measure: Measure::Ratio("signpost_declined", "signposted"),
+        measure: Measure::Ratio(Metric::SignpostDeclined, Metric::Signposted),
         published: 0.08,
         low: 0.03,
         high: 0.23,
@@ -118,7 +119,7 @@ pub const TARGETS: [Target; 6] = [
         key: "trained_gp_demand_freed",
         label: "GP demand freed by trained navigators (net)",
         arm: ArmChoice::Trained,
-        measure: Measure::Metric("gp_share_freed"),
+        measure: Measure::Metric(Metric::GpShareFreed),
         published: 0.05,
         low: 0.03,
         high: 0.08,
@@ -184,7 +185,7 @@ pub fn calibration_arms(loaded: &LoadedScenario) -> LoadedScenario {
 
 /// One replication's value of `measure` on `arm`.
 fn replication_value(arm: &ArmResult, rep: usize, measure: Measure, patient_years: f64) -> f64 {
-    let get = |name: &str| arm.metric_index(name).map_or(f64::NAN, |m| arm.values[rep][m]);
+    let get = |metric: Metric| arm.metric_index(metric.name()).map_or(f64::NAN, |m| arm.values[rep][m]);
     match measure {
         Measure::PerPatientYear(metric) => get(metric) / patient_years,
         Measure::Ratio(num, den) => {

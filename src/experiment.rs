@@ -7,6 +7,7 @@
 
 pub mod estimate;
 
+use crate::metric::Metric;
 use crate::model::{run_replication_cancellable, Conservation, ReplicationOutput};
 use crate::scenario::load::LoadedScenario;
 use crate::stats::Summary;
@@ -23,18 +24,6 @@ pub struct RunOptions {
     /// Episodes per arm and replication to trace.
     pub journeys: u32,
 }
-
-/// Metrics derived by pairing each arm with the counterfactual in the same
-/// replication.
-pub const PAIRED_METRICS: [&str; 7] = [
-    "gp_appointments_saved_net",
-    "gp_appointments_saved_gross",
-    "gp_appointments_lost_to_bounce_back",
-    "gp_share_freed",
-    "cost_incremental",
-    "cost_per_gp_appointment_freed",
-    "gp_time_value_freed",
-];
 
 /// One arm's replications.
 #[derive(Debug, Clone)]
@@ -139,7 +128,10 @@ fn assemble(loaded: &LoadedScenario, by_arm: Vec<Vec<ReplicationOutput>>) -> Exp
         conservation.unmet += out.conservation.unmet;
         conservation.open += out.conservation.open;
     }
-    let value = |out: &ReplicationOutput, name: &str| out.metrics.iter().find(|(k, _)| k == name).map_or(f64::NAN, |(_, v)| *v);
+    let value = |out: &ReplicationOutput, metric: Metric| {
+        let name = metric.name();
+        out.metrics.iter().find(|(k, _)| k == name).map_or(f64::NAN, |(_, v)| *v)
+    };
     let gp_cost = loaded.base.costs.gp_appointment;
     let counterfactual = &by_arm[0];
     let rows: Vec<(Vec<String>, Vec<Vec<f64>>)> = by_arm
@@ -149,25 +141,28 @@ fn assemble(loaded: &LoadedScenario, by_arm: Vec<Vec<ReplicationOutput>>) -> Exp
                 .first()
                 .map(|o| o.metrics.iter().map(|(k, _)| k.clone()).collect())
                 .unwrap_or_default();
-            metric_names.extend(PAIRED_METRICS.iter().map(|s| s.to_string()));
+            metric_names.extend(Metric::paired().map(|m| m.name().to_string()));
             let values = outs
                 .iter()
                 .zip(counterfactual)
                 .map(|(out, cf)| {
-                    let net = value(cf, "gp_appointments") - value(out, "gp_appointments");
-                    let bounce = value(out, "gp_appointments_from_bounce_back") - value(cf, "gp_appointments_from_bounce_back");
-                    let cost = value(out, "programme_cost") - value(cf, "programme_cost");
-                    let cf_gp = value(cf, "gp_appointments");
+                    let net = value(cf, Metric::GpAppointments) - value(out, Metric::GpAppointments);
+                    let bounce = value(out, Metric::GpAppointmentsFromBounceBack) - value(cf, Metric::GpAppointmentsFromBounceBack);
+                    let cost = value(out, Metric::ProgrammeCost) - value(cf, Metric::ProgrammeCost);
+                    let cf_gp = value(cf, Metric::GpAppointments);
                     let mut row: Vec<f64> = out.metrics.iter().map(|(_, v)| *v).collect();
-                    row.extend([
-                        net,
-                        net + bounce,
-                        bounce,
-                        if cf_gp > 0.0 { net / cf_gp } else { f64::NAN },
-                        cost,
-                        if net > 0.0 { cost / net } else { f64::NAN },
-                        net * gp_cost,
-                    ]);
+                    row.extend(Metric::paired().map(|m| match m {
+                        Metric::GpAppointmentsSavedNet => net,
+                        Metric::GpAppointmentsSavedGross => net + bounce,
+                        Metric::GpAppointmentsLostToBounceBack => bounce,
+                        Metric::GpShareFreed if cf_gp > 0.0 => net / cf_gp,
+                        Metric::CostIncremental => cost,
+                        Metric::CostPerGpAppointmentFreed if net > 0.0 => cost / net,
+                        Metric::GpTimeValueFreed => net * gp_cost,
+                        // Undefined ratios: no GP appointments, or none freed.
+                        Metric::GpShareFreed | Metric::CostPerGpAppointmentFreed => f64::NAN,
+                        measured => unreachable!("{} is measured in the run, not paired", measured.name()),
+                    }));
                     row
                 })
                 .collect();

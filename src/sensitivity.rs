@@ -11,6 +11,7 @@
 
 use crate::error::ScenarioError;
 use crate::experiment::{run_experiment, ArmResult, Cancelled, ExperimentResult, RunOptions};
+use crate::metric::Metric;
 use crate::output::ResultFile;
 use crate::report::charts::tornado::{Factor as TornadoFactor, Level as TornadoLevel, Tornado};
 use crate::report::charts::{render_svg_png, ChartError};
@@ -327,15 +328,11 @@ pub fn assemble(
     }
 }
 
-/// A readable name for a metric, for chart axes.
+/// A readable name for a metric, for chart axes: its registry label.
 pub fn metric_label(metric: &str) -> String {
-    match metric {
-        "gp_appointments_saved_net" => "GP appointments freed (net of bounce-back)".into(),
-        "gp_appointments_saved_gross" => "GP appointments freed (gross)".into(),
-        "gp_share_freed" => "share of GP demand freed".into(),
-        "bounce_backs" => "bounce-backs".into(),
-        "safety_events" => "safety events".into(),
-        other => format!("`{other}`"),
+    match Metric::from_name(metric) {
+        Some(m) => m.def().label.to_string(),
+        None => format!("`{metric}`"),
     }
 }
 

@@ -5,6 +5,7 @@ use super::journey::JourneyStep;
 use super::metrics::{Counter, Weekly};
 use super::{Model, Outcome};
 use crate::engine::calendar::{Calendar, MINUTES_PER_DAY, MINUTES_PER_WEEK};
+use crate::metric::{Metric, ServiceMetric};
 use crate::scenario::fte_on;
 use crate::stats::Level;
 use crate::stats::Summary;
@@ -148,61 +149,61 @@ impl Model<'_> {
         let years = self.s.raw.time.horizon_days / 365.25;
         let programme_cost = self.programme_cost(years, splw_fte_mean, c(Counter::PharmacyConsultations));
 
-        let mut m: Vec<(String, f64)> = vec![
-            ("contacts", c(Counter::Contacts)),
-            ("new_episodes", c(Counter::NewEpisodes)),
-            ("gp_demand", c(Counter::GpDemand)),
-            ("gp_appointments", c(Counter::GpAppointments)),
-            ("gp_appointments_avoidable", c(Counter::GpAvoidable)),
-            ("gp_appointments_from_bounce_back", c(Counter::GpFromBounce)),
-            ("gp_appointments_same_day", c(Counter::GpSameDay)),
-            ("gp_overflow", c(Counter::GpOverflow)),
-            ("gp_dna", c(Counter::GpDna)),
-            ("signposted", c(Counter::Signposted)),
-            ("signpost_declined", c(Counter::SignpostDeclined)),
-            ("capacity_redirects", c(Counter::CapacityRedirects)),
-            ("bounce_backs", c(Counter::BounceBacks)),
+        let mut m: Vec<(String, f64)> = [
+            (Metric::Contacts, c(Counter::Contacts)),
+            (Metric::NewEpisodes, c(Counter::NewEpisodes)),
+            (Metric::GpDemand, c(Counter::GpDemand)),
+            (Metric::GpAppointments, c(Counter::GpAppointments)),
+            (Metric::GpAppointmentsAvoidable, c(Counter::GpAvoidable)),
+            (Metric::GpAppointmentsFromBounceBack, c(Counter::GpFromBounce)),
+            (Metric::GpAppointmentsSameDay, c(Counter::GpSameDay)),
+            (Metric::GpOverflow, c(Counter::GpOverflow)),
+            (Metric::GpDna, c(Counter::GpDna)),
+            (Metric::Signposted, c(Counter::Signposted)),
+            (Metric::SignpostDeclined, c(Counter::SignpostDeclined)),
+            (Metric::CapacityRedirects, c(Counter::CapacityRedirects)),
+            (Metric::BounceBacks, c(Counter::BounceBacks)),
             (
-                "bounce_back_rate",
+                Metric::BounceBackRate,
                 ratio(c(Counter::BounceBacks), c(Counter::SignpostsAndReferrals)),
             ),
-            ("failures", c(Counter::Failures)),
-            ("safety_events", c(Counter::SafetyEvents)),
-            ("unmet_needs", c(Counter::EndedUnmet)),
-            ("repeat_contacts", c(Counter::RepeatContacts)),
-            ("navigation_abandoned", c(Counter::NavigationAbandoned)),
-            ("resolution_days_mean", resolution_mean),
-            ("resolution_days_p90", p90),
-            ("gp_wait_days_mean", self.gp_wait.mean().unwrap_or(f64::NAN)),
-            ("role_appointments", c(Counter::RoleAppointments)),
-            ("pharmacy_consultations", c(Counter::PharmacyConsultations)),
-            ("splw_referrals", c(Counter::SplwReferrals)),
-            ("splw_rejections", c(Counter::SplwRejections)),
-            ("splw_wait_days_mean", self.splw.wait_days.mean().unwrap_or(f64::NAN)),
-            ("splw_waitlist_mean", level_mean(self.splw.res.queue_level())),
+            (Metric::Failures, c(Counter::Failures)),
+            (Metric::SafetyEvents, c(Counter::SafetyEvents)),
+            (Metric::UnmetNeeds, c(Counter::EndedUnmet)),
+            (Metric::RepeatContacts, c(Counter::RepeatContacts)),
+            (Metric::NavigationAbandoned, c(Counter::NavigationAbandoned)),
+            (Metric::ResolutionDaysMean, resolution_mean),
+            (Metric::ResolutionDaysP90, p90),
+            (Metric::GpWaitDaysMean, self.gp_wait.mean().unwrap_or(f64::NAN)),
+            (Metric::RoleAppointments, c(Counter::RoleAppointments)),
+            (Metric::PharmacyConsultations, c(Counter::PharmacyConsultations)),
+            (Metric::SplwReferrals, c(Counter::SplwReferrals)),
+            (Metric::SplwRejections, c(Counter::SplwRejections)),
+            (Metric::SplwWaitDaysMean, self.splw.wait_days.mean().unwrap_or(f64::NAN)),
+            (Metric::SplwWaitlistMean, level_mean(self.splw.res.queue_level())),
             (
-                "splw_caseload_per_fte_mean",
+                Metric::SplwCaseloadPerFteMean,
                 ratio(level_mean(self.splw.res.busy_level()), splw_fte_mean),
             ),
-            ("vcse_rejections", c(Counter::VcseRejections)),
-            ("vcse_utilisation", ratio(occupancy, places)),
-            ("ended_gp", c(Counter::EndedGp)),
-            ("ended_role", c(Counter::EndedRole)),
-            ("ended_pharmacy", c(Counter::EndedPharmacy)),
-            ("ended_splw", c(Counter::EndedSplw)),
-            ("ended_vcse", c(Counter::EndedVcse)),
-            ("ended_reception", c(Counter::EndedReception)),
-            ("ended_unmet", c(Counter::EndedUnmet)),
-            ("ended_in_system", open as f64),
-            ("programme_cost", programme_cost),
-            ("events", self.q.events_processed() as f64),
+            (Metric::VcseRejections, c(Counter::VcseRejections)),
+            (Metric::VcseUtilisation, ratio(occupancy, places)),
+            (Metric::EndedGp, c(Counter::EndedGp)),
+            (Metric::EndedRole, c(Counter::EndedRole)),
+            (Metric::EndedPharmacy, c(Counter::EndedPharmacy)),
+            (Metric::EndedSplw, c(Counter::EndedSplw)),
+            (Metric::EndedVcse, c(Counter::EndedVcse)),
+            (Metric::EndedReception, c(Counter::EndedReception)),
+            (Metric::EndedUnmet, c(Counter::EndedUnmet)),
+            (Metric::EndedInSystem, open as f64),
+            (Metric::ProgrammeCost, programme_cost),
+            (Metric::Events, self.q.events_processed() as f64),
         ]
         .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
+        .map(|(k, v)| (k.name().to_string(), v))
         .collect();
         for (raw, svc) in self.s.raw.vcse.services.iter().zip(&self.services) {
-            m.push((format!("vcse_occupancy_mean.{}", raw.name), level_mean(svc.res.busy_level())));
-            m.push((format!("vcse_rejections.{}", raw.name), svc.rejections));
+            m.push((ServiceMetric::OccupancyMean.name(&raw.name), level_mean(svc.res.busy_level())));
+            m.push((ServiceMetric::Rejections.name(&raw.name), svc.rejections));
         }
         ReplicationOutput {
             metrics: m,

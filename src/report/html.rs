@@ -9,6 +9,7 @@
 //! piece of text that comes from the results (scenario name, descriptions,
 //! arm names, the scenario file) is HTML-escaped.
 
+use crate::metric::Metric;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -174,8 +175,8 @@ fn summary(h: &mut String, res: &Results) {
         h.push_str("<p>The run length was not recorded, so figures are totals over the run, not per year.</p>\n");
     }
     h.push_str("<ul class=\"summary\">\n");
-    let cf_gp = res.mean(COUNTERFACTUAL, "gp_appointments");
-    let cf_safety = res.mean(COUNTERFACTUAL, "safety_events");
+    let cf_gp = res.mean(COUNTERFACTUAL, Metric::GpAppointments.name());
+    let cf_safety = res.mean(COUNTERFACTUAL, Metric::SafetyEvents.name());
     {
         let mut s = format!(
             "<li>{}<strong>{COUNTERFACTUAL}</strong> (signposting off): ",
@@ -187,7 +188,7 @@ fn summary(h: &mut String, res: &Results) {
             }
             None => s.push_str("GP appointments not recorded"),
         }
-        if let Some(w) = res.mean(COUNTERFACTUAL, "gp_wait_days_mean") {
+        if let Some(w) = res.mean(COUNTERFACTUAL, Metric::GpWaitDaysMean.name()) {
             let _ = write!(s, "; the mean wait for a GP appointment is {} days", style::number(w));
         }
         s.push_str(".</li>\n");
@@ -199,7 +200,7 @@ fn summary(h: &mut String, res: &Results) {
     }
     for arm in arms {
         let mut s = format!("<li>{}<strong>{}</strong> frees ", swatch(res, arm), escape(arm));
-        let net = res.stat(arm, "gp_appointments_saved_net");
+        let net = res.stat(arm, Metric::GpAppointmentsSavedNet.name());
         match net.and_then(|n| n.mean) {
             Some(v) => {
                 let ci = net.and_then(|n| n.ci());
@@ -210,7 +211,7 @@ fn summary(h: &mut String, res: &Results) {
                     ci_text(ci, count)
                 );
                 let share = res
-                    .mean(arm, "gp_share_freed")
+                    .mean(arm, Metric::GpShareFreed.name())
                     .or_else(|| cf_gp.filter(|g| *g > 0.0).map(|g| v / g));
                 if let Some(p) = share {
                     let _ = write!(s, ", about {} of GP demand", style::percent(p));
@@ -228,8 +229,8 @@ fn summary(h: &mut String, res: &Results) {
             None => s.push_str("a number of GP appointments that is not defined"),
         }
         s.push_str(". ");
-        let bb = res.mean(arm, "gp_appointments_lost_to_bounce_back");
-        let gross = res.mean(arm, "gp_appointments_saved_gross");
+        let bb = res.mean(arm, Metric::GpAppointmentsLostToBounceBack.name());
+        let gross = res.mean(arm, Metric::GpAppointmentsSavedGross.name());
         if let (Some(b), Some(g)) = (bb, gross) {
             let _ = write!(
                 s,
@@ -242,10 +243,10 @@ fn summary(h: &mut String, res: &Results) {
             }
             s.push_str(". ");
         }
-        if let Some(r) = res.mean(arm, "bounce_back_rate") {
+        if let Some(r) = res.mean(arm, Metric::BounceBackRate.name()) {
             let _ = write!(s, "{} of signposted contacts bounce back. ", style::percent(r));
         }
-        if let Some(se) = res.mean(arm, "safety_events") {
+        if let Some(se) = res.mean(arm, Metric::SafetyEvents.name()) {
             let _ = write!(
                 s,
                 "Urgent needs sent away from the GP (safety events): {} {per}",
@@ -256,7 +257,7 @@ fn summary(h: &mut String, res: &Results) {
             }
             s.push_str(". ");
         }
-        let cost = res.stat(arm, "cost_per_gp_appointment_freed");
+        let cost = res.stat(arm, Metric::CostPerGpAppointmentFreed.name());
         match cost.and_then(|c| c.mean) {
             Some(c) => {
                 let _ = write!(
@@ -266,7 +267,7 @@ fn summary(h: &mut String, res: &Results) {
                     ci_text(cost.and_then(|c| c.ci()), style::pounds)
                 );
             }
-            None if res.stat(arm, "cost_per_gp_appointment_freed").is_some() => {
+            None if res.stat(arm, Metric::CostPerGpAppointmentFreed.name()).is_some() => {
                 s.push_str("Cost per GP appointment freed is not defined (no net appointments freed).");
             }
             None => {}
@@ -342,43 +343,32 @@ fn figures(h: &mut String, rendered: &[Rendered]) {
     h.push_str("</section>\n");
 }
 
-/// Key metrics for the per-arm tables: (metric, label with unit, format).
-const KEY_METRICS: &[(&str, &str, Fmt)] = &[
-    ("contacts", "Contacts with the practice", Fmt::Count),
-    ("gp_demand", "GP booking requests", Fmt::Count),
-    ("gp_appointments", "GP appointments", Fmt::Count),
-    ("gp_appointments_saved_gross", "GP appointments freed, gross", Fmt::Count),
-    (
-        "gp_appointments_from_bounce_back",
-        "GP appointments caused by bounce-back",
-        Fmt::Count,
-    ),
-    ("gp_appointments_saved_net", "GP appointments freed, net", Fmt::Count),
-    ("gp_share_freed", "Share of GP appointments freed (net)", Fmt::Percent),
-    ("signposted", "Contacts signposted", Fmt::Count),
-    ("signpost_declined", "Signposting declined", Fmt::Count),
-    ("bounce_backs", "Bounce-backs", Fmt::Count),
-    ("bounce_back_rate", "Bounce-back rate (of signposted)", Fmt::Percent),
-    ("safety_events", "Safety events (urgent need sent away)", Fmt::Number),
-    ("unmet_needs", "Unmet needs", Fmt::Count),
-    ("resolution_days_mean", "Time to resolve a need, mean [days]", Fmt::Number),
-    ("resolution_days_p90", "Time to resolve a need, 90th percentile [days]", Fmt::Number),
-    ("gp_wait_days_mean", "Wait for a GP appointment, mean [days]", Fmt::Number),
-    ("splw_wait_days_mean", "Wait for a link worker, mean [days]", Fmt::Number),
-    ("splw_waitlist_mean", "Link-worker waiting list, mean [people]", Fmt::Number),
-    (
-        "splw_caseload_per_fte_mean",
-        "Link-worker caseload per FTE, mean [people]",
-        Fmt::Number,
-    ),
-    ("vcse_rejections", "VCSE referrals rejected", Fmt::Count),
-    ("vcse_utilisation", "VCSE utilisation", Fmt::Percent),
-    ("cost_incremental", "Incremental programme cost [GBP]", Fmt::Pounds),
-    (
-        "cost_per_gp_appointment_freed",
-        "Cost per net GP appointment freed [GBP]",
-        Fmt::Pounds,
-    ),
+/// Key metrics for the per-arm tables, each with its format; labels come
+/// from the metric registry.
+const KEY_METRICS: &[(Metric, Fmt)] = &[
+    (Metric::Contacts, Fmt::Count),
+    (Metric::GpDemand, Fmt::Count),
+    (Metric::GpAppointments, Fmt::Count),
+    (Metric::GpAppointmentsSavedGross, Fmt::Count),
+    (Metric::GpAppointmentsFromBounceBack, Fmt::Count),
+    (Metric::GpAppointmentsSavedNet, Fmt::Count),
+    (Metric::GpShareFreed, Fmt::Percent),
+    (Metric::Signposted, Fmt::Count),
+    (Metric::SignpostDeclined, Fmt::Count),
+    (Metric::BounceBacks, Fmt::Count),
+    (Metric::BounceBackRate, Fmt::Percent),
+    (Metric::SafetyEvents, Fmt::Number),
+    (Metric::UnmetNeeds, Fmt::Count),
+    (Metric::ResolutionDaysMean, Fmt::Number),
+    (Metric::ResolutionDaysP90, Fmt::Number),
+    (Metric::GpWaitDaysMean, Fmt::Number),
+    (Metric::SplwWaitDaysMean, Fmt::Number),
+    (Metric::SplwWaitlistMean, Fmt::Number),
+    (Metric::SplwCaseloadPerFteMean, Fmt::Number),
+    (Metric::VcseRejections, Fmt::Count),
+    (Metric::VcseUtilisation, Fmt::Percent),
+    (Metric::CostIncremental, Fmt::Pounds),
+    (Metric::CostPerGpAppointmentFreed, Fmt::Pounds),
 ];
 
 #[derive(Clone, Copy)]
@@ -434,7 +424,8 @@ fn tables(h: &mut String, res: &Results) {
             "<table>\n<thead><tr><th>Metric</th><th class=\"num\">Mean</th><th class=\"num\">95% CI</th>\
              <th class=\"num\">Difference vs counterfactual (95% CI)</th></tr></thead>\n<tbody>\n",
         );
-        for (metric, label, f) in KEY_METRICS {
+        for &(key, f) in KEY_METRICS {
+            let (metric, label) = (key.name(), key.def().label);
             let Some(st) = res.stat(arm, metric) else {
                 continue;
             };

@@ -2,6 +2,7 @@
 
 use super::tables::paired;
 use crate::experiment::ExperimentResult;
+use crate::metric::Metric;
 use crate::text::aligned;
 use std::fmt::Write as _;
 
@@ -19,14 +20,14 @@ fn with_ci(mean: Option<f64>, ci: Option<(f64, f64)>, scale: f64, decimals: usiz
 pub fn comparison_table(result: &ExperimentResult, horizon_days: f64, replications: u64) -> String {
     let cf = &result.arms[0];
     let columns: [(&str, &str, f64, usize, bool); 8] = [
-        ("GP appts", "gp_appointments", 1.0, 0, false),
-        ("GP appts freed (net)", "gp_appointments_saved_net", 1.0, 0, false),
-        ("% GP demand freed", "gp_share_freed", 100.0, 1, false),
-        ("GP wait (days)", "gp_wait_days_mean", 1.0, 1, false),
-        ("bounce-backs", "bounce_backs", 1.0, 0, false),
-        ("safety events", "safety_events", 1.0, 0, false),
-        ("SPLW wait (days)", "splw_wait_days_mean", 1.0, 1, false),
-        ("£ per GP appt freed", "cost_per_gp_appointment_freed", 1.0, 0, false),
+        ("GP appts", Metric::GpAppointments.name(), 1.0, 0, false),
+        ("GP appts freed (net)", Metric::GpAppointmentsSavedNet.name(), 1.0, 0, false),
+        ("% GP demand freed", Metric::GpShareFreed.name(), 100.0, 1, false),
+        ("GP wait (days)", Metric::GpWaitDaysMean.name(), 1.0, 1, false),
+        ("bounce-backs", Metric::BounceBacks.name(), 1.0, 0, false),
+        ("safety events", Metric::SafetyEvents.name(), 1.0, 0, false),
+        ("SPLW wait (days)", Metric::SplwWaitDaysMean.name(), 1.0, 1, false),
+        ("£ per GP appt freed", Metric::CostPerGpAppointmentFreed.name(), 1.0, 0, false),
     ];
     let mut rows: Vec<Vec<String>> = vec![std::iter::once("arm".to_string())
         .chain(columns.iter().map(|c| c.0.to_string()))
@@ -53,7 +54,7 @@ pub fn comparison_table(result: &ExperimentResult, horizon_days: f64, replicatio
     );
     out.push_str(&aligned(&rows));
     for arm in &result.arms[1..] {
-        let d = paired(arm, cf, "bounce_backs");
+        let d = paired(arm, cf, Metric::BounceBacks.name());
         if let (Some(m), Some(ci)) = (d.mean(), d.confidence_interval(0.95)) {
             let _ = writeln!(
                 out,

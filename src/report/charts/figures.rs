@@ -1,6 +1,7 @@
 //! The seven charts: which numbers each shows and how they are labelled.
 
 use super::Result;
+use crate::metric::Metric;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -67,7 +68,7 @@ const CI_NOTE: &str = "Bars: mean over replications; whiskers: 95% confidence in
 
 fn gp_freed<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Result<()> {
     let res = ctx.res;
-    let aim = res.mean(COUNTERFACTUAL, "gp_appointments").map(|g| 0.05 * g);
+    let aim = res.mean(COUNTERFACTUAL, Metric::GpAppointments.name()).map(|g| 0.05 * g);
     let aim_colour = RGBColor(0xB0, 0x00, 0x20);
     let mut legend = vec![
         LegendItem::new("gross (pale)", Swatch::Fill(style::pale(style::OKABE_ITO[3], 0.55))),
@@ -96,13 +97,15 @@ fn gp_freed<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Res
             BarGroup {
                 label: arm.to_owned(),
                 bars: vec![
-                    ctx.bar(arm, "gp_appointments_saved_gross", 1.0, style::pale(c, 0.55), |v| {
+                    ctx.bar(arm, Metric::GpAppointmentsSavedGross.name(), 1.0, style::pale(c, 0.55), |v| {
                         format!("gross {}", style::thousands(v))
                     }),
-                    ctx.bar(arm, "gp_appointments_lost_to_bounce_back", 1.0, LOST, |v| {
+                    ctx.bar(arm, Metric::GpAppointmentsLostToBounceBack.name(), 1.0, LOST, |v| {
                         format!("lost to bounce-back {}", style::thousands(v))
                     }),
-                    ctx.bar(arm, "gp_appointments_saved_net", 1.0, c, |v| format!("net {}", style::thousands(v))),
+                    ctx.bar(arm, Metric::GpAppointmentsSavedNet.name(), 1.0, c, |v| {
+                        format!("net {}", style::thousands(v))
+                    }),
                 ],
             }
         })
@@ -145,7 +148,7 @@ fn bounce_safety<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -
         &BarPanel {
             title: Some("Bounce-back rate".into()),
             x_desc: "Share of signposted contacts that bounce back (%)".into(),
-            groups: groups("bounce_back_rate", 100.0, |v| format!("{v:.1}%")),
+            groups: groups(Metric::BounceBackRate.name(), 100.0, |v| format!("{v:.1}%")),
             reference: None,
             tick: |x| format!("{x:.0}%"),
         },
@@ -155,7 +158,7 @@ fn bounce_safety<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -
         &BarPanel {
             title: Some("Safety events".into()),
             x_desc: "Urgent needs sent away from the GP over the run (count)".into(),
-            groups: groups("safety_events", 1.0, style::number),
+            groups: groups(Metric::SafetyEvents.name(), 1.0, style::number),
             reference: None,
             tick: style::tick,
         },
@@ -351,7 +354,7 @@ fn vcse<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Result<
         &BarPanel {
             title: Some("Rejected referrals".into()),
             x_desc: "Referrals rejected over the run (count)".into(),
-            groups: groups("vcse_rejections", 1.0, style::thousands),
+            groups: groups(Metric::VcseRejections.name(), 1.0, style::thousands),
             reference: None,
             tick: style::tick,
         },
@@ -360,14 +363,14 @@ fn vcse<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Result<
 
 /// Where episodes end, in display order; labels for people.
 const ENDINGS: [(&str, &str); 8] = [
-    ("ended_gp", "GP"),
-    ("ended_role", "other practice role"),
-    ("ended_pharmacy", "pharmacy / self-care"),
-    ("ended_splw", "link worker"),
-    ("ended_vcse", "VCSE service"),
-    ("ended_reception", "reception"),
-    ("ended_unmet", "unmet"),
-    ("ended_in_system", "still in system"),
+    (Metric::EndedGp.name(), "GP"),
+    (Metric::EndedRole.name(), "other practice role"),
+    (Metric::EndedPharmacy.name(), "pharmacy / self-care"),
+    (Metric::EndedSplw.name(), "link worker"),
+    (Metric::EndedVcse.name(), "VCSE service"),
+    (Metric::EndedReception.name(), "reception"),
+    (Metric::EndedUnmet.name(), "unmet"),
+    (Metric::EndedInSystem.name(), "still in system"),
 ];
 
 fn endings<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Result<()> {
@@ -437,7 +440,7 @@ fn cost<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Result<
         .iter()
         .map(|arm| BarGroup {
             label: (*arm).to_owned(),
-            bars: vec![ctx.bar(arm, "cost_per_gp_appointment_freed", 1.0, ctx.colour(arm), style::pounds)],
+            bars: vec![ctx.bar(arm, Metric::CostPerGpAppointmentFreed.name(), 1.0, ctx.colour(arm), style::pounds)],
         })
         .collect();
     bar_panel(
