@@ -6,10 +6,12 @@
 //! run on it.
 
 pub mod calendar;
+pub mod categorical;
 pub mod queue;
 pub mod resource;
 pub mod rng;
 
+pub use categorical::Categorical;
 pub use queue::EventQueue;
 pub use resource::{Admission, QueueLimit, Refusal, Resource, Ticket};
 pub use rng::{stream_rng, SimRng, Stream};

@@ -115,10 +115,10 @@ pub struct Model<'s> {
     // Diaries: 0 = GP, 1.. = roles.
     diaries: Vec<Diary>,
     diary_used_week: Vec<f64>,
-    /// Per need: cumulative weights over roles with it in remit.
-    role_choice: Vec<Vec<(usize, f64)>>,
-    /// Cumulative weights over all roles (for mis-routing).
-    role_any: Vec<(usize, f64)>,
+    /// Per need: role index chosen by weight among roles with it in remit.
+    role_choice: Vec<crate::engine::Categorical<usize>>,
+    /// Role index chosen by weight among all roles (for mis-routing).
+    role_any: crate::engine::Categorical<usize>,
     splw: LinkWorker,
     services: Vec<Service>,
     // Navigator's service directory (capacity-aware signposting).
@@ -204,24 +204,12 @@ impl<'s> Model<'s> {
                 },
             ));
         }
-        let cumulative = |roles: &mut dyn Iterator<Item = usize>| {
-            let mut total = 0.0;
-            let mut out: Vec<(usize, f64)> = roles
-                .filter(|&r| s.raw.roles[r].weight > 0.0)
-                .map(|r| {
-                    total += s.raw.roles[r].weight;
-                    (r, total)
-                })
-                .collect();
-            for e in &mut out {
-                e.1 /= total;
-            }
-            out
-        };
+        let by_weight =
+            |roles: &mut dyn Iterator<Item = usize>| crate::engine::Categorical::normalised(roles.map(|r| (r, s.raw.roles[r].weight)));
         let role_choice = (0..s.raw.needs.len())
-            .map(|n| cumulative(&mut (0..s.roles.len()).filter(|&r| s.roles[r].remit[n])))
+            .map(|n| by_weight(&mut (0..s.roles.len()).filter(|&r| s.roles[r].remit[n])))
             .collect();
-        let role_any = cumulative(&mut (0..s.roles.len()));
+        let role_any = by_weight(&mut (0..s.roles.len()));
         let weeks = (s.raw.time.horizon_days / 7.0).ceil() as usize;
         let mut names: Vec<String> = series::FIXED.iter().map(|n| n.to_string()).collect();
         let mut node = |n: String| {

@@ -10,6 +10,7 @@ pub mod raw;
 pub mod validate;
 
 use crate::engine::calendar::Calendar;
+use crate::engine::Categorical;
 use dist::Dist;
 pub use place::Place;
 use raw::RawScenario;
@@ -53,8 +54,11 @@ pub struct Scenario {
     pub month_multipliers: [f64; 12],
     /// Right destination of each need.
     pub need_right: Vec<Place>,
-    /// Active tier's routing: per need, cumulative (destination, probability).
-    pub routing: Vec<Vec<(Place, f64)>>,
+    /// Active tier's routing: per need, the navigator's choice of
+    /// destination, closed at infinity (see `build_routing`).
+    pub routing: Vec<Categorical<Place>>,
+    /// GP lead-time bands by share: index into `raw.gp.lead_time_bands`.
+    pub lead_bands: Categorical<usize>,
     /// Active signposting (not the counterfactual).
     pub active: bool,
     /// Annual training cost of the active tier \[GBP\].

@@ -33,6 +33,7 @@ impl Model<'_> {
         let urgent = diary == 0 && (need.urgent || e.urgent_return) && !e.follow_up;
         let today = Calendar::day_of(self.now);
         let gp = &self.s.raw.gp;
+        let lead_bands = &self.s.lead_bands;
         let rng = self.diary_rng(diary);
         let desired_lead = if urgent {
             0
@@ -40,15 +41,7 @@ impl Model<'_> {
             gp.follow_up_days.round() as usize
         } else {
             let u: f64 = rng.random();
-            let mut acc = 0.0;
-            let bands = &gp.lead_time_bands;
-            let band = bands
-                .iter()
-                .find(|b| {
-                    acc += b.share;
-                    u < acc
-                })
-                .unwrap_or(&bands[bands.len() - 1]);
+            let band = &gp.lead_time_bands[lead_bands.sample(u).expect("validated: a band with a share")];
             rng.random_range(band.from..=band.to) as usize
         };
         let today_usable = self.cal().is_open(today) && self.now < self.cal().closing(today);

@@ -8,7 +8,7 @@ use super::metrics::Counter;
 use super::results::series;
 use super::{Ev, Model, Place};
 use crate::engine::calendar::MINUTES_PER_DAY;
-use crate::engine::SimRng;
+use crate::engine::{Categorical, SimRng};
 use crate::scenario::Scenario;
 use rand::Rng;
 use rand_distr::{Distribution, Gamma, Poisson};
@@ -73,8 +73,8 @@ pub struct Population {
     pub patients: Vec<Patient>,
     /// Sampler by personal contact rate.
     pub by_rate: AliasTable,
-    /// Cumulative need shares.
-    pub need_cdf: Vec<f64>,
+    /// Need index chosen by share.
+    pub need_choice: Categorical<usize>,
     /// Demand carried from closed days to the next open day \[episodes\].
     carry: f64,
 }
@@ -96,20 +96,11 @@ impl Population {
                 rural: rng.random::<f64>() < p.rural_share,
             });
         }
-        let mut total = 0.0;
-        let need_cdf = s
-            .raw
-            .needs
-            .iter()
-            .map(|need| {
-                total += need.share;
-                total
-            })
-            .collect();
+        let need_choice = Categorical::cumulative(s.raw.needs.iter().map(|need| need.share).enumerate());
         Population {
             patients,
             by_rate: AliasTable::new(&weights),
-            need_cdf,
+            need_choice,
             carry: 0.0,
         }
     }
@@ -117,7 +108,7 @@ impl Population {
     /// Index of the need for a uniform draw.
     #[inline]
     pub fn need_for(&self, u: f64) -> usize {
-        self.need_cdf.iter().position(|&c| u < c).unwrap_or(self.need_cdf.len() - 1)
+        self.need_choice.sample(u).expect("validated: a need with a share")
     }
 
     /// Arrival times \[minutes\] of the new episodes on `day`, sorted. Demand

@@ -7,6 +7,7 @@ use super::metrics::Counter;
 use super::vcse::Service;
 use super::{Ev, Model, Place};
 use crate::engine::calendar::{Calendar, MINUTES_PER_DAY};
+use crate::engine::Categorical;
 use rand::Rng;
 
 /// What the navigator believes is available.
@@ -39,7 +40,10 @@ impl Model<'_> {
         let mut dest = Place::Gp;
         if self.signposting_active() {
             let u: f64 = self.rng.navigation.random();
-            dest = self.s.routing[need].iter().find(|(_, c)| u < *c).map_or(Place::Gp, |&(d, _)| d);
+            // Rows are closed at infinity, so the GP default is only for a
+            // row with no destination: the patient stays with the practice's
+            // GP (the status quo), not "the last destination listed".
+            dest = self.s.routing[need].sample_or(u, Place::Gp);
         }
         if dest != Place::Gp && self.s.raw.navigation.capacity_aware && !self.believed_available(dest, need) {
             self.count(Counter::CapacityRedirects);
@@ -76,9 +80,8 @@ impl Model<'_> {
             Place::Reception => self.failure(ep, Place::Reception, Reason::NotResolved),
             Place::Role => {
                 let u: f64 = self.rng.roles.random();
-                let choice = self.roles_for(need);
-                match choice.iter().find(|(_, c)| u < *c).or(choice.last()) {
-                    Some(&(role, _)) => self.book_diary(ep, role + 1),
+                match self.roles_for(need).sample(u) {
+                    Some(role) => self.book_diary(ep, role + 1),
                     None => self.book_gp(ep),
                 }
             }
@@ -91,9 +94,9 @@ impl Model<'_> {
         }
     }
 
-    /// Roles a `role` signpost for `need` can go to, with cumulative
-    /// weights: those with the need in their remit, else any (mis-routing).
-    pub(super) fn roles_for(&self, need: usize) -> &[(usize, f64)] {
+    /// Roles a `role` signpost for `need` can go to, chosen by weight:
+    /// those with the need in their remit, else any (mis-routing).
+    pub(super) fn roles_for(&self, need: usize) -> &Categorical<usize> {
         if self.role_choice[need].is_empty() {
             &self.role_any
         } else {
@@ -111,10 +114,7 @@ impl Model<'_> {
         let d = &self.directory;
         match dest {
             Place::Gp | Place::Practice | Place::Reception | Place::Pharmacy => true,
-            Place::Role => {
-                let choice = self.roles_for(need);
-                choice.iter().any(|&(r, _)| d.role_free[r])
-            }
+            Place::Role => self.roles_for(need).items().any(|r| d.role_free[r]),
             Place::Splw => d.splw_ok,
             Place::Vcse => self.s.services.iter().zip(&d.service_ok).any(|(svc, &ok)| ok && svc.serves[need]),
         }

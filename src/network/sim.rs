@@ -381,12 +381,7 @@ impl Sim<'_> {
         }
         let st = &mut self.nodes[j];
         let u: f64 = st.routing_rng.random();
-        let cum = &spec.routing_cumulative;
-        let mut k = 0;
-        while k + 1 < cum.len() && u >= cum[k] {
-            k += 1;
-        }
-        let to = spec.routing_targets[k];
+        let to = spec.routing_choice.sample(u).expect("validated: routing has an entry");
         if to == ROUTE_EXIT {
             self.audit.exits += 1;
             self.free.push(cust);

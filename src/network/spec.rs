@@ -3,6 +3,7 @@
 //! ([`NetworkScenario`]). [`super::validate`] is the only road from one to the
 //! other.
 
+use crate::engine::Categorical;
 use crate::scenario::dist::{Dist, DistSpec};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -100,13 +101,12 @@ pub struct Node {
     /// Routing after service, probabilities > 0 summing to 1, in the order
     /// of the routing table's keys.
     pub routing: Vec<(Destination, f64)>,
-    /// Cumulative routing probabilities, for sampling (last one is 1).
-    pub(crate) routing_cumulative: Vec<f64>,
-    /// Routing destinations as node indices, [`ROUTE_EXIT`] for exit.
-    pub(crate) routing_targets: Vec<u32>,
+    /// The routing draw: next node index, [`ROUTE_EXIT`] for exit; the
+    /// thresholds are cumulative probabilities with the last one closed at 1.
+    pub(crate) routing_choice: Categorical<u32>,
 }
 
-/// Routing target code for "exit" in [`Node::routing_targets`].
+/// Routing target code for "exit" in [`Node::routing_choice`].
 pub(crate) const ROUTE_EXIT: u32 = u32::MAX;
 
 impl Node {

@@ -3,6 +3,7 @@
 //! (`file:line:col: network.nodes[2].servers: must be >= 1, found 0`).
 
 use super::spec::{Destination, NetworkScenario, Node, RawNetworkScenario, RawNode, EXIT, ROUTE_EXIT};
+use crate::engine::Categorical;
 use crate::error::ScenarioError;
 use crate::scenario::dist::{Dist, DistSpec};
 use crate::scenario::keys;
@@ -303,22 +304,16 @@ fn validate_node(ctx: &Ctx, i: usize, n: &RawNode, all: &[RawNode]) -> Result<No
             ),
         ));
     }
-    let mut cumulative = Vec::with_capacity(routing.len());
-    let mut acc = 0.0;
-    for (_, p) in &routing {
-        acc += p / sum;
-        cumulative.push(acc);
-    }
-    if let Some(last) = cumulative.last_mut() {
-        *last = 1.0;
-    }
-    let targets = routing
-        .iter()
-        .map(|(d, _)| match d {
+    // Each probability divided by the sum, then summed: the order the
+    // thresholds have always been computed in.
+    let routing_choice = Categorical::cumulative(routing.iter().map(|&(d, p)| {
+        let to = match d {
             Destination::Exit => ROUTE_EXIT,
-            Destination::Node(j) => *j as u32,
-        })
-        .collect();
+            Destination::Node(j) => j as u32,
+        };
+        (to, p / sum)
+    }))
+    .closed_at(1.0);
     Ok(Node {
         name: n.name.clone(),
         servers: n.servers as u32,
@@ -327,8 +322,7 @@ fn validate_node(ctx: &Ctx, i: usize, n: &RawNode, all: &[RawNode]) -> Result<No
         capacity,
         patience,
         routing,
-        routing_cumulative: cumulative,
-        routing_targets: targets,
+        routing_choice,
     })
 }
 

@@ -6,6 +6,7 @@ use super::keys::{did_you_mean, locate};
 use super::raw::{Mode, RawChange, RawScenario, RawTier, Training};
 use super::{Place, Scenario};
 use crate::engine::calendar::{parse_clock, Calendar, Date, MINUTES_PER_DAY};
+use crate::engine::Categorical;
 use crate::error::ScenarioError;
 use crate::text::show_number;
 
@@ -585,6 +586,7 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
         month_multipliers,
         need_right,
         routing,
+        lead_bands: Categorical::cumulative(raw.gp.lead_time_bands.iter().map(|b| b.share).enumerate()),
         active: nav.mode == Mode::Active,
         training_cost: active_tier.annual_cost,
         handling,
@@ -606,7 +608,7 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
 
 /// The active tier's routing matrix: for each need, cumulative
 /// probabilities over destinations.
-fn build_routing(raw: &RawScenario, tier: &RawTier, right: &[Place]) -> Vec<Vec<(Place, f64)>> {
+fn build_routing(raw: &RawScenario, tier: &RawTier, right: &[Place]) -> Vec<Categorical<Place>> {
     let has_roles = raw.roles.iter().any(|r| r.weight > 0.0);
     let has_vcse = !raw.vcse.services.is_empty();
     let away: Vec<Place> = [Place::Pharmacy, Place::Role, Place::Splw, Place::Vcse]
@@ -621,7 +623,7 @@ fn build_routing(raw: &RawScenario, tier: &RawTier, right: &[Place]) -> Vec<Vec<
         .iter()
         .zip(right)
         .map(|(need, &dest)| {
-            let mut row: Vec<(Place, f64)> = if let Some(explicit) = tier.routing.get(&need.name) {
+            let row: Vec<(Place, f64)> = if let Some(explicit) = tier.routing.get(&need.name) {
                 explicit
                     .iter()
                     .filter_map(|(d, p)| Place::parse_destination(d).map(|d| (d, *p)))
@@ -644,15 +646,10 @@ fn build_routing(raw: &RawScenario, tier: &RawTier, right: &[Place]) -> Vec<Vec<
                     }
                 }
             };
-            let mut total = 0.0;
-            for entry in &mut row {
-                total += entry.1;
-                entry.1 = total;
-            }
-            if let Some(last) = row.last_mut() {
-                last.1 = f64::INFINITY; // absorb rounding
-            }
-            row
+            // Closed at infinity to absorb rounding: every draw finds an
+            // entry, so the caller's GP default only applies to a row with
+            // no destination at all.
+            Categorical::cumulative(row).closed_at(f64::INFINITY)
         })
         .collect()
 }
