@@ -43,7 +43,7 @@ use journey::JourneyStep;
 use link_worker::LinkWorker;
 use metrics::{Counter, Weekly};
 use navigation::Directory;
-use results::series;
+use results::SeriesIds;
 use std::sync::atomic::{AtomicBool, Ordering};
 use vcse::Service;
 
@@ -129,6 +129,8 @@ pub struct Model<'s> {
     gp_wait: Summary,
     gp_wait_week_count: Vec<f64>,
     weekly: Weekly,
+    /// Ids of the weekly series, registered by name.
+    series: SeriesIds,
     weeks: usize,
     journeys: Vec<JourneyStep>,
     journey_quota: u32,
@@ -211,20 +213,8 @@ impl<'s> Model<'s> {
             .collect();
         let role_any = by_weight(&mut (0..s.roles.len()));
         let weeks = (s.raw.time.horizon_days / 7.0).ceil() as usize;
-        let mut names: Vec<String> = series::FIXED.iter().map(|n| n.to_string()).collect();
-        let mut node = |n: String| {
-            names.push(format!("utilisation.{n}"));
-            names.push(format!("queue.{n}"));
-        };
-        node("navigation".into());
-        node("gp".into());
-        for r in &s.raw.roles {
-            node(format!("role:{}", r.name));
-        }
-        node("splw".into());
-        for v in &s.raw.vcse.services {
-            node(format!("vcse:{}", v.name));
-        }
+        let mut weekly = Weekly::new(weeks);
+        let series = SeriesIds::register(s, &mut weekly);
         let n_diaries = diaries.len();
         let start = s.warmup_minutes;
         let mut model = Model {
@@ -254,7 +244,8 @@ impl<'s> Model<'s> {
             resolution_days: Vec::new(),
             gp_wait: Summary::new(),
             gp_wait_week_count: vec![0.0; weeks],
-            weekly: Weekly::new(names, weeks),
+            weekly,
+            series,
             weeks,
             journeys: Vec::new(),
             journey_quota,

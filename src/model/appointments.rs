@@ -5,7 +5,6 @@
 use super::diary::Request;
 use super::journey::Reason;
 use super::metrics::Counter;
-use super::results::series;
 use super::{Ev, Model, Place};
 use crate::engine::calendar::{Calendar, MINUTES_PER_DAY};
 use crate::engine::SimRng;
@@ -22,7 +21,7 @@ impl Model<'_> {
     }
 
     pub(super) fn book_gp(&mut self, ep: u32) {
-        self.count_weekly(Counter::GpDemand, series::GP_DEMAND);
+        self.count_weekly(Counter::GpDemand, self.series.gp_demand);
         self.book_diary(ep, 0);
     }
 
@@ -91,7 +90,7 @@ impl Model<'_> {
             let days = (time - self.now) / MINUTES_PER_DAY;
             self.gp_wait.add(days);
             if let Some(w) = self.week() {
-                self.weekly.add(series::GP_WAIT, Some(w), days);
+                self.weekly.add(self.series.gp_wait, Some(w), days);
                 self.gp_wait_week_count[w] += 1.0;
             }
         }
@@ -132,7 +131,7 @@ impl Model<'_> {
     pub(super) fn gp_appointment(&mut self, ep: u32, lead: u16) {
         let e = self.episodes[ep as usize];
         let need = &self.s.raw.needs[e.need as usize];
-        self.count_weekly(Counter::GpAppointments, series::GP_APPOINTMENTS);
+        self.count_weekly(Counter::GpAppointments, self.series.gp_appointments);
         if self.s.need_right[e.need as usize] != Place::Gp {
             self.count(Counter::GpAvoidable);
         }

@@ -5,7 +5,6 @@
 
 use super::journey::Reason;
 use super::metrics::Counter;
-use super::results::series;
 use super::{Ev, Model, Place};
 use crate::engine::calendar::MINUTES_PER_DAY;
 use crate::engine::{Categorical, SimRng};
@@ -163,7 +162,7 @@ impl Model<'_> {
         self.splw_update_capacity();
         if let Some(w) = self.week() {
             let cap = f64::from(self.diaries[0].capacity[day]);
-            self.weekly.add(series::GP_CAPACITY, Some(w), cap);
+            self.weekly.add(self.series.gp_capacity, Some(w), cap);
         }
     }
 

@@ -4,7 +4,6 @@
 
 use super::journey::{JourneyStep, Reason};
 use super::metrics::Counter;
-use super::results::series;
 use super::Model;
 use crate::engine::calendar::MINUTES_PER_DAY;
 use crate::scenario::Place;
@@ -165,7 +164,7 @@ impl Model<'_> {
 
     /// Counts a bounce-back and lowers the patient's trust.
     pub(super) fn mark_bounced(&mut self, ep: u32) {
-        self.count_weekly(Counter::BounceBacks, series::BOUNCE_BACKS);
+        self.count_weekly(Counter::BounceBacks, self.series.bounce_backs);
         let e = &mut self.episodes[ep as usize];
         e.bounced = true;
         let p = &mut self.pop.patients[e.patient as usize];

@@ -79,13 +79,26 @@ pub struct Weekly {
     pub names: Vec<String>,
     /// `values\[series\]\[week\]`.
     pub values: Vec<Vec<f64>>,
+    /// Weeks in the statistics window.
+    pub weeks: usize,
 }
 
 impl Weekly {
-    /// Empty series for `weeks` weeks.
-    pub fn new(names: Vec<String>, weeks: usize) -> Self {
-        let values = vec![vec![0.0; weeks]; names.len()];
-        Weekly { names, values }
+    /// No series yet, for `weeks` weeks.
+    pub fn new(weeks: usize) -> Self {
+        Weekly {
+            names: Vec::new(),
+            values: Vec::new(),
+            weeks,
+        }
+    }
+
+    /// Adds a series called `name` (zero every week) and returns its id.
+    pub fn register(&mut self, name: &str) -> usize {
+        debug_assert!(!self.names.iter().any(|n| n == name), "weekly series {name} registered twice");
+        self.names.push(name.to_string());
+        self.values.push(vec![0.0; self.weeks]);
+        self.names.len() - 1
     }
 
     /// Adds `amount` to series `index` in `week` (ignored outside the window).

@@ -3,7 +3,6 @@
 
 use super::journey::Reason;
 use super::metrics::Counter;
-use super::results::series;
 use super::{Ev, Model, Outcome, Place};
 use crate::engine::calendar::Calendar;
 use crate::engine::{Admission, Ticket};
@@ -14,7 +13,7 @@ impl Model<'_> {
         if self.episodes[ep as usize].outcome != Outcome::Open {
             return;
         }
-        self.count_weekly(Counter::Contacts, series::CONTACTS);
+        self.count_weekly(Counter::Contacts, self.series.contacts);
         match self.reception.seize(self.now, ep) {
             Admission::Served => self.start_handling(ep),
             Admission::Queued(ticket) => {

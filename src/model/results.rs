@@ -6,7 +6,7 @@ use super::metrics::{Counter, Weekly};
 use super::{Model, Outcome};
 use crate::engine::calendar::{Calendar, MINUTES_PER_DAY, MINUTES_PER_WEEK};
 use crate::metric::{Metric, ServiceMetric};
-use crate::scenario::fte_on;
+use crate::scenario::{fte_on, Scenario};
 use crate::stats::Level;
 use crate::stats::Summary;
 
@@ -39,26 +39,74 @@ pub struct Conservation {
     pub open: u64,
 }
 
-/// Fixed indices of the weekly series.
-pub(super) mod series {
-    pub const CONTACTS: usize = 0;
-    pub const GP_APPOINTMENTS: usize = 1;
-    pub const GP_CAPACITY: usize = 2;
-    pub const GP_DEMAND: usize = 3;
-    pub const GP_WAIT: usize = 4;
-    pub const BOUNCE_BACKS: usize = 5;
-    pub const SPLW_WAITLIST: usize = 6;
-    pub const SPLW_CASELOAD_PER_FTE: usize = 7;
-    pub const FIXED: [&str; 8] = [
-        "contacts",
-        "gp_appointments",
-        "gp_capacity",
-        "gp_demand",
-        "gp_wait_days_mean",
-        "bounce_backs",
-        "splw_waitlist",
-        "splw_caseload_per_fte",
-    ];
+/// The weekly series of one replication, each registered by name where
+/// the model is built; the id is what the mechanism that fills it holds.
+pub(super) struct SeriesIds {
+    pub contacts: usize,
+    pub gp_appointments: usize,
+    pub gp_capacity: usize,
+    pub gp_demand: usize,
+    pub gp_wait: usize,
+    pub bounce_backs: usize,
+    pub splw_waitlist: usize,
+    pub splw_caseload_per_fte: usize,
+    /// Reception's utilisation and queue.
+    pub reception: NodeSeries,
+    /// Per diary (0 = GP, 1.. = roles): utilisation and appointments booked ahead.
+    pub diaries: Vec<NodeSeries>,
+    /// The link worker's caseload utilisation and waiting list.
+    pub splw: NodeSeries,
+    /// Per VCSE service: place utilisation and waiting list.
+    pub services: Vec<NodeSeries>,
+}
+
+/// A node's two weekly series: `utilisation.NODE` and `queue.NODE`.
+#[derive(Clone, Copy)]
+pub(super) struct NodeSeries {
+    pub utilisation: usize,
+    pub queue: usize,
+}
+
+impl SeriesIds {
+    /// Registers every series of scenario `s` in `weekly`, in output order.
+    pub fn register(s: &Scenario, weekly: &mut Weekly) -> SeriesIds {
+        let mut ids = SeriesIds {
+            contacts: weekly.register("contacts"),
+            gp_appointments: weekly.register("gp_appointments"),
+            gp_capacity: weekly.register("gp_capacity"),
+            gp_demand: weekly.register("gp_demand"),
+            gp_wait: weekly.register("gp_wait_days_mean"),
+            bounce_backs: weekly.register("bounce_backs"),
+            splw_waitlist: weekly.register("splw_waitlist"),
+            splw_caseload_per_fte: weekly.register("splw_caseload_per_fte"),
+            reception: NodeSeries::register(weekly, "navigation"),
+            diaries: vec![NodeSeries::register(weekly, "gp")],
+            splw: NodeSeries { utilisation: 0, queue: 0 },
+            services: Vec::new(),
+        };
+        for r in &s.raw.roles {
+            ids.diaries.push(NodeSeries::register(weekly, &format!("role:{}", r.name)));
+        }
+        ids.splw = NodeSeries::register(weekly, "splw");
+        for v in &s.raw.vcse.services {
+            ids.services.push(NodeSeries::register(weekly, &format!("vcse:{}", v.name)));
+        }
+        ids
+    }
+}
+
+impl NodeSeries {
+    fn register(weekly: &mut Weekly, node: &str) -> NodeSeries {
+        NodeSeries {
+            utilisation: weekly.register(&format!("utilisation.{node}")),
+            queue: weekly.register(&format!("queue.{node}")),
+        }
+    }
+
+    fn set(self, weekly: &mut Weekly, week: usize, utilisation: f64, queue: f64) {
+        weekly.set(self.utilisation, week, utilisation);
+        weekly.set(self.queue, week, queue);
+    }
 }
 
 impl Model<'_> {
@@ -91,26 +139,23 @@ impl Model<'_> {
         let week = w - 1;
         let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
         let gp_wait_count = self.gp_wait_week_count[week];
-        let wait_sum = self.weekly.values[series::GP_WAIT][week];
-        self.weekly.set(series::GP_WAIT, week, ratio(wait_sum, gp_wait_count));
-        self.weekly.set(series::SPLW_WAITLIST, week, splw_wait / MINUTES_PER_WEEK);
-        self.weekly.set(series::SPLW_CASELOAD_PER_FTE, week, ratio(splw_case, splw_fte));
-        let mut i = series::FIXED.len();
-        let mut put = |weekly: &mut Weekly, util: f64, queue: f64| {
-            weekly.set(i, week, util);
-            weekly.set(i + 1, week, queue);
-            i += 2;
-        };
-        put(&mut self.weekly, ratio(busy, servers * open_minutes), queue / MINUTES_PER_WEEK);
-        for (d, diary) in self.diaries.iter().enumerate() {
+        let ids = &self.series;
+        let weekly = &mut self.weekly;
+        let wait_sum = weekly.values[ids.gp_wait][week];
+        weekly.set(ids.gp_wait, week, ratio(wait_sum, gp_wait_count));
+        weekly.set(ids.splw_waitlist, week, splw_wait / MINUTES_PER_WEEK);
+        weekly.set(ids.splw_caseload_per_fte, week, ratio(splw_case, splw_fte));
+        ids.reception
+            .set(weekly, week, ratio(busy, servers * open_minutes), queue / MINUTES_PER_WEEK);
+        for (d, (diary, node)) in self.diaries.iter().zip(&ids.diaries).enumerate() {
             let capacity: f64 = (first_day..first_day + 7)
                 .map(|day| f64::from(diary.capacity.get(day).copied().unwrap_or(0)))
                 .sum();
-            put(&mut self.weekly, ratio(used[d], capacity), f64::from(diary.booked_ahead));
+            node.set(weekly, week, ratio(used[d], capacity), f64::from(diary.booked_ahead));
         }
-        put(&mut self.weekly, ratio(splw_case, splw_cap), splw_wait / MINUTES_PER_WEEK);
-        for (occ, places, wait) in svc_areas {
-            put(&mut self.weekly, ratio(occ, places), wait / MINUTES_PER_WEEK);
+        ids.splw.set(weekly, week, ratio(splw_case, splw_cap), splw_wait / MINUTES_PER_WEEK);
+        for ((occ, places, wait), node) in svc_areas.into_iter().zip(&ids.services) {
+            node.set(weekly, week, ratio(occ, places), wait / MINUTES_PER_WEEK);
         }
     }
 
