@@ -1,27 +1,9 @@
-//! Regression tests named after the bug that found them (issue #11: B1 …).
-//! Each reproduces the bug's scenario through the real model and fails on
-//! the code before the fix.
+//! B1: one episode failed twice and ran two journeys.
 
-use crate::support::small_text;
+use super::{journeys, small_with};
 use signpost::model::journey::JourneyStep;
-use signpost::scenario::load::{load_with_overrides, LoadedScenario};
 use signpost::scenario::Place;
 use toml::Value;
-
-/// The small fixture with `overrides` applied to its base.
-fn small_with(overrides: &[(String, Value)]) -> LoadedScenario {
-    load_with_overrides(&small_text(), "small.toml", overrides).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// Traced steps of every replication of every arm.
-fn journeys(loaded: &LoadedScenario, reps: u64, traced: u32) -> Vec<Vec<JourneyStep>> {
-    let result = crate::support::run(loaded, reps, traced);
-    result
-        .arms
-        .iter()
-        .flat_map(|a| a.replications.iter().map(|r| r.journeys.clone()))
-        .collect()
-}
 
 /// Episodes the link worker fails or resolves with no `on_caseload` since
 /// the episode last ended somewhere (failed, resolved, unmet): the link
