@@ -63,8 +63,10 @@ pub struct ExperimentResult {
     pub conservation: Conservation,
 }
 
-/// Why an experiment stopped early.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why an experiment stopped early: its cancel flag was set. Nothing was
+/// written; the scenario is untouched and can be run again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("cancelled after {done} of {total} arm-replications")]
 pub struct Cancelled {
     /// Jobs (arm × replication) finished before stopping.
     pub done: usize,

@@ -1,5 +1,78 @@
 //! signpost: a parallel discrete-event simulator of primary-care capacity.
 //!
+//! It estimates how many GP appointments active signposting frees once the
+//! patients who bounce back are counted, at what cost, with what waits and
+//! what risk, under the policies a commissioner can choose. One replication
+//! of one arm is a [`model::Model`] run over a [`scenario::Scenario`]; an
+//! [`experiment`] runs every arm × replication with common random numbers
+//! and pairs each arm with the counterfactual (signposting off).
+//!
+//! # The pathway
+//!
+//! ```text
+//!  new episode ─► reception queue ─► navigation ─┬─► GP diary ──► resolved / follow-up / refer to link worker
+//!     ▲            (abandon, retry)   (training,  ├─► practice role diary ─► resolved / internal bounce to GP
+//!     │                                accept,    ├─► community pharmacy ──► resolved / bounce (some urgent)
+//!     │                                capacity-  ├─► link worker: wait ─► caseload ─► sessions ─► VCSE link
+//!     │                                aware)     └─► VCSE service: places, waiting list, closures
+//!     └──────────── bounce-back (after a delay, lower trust) ◄── rejected, not attended, out of remit,
+//!                   repeat contact (revolving door)              not resolved, held too long
+//! ```
+//!
+//! Every queue in it — reception, the link worker's waiting list and
+//! caseload, each VCSE service, and every node of a pure queueing network —
+//! is one [`engine::Resource`], checked against Erlang B, C, A and M/M/c/K.
+//!
+//! # Running a scenario from code
+//!
+//! Load the built-in default, override a key as an arm's `set` would, run
+//! two replications and read a metric by its registry name:
+//!
+//! ```
+//! use signpost::experiment::{run_experiment, RunOptions};
+//! use signpost::metric::Metric;
+//! use signpost::scenario::load::{load_with_overrides, DEFAULT_TOML};
+//! use std::sync::atomic::AtomicBool;
+//! use toml::Value;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let overrides = [
+//!     ("splw.fte".to_string(), Value::Float(4.0)),
+//!     // A short run for the example: four weeks after one week of warm-up.
+//!     ("time.horizon_days".to_string(), Value::Float(28.0)),
+//!     ("time.warmup_days".to_string(), Value::Float(7.0)),
+//! ];
+//! let scenario = load_with_overrides(DEFAULT_TOML, "default.toml", &overrides)?;
+//! let options = RunOptions { replications: 2, seed: scenario.base.seed, journeys: 0 };
+//! let never = AtomicBool::new(false);
+//! let result = run_experiment(&scenario, options, &|_done, _total| {}, &never)?;
+//!
+//! let trained = result.arms.iter().find(|arm| arm.name == "trained").expect("an arm of the default");
+//! let freed = trained.metric_index(Metric::GpAppointmentsSavedNet.name()).expect("a paired metric");
+//! let summary = trained.summary(freed);
+//! assert_eq!(summary.count(), 2);
+//! println!("net GP appointments freed in four weeks: {:.0}", summary.mean().unwrap_or(f64::NAN));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Adding a mechanism: the files you touch
+//!
+//! 1. Its keys: a field with `#[serde(default)]` and a doc comment with its
+//!    unit in [`scenario::raw`], a value with its source in
+//!    `scenarios/default.toml`, and its rule in [`scenario::validate`].
+//! 2. Its behaviour: one file under `src/model/` (or a few lines in the one
+//!    that owns the place it changes); a queue is an [`engine::Resource`], a
+//!    weighted draw an [`engine::Categorical`], a new event a variant of the
+//!    model's `Ev`, drawn from its own [`engine::Stream`].
+//! 3. What it reports: a [`metric::Metric`] in `src/metric.rs` and its value
+//!    in `model/results.rs`; a weekly series registered in
+//!    `model/results.rs`.
+//! 4. A seeded, paired test of its direction under `tests/integration/`.
+//!
+//! The CSVs, the terminal table, the report and sensitivity analysis pick
+//! new metrics up from the registry.
+//!
 //! # Layers
 //!
 //! Each module imports only modules below it (`tests/integration/layers.rs`

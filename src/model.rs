@@ -1,14 +1,10 @@
 //! The primary-care pathway as a discrete-event model.
 //!
-//! ```text
-//!  new episode ─► reception queue ─► navigation ─┬─► GP diary ──► resolved / follow-up / refer to link worker
-//!     ▲            (abandon, retry)   (training,  ├─► practice role diary ─► resolved / internal bounce to GP
-//!     │                                accept,    ├─► community pharmacy ──► resolved / bounce (some urgent)
-//!     │                                capacity-  ├─► link worker: wait ─► caseload ─► sessions ─► VCSE link
-//!     │                                aware)     └─► VCSE service: places, waiting list, closures
-//!     └──────────── bounce-back (after a delay, lower trust) ◄── rejected, not attended, out of remit,
-//!                   repeat contact (revolving door)              not resolved, held too long
-//! ```
+//! The pathway is pictured in the [crate docs](crate). This file owns the
+//! events, the random streams and the loop; each mechanism lives in its own
+//! file: [`demand`] (arrivals), `reception`, `navigation`, `appointments`
+//! beside [`diary`], `pharmacy`, `link_worker`, `vcse`, `episode` (where an
+//! episode is and how it ends) and `results` (weekly series and metrics).
 //!
 //! One [`Model`] is one replication of one arm. It owns all mutable state;
 //! the [`Scenario`] is shared read-only. Entities live in arenas indexed by
