@@ -13,3 +13,4 @@ pub mod report;
 pub mod scenario;
 pub mod sensitivity;
 pub mod stats;
+pub mod uncertainty;
