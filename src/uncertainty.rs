@@ -25,7 +25,7 @@
 //!   a draw is a deterministic function of a uniform. Beta and gamma
 //!   quantiles invert regularised incomplete beta and gamma functions
 //!   (continued fractions, Lentz's method) by safeguarded Newton steps.
-//! * `design`: where the uniforms come from. A Sobol sequence with the
+//! * [`design`]: where the uniforms come from. A Sobol sequence with the
 //!   direction numbers of Joe & Kuo (2008, SIAM J. Sci. Comput.
 //!   30:2635–2654) and hash-based Owen scrambling (Owen 1995; Burley 2020,
 //!   J. Computer Graphics Techniques 9(4)) seeded from the master seed, or a
@@ -53,11 +53,13 @@
 
 #![warn(missing_docs)]
 
+pub mod design;
 mod dirichlet;
 pub mod prior;
 mod special;
 mod univariate;
 
+pub use design::{Design, DesignError, DesignMatrix};
 pub use dirichlet::Dirichlet;
 pub use prior::{Prior, PriorError, PriorSpec};
 pub use univariate::{Support, Univariate};
