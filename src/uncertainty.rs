@@ -33,7 +33,7 @@
 //!   cube more evenly than pseudo-random points, measured by the centred
 //!   and wrap-around L2 discrepancies of Hickernell (1998, Math. Comp.
 //!   67:299–322).
-//! * `decision`: from net benefits per draw and option, the expected net
+//! * [`decision`]: from net benefits per draw and option, the expected net
 //!   benefit, the probability each option is best, the expected value of
 //!   perfect information `EVPI = E[max_d NB_d] − max_d E[NB_d]`, and the
 //!   cost-effectiveness acceptability curve (CEAC) over willingness to pay
@@ -53,12 +53,14 @@
 
 #![warn(missing_docs)]
 
+pub mod decision;
 pub mod design;
 mod dirichlet;
 pub mod prior;
 mod special;
 mod univariate;
 
+pub use decision::{ceac, net_monetary_benefit, Ceac, DecisionError, Outcomes};
 pub use design::{Design, DesignError, DesignMatrix};
 pub use dirichlet::Dirichlet;
 pub use prior::{Prior, PriorError, PriorSpec};
