@@ -39,7 +39,7 @@
 //!   cost-effectiveness acceptability curve (CEAC) over willingness to pay
 //!   λ with NB = λ·effect − cost (Briggs, Claxton & Sculpher 2006,
 //!   *Decision Modelling for Health Economic Evaluation*, OUP, ch. 5–7).
-//! * `evppi`: the expected value of partial perfect information for one
+//! * [`mod@evppi`]: the expected value of partial perfect information for one
 //!   parameter or a group, `EVPPI(θ) = E_θ[max_d E(NB_d | θ)] − max_d E[NB_d]`.
 //!   The inner conditional expectation is estimated by regressing each
 //!   option's incremental net benefit on θ across the PSA draws (Strong,
@@ -56,13 +56,17 @@
 pub mod decision;
 pub mod design;
 mod dirichlet;
+pub mod evppi;
+mod linalg;
 pub mod prior;
+mod pspline;
 mod special;
 mod univariate;
 
 pub use decision::{ceac, net_monetary_benefit, Ceac, DecisionError, Outcomes};
 pub use design::{Design, DesignError, DesignMatrix};
 pub use dirichlet::Dirichlet;
+pub use evppi::{evppi, Evppi, EvppiError, EvppiOptions};
 pub use prior::{Prior, PriorError, PriorSpec};
 pub use univariate::{Support, Univariate};
 
