@@ -169,7 +169,12 @@ fn evppi_never_exceeds_evpi_and_ignores_monotone_transforms() {
     let small = normals(&mut r, n, 0.0, 0.1);
     let nb = two_options(&theta.iter().zip(&small).map(|(t, e)| t + e).collect::<Vec<_>>());
     let est = evppi(&[&theta], &nb, &opts).unwrap();
-    assert!(est.value <= est.evpi && est.value > 0.9 * est.evpi, "{} vs EVPI {}", est.value, est.evpi);
+    assert!(
+        est.value <= est.evpi && est.value > 0.9 * est.evpi,
+        "{} vs EVPI {}",
+        est.value,
+        est.evpi
+    );
 }
 
 #[test]
