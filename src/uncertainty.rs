@@ -61,6 +61,7 @@ mod linalg;
 pub mod prior;
 mod pspline;
 mod special;
+mod truncated_normal;
 mod univariate;
 
 pub use decision::{ceac, net_monetary_benefit, Ceac, DecisionError, Outcomes};

@@ -56,8 +56,8 @@ pub struct Outcomes {
     values: Vec<f64>,
 }
 
-/// Net monetary benefit λ·effect − cost [£ when cost is in £ and λ in £ per
-/// unit of effect].
+/// Net monetary benefit λ·effect − cost \[£ when cost is in £ and λ in £ per
+/// unit of effect\].
 pub fn net_monetary_benefit(effect: f64, cost: f64, wtp: f64) -> f64 {
     wtp * effect - cost
 }
@@ -138,8 +138,11 @@ impl Outcomes {
         self.values.chunks_exact(self.options)
     }
 
-    /// One option's values over the draws.
+    /// One option's values over the draws (empty if `option` ≥ options).
     pub fn column(&self, option: usize) -> Vec<f64> {
+        if option >= self.options {
+            return Vec::new();
+        }
         self.values.iter().skip(option).step_by(self.options).copied().collect()
     }
 
@@ -206,7 +209,7 @@ pub(crate) fn argmax(values: &[f64]) -> usize {
 /// A cost-effectiveness acceptability curve, with its frontier.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ceac {
-    /// Willingness-to-pay grid λ [£ per unit of effect].
+    /// Willingness-to-pay grid λ \[£ per unit of effect\].
     pub wtp: Vec<f64>,
     /// `probability_best[k][d]`: probability option d has the highest net
     /// benefit at `wtp[k]` (each row sums to 1; ties split).

@@ -95,9 +95,12 @@ impl DesignMatrix {
         (0..self.points).map(move |i| self.row(i))
     }
 
-    /// Column j as a vector (one value per point).
+    /// Column j as a vector (one value per point; empty if j ≥ dims).
     pub fn column(&self, j: usize) -> Vec<f64> {
-        self.values.iter().skip(j).step_by(self.dims.max(1)).copied().collect()
+        if j >= self.dims {
+            return Vec::new();
+        }
+        self.values.iter().skip(j).step_by(self.dims).copied().collect()
     }
 
     /// All values, row-major.
@@ -161,8 +164,7 @@ pub fn sobol_points(n: usize, dims: usize, seed: u64) -> Result<DesignMatrix, De
         let v = sobol::directions(j);
         let scramble = column_seed(seed, 1, j) as u32;
         for i in 0..n {
-            // n ≤ 2^32, so the index fits in 32 bits except for i = 2^32,
-            // which `n as u64 > 1 << 32` above rules out past the end.
+            // i < n ≤ 2^32, so the index fits in 32 bits.
             let x = sobol::coordinate(&v, i as u32);
             values[i * dims + j] = sobol::to_unit(sobol::owen_scramble(x, scramble));
         }

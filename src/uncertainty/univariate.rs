@@ -5,12 +5,9 @@
 //! Draws come from the inverse CDF of a uniform u, so quasi-random points
 //! (Sobol, Latin hypercube) can drive them and a draw is reproducible from u.
 
-use super::special::{beta_pq, beta_quantile_pair, gamma_pq, gamma_quantile, normal_cdf, normal_pdf, normal_quantile};
+use super::special::{beta_pq, beta_quantile_pair, gamma_pq, gamma_quantile, normal_cdf, normal_quantile};
+use super::truncated_normal::TruncNormal;
 use super::PriorError;
-
-/// Smallest probability a truncated normal may keep: below it the moments
-/// are dominated by rounding.
-const MIN_TRUNCATED_MASS: f64 = 1e-12;
 
 /// The range a distribution's draws fall in (closed; ends may be infinite).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -70,23 +67,6 @@ enum Kind {
     Fixed {
         value: f64,
     },
-}
-
-/// A normal, possibly truncated to `[low, high]`, with its tail
-/// probabilities at both ends kept so nothing is recomputed per draw.
-#[derive(Debug, Clone, PartialEq)]
-struct TruncNormal {
-    mean: f64,
-    sd: f64,
-    low: f64,
-    high: f64,
-    /// Φ(α) and Φ(−α) at the standardised lower bound α.
-    lower_at_low: f64,
-    upper_at_low: f64,
-    /// Φ(−β) at the standardised upper bound β.
-    upper_at_high: f64,
-    /// Probability kept by the truncation, Φ(β) − Φ(α).
-    mass: f64,
 }
 
 pub(super) fn positive(param: &'static str, v: f64) -> Result<f64, PriorError> {
@@ -192,30 +172,7 @@ impl Univariate {
         let low = low.map(|v| finite("low", v)).transpose()?.unwrap_or(f64::NEG_INFINITY);
         let high = high.map(|v| finite("high", v)).transpose()?.unwrap_or(f64::INFINITY);
         ordered("normal", "low < high", low < high, format!("low {low}, high {high}"))?;
-        let (za, zb) = ((low - mean) / sd, (high - mean) / sd);
-        let (lower_at_low, upper_at_low) = (normal_cdf(za), normal_cdf(-za));
-        let (lower_at_high, upper_at_high) = (normal_cdf(zb), normal_cdf(-zb));
-        // Subtract within whichever tail keeps the digits.
-        let mass = if za >= 0.0 {
-            upper_at_low - upper_at_high
-        } else if zb <= 0.0 {
-            lower_at_high - lower_at_low
-        } else {
-            1.0 - lower_at_low - upper_at_high
-        };
-        if mass.is_nan() || mass < MIN_TRUNCATED_MASS {
-            return Err(PriorError::TruncationMass { low, high, mean, sd, mass });
-        }
-        Self::checked(Kind::Normal(TruncNormal {
-            mean,
-            sd,
-            low,
-            high,
-            lower_at_low,
-            upper_at_low,
-            upper_at_high,
-            mass,
-        }))
+        Self::checked(Kind::Normal(TruncNormal::new(mean, sd, low, high)?))
     }
 
     /// Uniform on `[low, high]`, low < high.
@@ -298,7 +255,7 @@ impl Univariate {
             Kind::Beta { alpha, beta } => alpha / (alpha + beta),
             Kind::Gamma { shape, scale } => shape * scale,
             Kind::LogNormal { meanlog, sdlog } => (meanlog + sdlog * sdlog / 2.0).exp(),
-            Kind::Normal(ref n) => n.mean + n.sd * (phi_at(n.za()) - phi_at(n.zb())) / n.mass,
+            Kind::Normal(ref n) => n.mean(),
             Kind::Uniform { low, high } => (low + high) / 2.0,
             Kind::Triangular { low, mode, high } => (low + mode + high) / 3.0,
             Kind::Pert {
@@ -320,12 +277,7 @@ impl Univariate {
                 let s2 = sdlog * sdlog;
                 s2.exp_m1() * (2.0 * meanlog + s2).exp()
             }
-            Kind::Normal(ref n) => {
-                let (za, zb) = (n.za(), n.zb());
-                let shift = (phi_at(za) - phi_at(zb)) / n.mass;
-                let spread = (z_phi_at(za) - z_phi_at(zb)) / n.mass;
-                n.sd * n.sd * (1.0 + spread - shift * shift).max(0.0)
-            }
+            Kind::Normal(ref n) => n.variance(),
             Kind::Uniform { low, high } => (high - low).powi(2) / 12.0,
             Kind::Triangular { low, mode, high } => (low * low + mode * mode + high * high - low * mode - low * high - mode * high) / 18.0,
             Kind::Pert { low, high, lambda, .. } => {
@@ -420,61 +372,5 @@ impl Univariate {
             }
             Kind::Fixed { value } => value,
         }
-    }
-}
-
-/// φ(z), with φ(±∞) = 0.
-fn phi_at(z: f64) -> f64 {
-    if z.is_finite() {
-        normal_pdf(z)
-    } else {
-        0.0
-    }
-}
-
-/// z·φ(z), with the limit 0 at ±∞.
-fn z_phi_at(z: f64) -> f64 {
-    if z.is_finite() {
-        z * normal_pdf(z)
-    } else {
-        0.0
-    }
-}
-
-impl TruncNormal {
-    fn za(&self) -> f64 {
-        (self.low - self.mean) / self.sd
-    }
-
-    fn zb(&self) -> f64 {
-        (self.high - self.mean) / self.sd
-    }
-
-    fn cdf(&self, x: f64) -> f64 {
-        if x <= self.low {
-            return 0.0;
-        }
-        if x >= self.high {
-            return 1.0;
-        }
-        let z = (x - self.mean) / self.sd;
-        let f = if z <= 0.0 {
-            (normal_cdf(z) - self.lower_at_low) / self.mass
-        } else {
-            1.0 - (normal_cdf(-z) - self.upper_at_high) / self.mass
-        };
-        f.clamp(0.0, 1.0)
-    }
-
-    fn quantile(&self, u: f64) -> f64 {
-        // Anchor at whichever end keeps the target probability in a tail.
-        let p = self.lower_at_low + u * self.mass;
-        let x = if p <= 0.5 {
-            self.mean + self.sd * normal_quantile(p)
-        } else {
-            let q = self.upper_at_high + (1.0 - u) * self.mass;
-            self.mean - self.sd * normal_quantile(q)
-        };
-        x.clamp(self.low, self.high)
     }
 }
