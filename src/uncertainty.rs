@@ -5,7 +5,8 @@
 //! well the mean is pinned down *given* the scenario's parameter values.
 //! PSA asks how the answer moves when those values are themselves
 //! uncertain, as NICE's reference case requires (NICE 2022, *NICE health
-//! technology evaluations: the manual*, section 4.7). The pipeline is
+//! technology evaluations: the manual*, PMG36, on exploring parameter
+//! uncertainty probabilistically). The pipeline is
 //!
 //! ```text
 //!  [uncertainty] in TOML      design            simulator         decision
@@ -50,6 +51,26 @@
 //!   parameter chosen by generalised cross-validation; groups use an
 //!   additive model of P-splines fitted by backfitting (Hastie & Tibshirani
 //!   1990). Standard errors come from a bootstrap over draws.
+//!
+//! # Example
+//!
+//! ```
+//! use signpost::uncertainty::{evppi, Design, EvppiOptions, Outcomes, PriorSpec};
+//!
+//! // θ ~ normal(0.2, 1): the incremental net benefit of acting [£k].
+//! let spec: PriorSpec = toml::from_str("dist = \"normal\"\nmean = 0.2\nsd = 1.0").unwrap();
+//! let prior = spec.validate().unwrap();
+//! let design = Design::Sobol.points(1024, prior.dims(), 42).unwrap();
+//! let theta: Vec<f64> = design.rows().map(|u| prior.draw(u).unwrap()[0]).collect();
+//! // Options: do nothing (NB 0) or act (NB θ).
+//! let nb = Outcomes::new(1024, 2, theta.iter().flat_map(|&t| [0.0, t]).collect()).unwrap();
+//! assert_eq!(nb.best_expected(), 1);
+//! // EVPI = E[max(0, θ)] − max(0, E θ) = φ(0.2) + 0.2·Φ(0.2) − 0.2 ≈ 0.3069.
+//! assert!((nb.evpi() - 0.3069).abs() < 0.01);
+//! // θ is the only uncertainty, so learning it is worth the whole EVPI.
+//! let est = evppi(&[&theta], &nb, &EvppiOptions::default()).unwrap();
+//! assert!((est.value - nb.evpi()).abs() < 0.02);
+//! ```
 
 #![warn(missing_docs)]
 
