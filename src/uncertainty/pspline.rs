@@ -1,25 +1,52 @@
-//! P-splines (Eilers & Marx 1996): a cubic B-spline basis on equally
-//! spaced knots over [0, 1] with a second-order difference penalty, fitted
-//! by penalised (optionally weighted) least squares, the smoothing parameter
-//! chosen by generalised cross-validation (Craven & Wahba 1979).
+//! P-splines (Eilers & Marx 1996): cubic B-spline bases on equally spaced
+//! knots over [0, 1] with second-order difference penalties, fitted by
+//! penalised (optionally weighted) least squares, the smoothing parameters
+//! chosen by generalised cross-validation (Craven & Wahba 1979). A basis is
+//! either one variable's (4 non-zeros a row, one penalty) or the tensor
+//! product of two (16 non-zeros a row, one penalty per direction; Eilers &
+//! Marx 2003), which can represent interactions.
 //!
-//! Each row of the basis has at most four non-zero entries, so building the
-//! normal equations costs O(16 n) and every λ tried costs O(k³) with k =
-//! segments + 3 coefficients.
+//! Building the normal equations costs O(nnz² n); every set of λ tried
+//! costs O(k³) with k the number of coefficients.
 
 use super::linalg::Cholesky;
 
-/// Smoothing parameters tried by GCV, relative to tr(G)/tr(P) so the grid
-/// does not depend on the scale of the data: 10^-6 … 10^6 in quarter decades.
+/// Smoothing parameters tried by GCV for one penalty, relative to
+/// tr(G)/tr(P) so the grid does not depend on the scale of the data:
+/// 10^-6 … 10^6 in quarter decades.
 const LOG10_GRID: (f64, f64, usize) = (-6.0, 6.0, 49);
 
-/// A cubic B-spline basis evaluated at each observation: row i is
-/// non-zero in columns `first[i] .. first[i] + 4`.
+/// For two penalties: a coarse grid of whole decades 10^-4 … 10^4 in each
+/// direction, then quarter decades within half a decade of the best.
+const LOG10_GRID_2D: (f64, f64, usize) = (-4.0, 4.0, 9);
+
+/// A basis evaluated at each observation: row i has `nnz` non-zero entries,
+/// in columns `index[i·nnz ..]` with values `value[i·nnz ..]`.
 #[derive(Debug, Clone)]
 pub(super) struct Basis {
     size: usize,
-    first: Vec<usize>,
-    values: Vec<[f64; 4]>,
+    nnz: usize,
+    index: Vec<usize>,
+    value: Vec<f64>,
+    /// Penalty matrices (row-major size × size), one per direction.
+    penalties: Vec<Vec<f64>>,
+}
+
+/// The four non-zero cubic B-splines at u: (first column, values).
+fn cubic(u: f64, segments: usize) -> (usize, [f64; 4]) {
+    let s = u.clamp(0.0, 1.0) * segments as f64;
+    let i = (s.floor() as usize).min(segments - 1);
+    let t = s - i as f64;
+    let (t2, t3) = (t * t, t * t * t);
+    (
+        i,
+        [
+            (1.0 - t).powi(3) / 6.0,
+            (3.0 * t3 - 6.0 * t2 + 4.0) / 6.0,
+            (-3.0 * t3 + 3.0 * t2 + 3.0 * t + 1.0) / 6.0,
+            t3 / 6.0,
+        ],
+    )
 }
 
 impl Basis {
@@ -27,25 +54,59 @@ impl Basis {
     /// [0, 1] (values outside are clamped to the ends).
     pub(super) fn new(u: &[f64], segments: usize) -> Self {
         let segments = segments.max(1);
-        let mut first = Vec::with_capacity(u.len());
-        let mut values = Vec::with_capacity(u.len());
+        let mut index = Vec::with_capacity(4 * u.len());
+        let mut value = Vec::with_capacity(4 * u.len());
         for &x in u {
-            let s = x.clamp(0.0, 1.0) * segments as f64;
-            let i = (s.floor() as usize).min(segments - 1);
-            let t = s - i as f64;
-            let (t2, t3) = (t * t, t * t * t);
-            first.push(i);
-            values.push([
-                (1.0 - t).powi(3) / 6.0,
-                (3.0 * t3 - 6.0 * t2 + 4.0) / 6.0,
-                (-3.0 * t3 + 3.0 * t2 + 3.0 * t + 1.0) / 6.0,
-                t3 / 6.0,
-            ]);
+            let (first, v) = cubic(x, segments);
+            index.extend(first..first + 4);
+            value.extend(v);
+        }
+        let size = segments + 3;
+        Basis {
+            size,
+            nnz: 4,
+            index,
+            value,
+            penalties: vec![penalty(size)],
+        }
+    }
+
+    /// The tensor-product basis of two variables, `segments` intervals
+    /// each: column (a, b) is B_a(u)·B_b(v), at index a·(segments + 3) + b.
+    /// Penalties: second differences along u (P ⊗ I) and along v (I ⊗ P),
+    /// whose common null space is the bilinear surfaces 1, u, v, u·v.
+    pub(super) fn tensor(u: &[f64], v: &[f64], segments: usize) -> Self {
+        let segments = segments.max(1);
+        let k = segments + 3;
+        let mut index = Vec::with_capacity(16 * u.len());
+        let mut value = Vec::with_capacity(16 * u.len());
+        for (&x, &y) in u.iter().zip(v) {
+            let ((fx, vx), (fy, vy)) = (cubic(x, segments), cubic(y, segments));
+            for (a, va) in vx.iter().enumerate() {
+                for (b, vb) in vy.iter().enumerate() {
+                    index.push((fx + a) * k + fy + b);
+                    value.push(va * vb);
+                }
+            }
+        }
+        let p = penalty(k);
+        let size = k * k;
+        let mut along_u = vec![0.0; size * size];
+        let mut along_v = vec![0.0; size * size];
+        for a in 0..k {
+            for a2 in 0..k {
+                for b in 0..k {
+                    along_u[(a * k + b) * size + a2 * k + b] = p[a * k + a2];
+                    along_v[(b * k + a) * size + b * k + a2] = p[a * k + a2];
+                }
+            }
         }
         Basis {
-            size: segments + 3,
-            first,
-            values,
+            size,
+            nnz: 16,
+            index,
+            value,
+            penalties: vec![along_u, along_v],
         }
     }
 
@@ -54,18 +115,23 @@ impl Basis {
         self.size
     }
 
+    fn rows(&self) -> impl Iterator<Item = (&[usize], &[f64])> {
+        self.index.chunks_exact(self.nnz).zip(self.value.chunks_exact(self.nnz))
+    }
+
     /// Gram matrix BᵀWB (row-major k × k); `w = None` means unit weights.
     pub(super) fn gram(&self, w: Option<&[f64]>) -> Vec<f64> {
         let k = self.size;
         let mut g = vec![0.0; k * k];
-        for (i, (&f, v)) in self.first.iter().zip(&self.values).enumerate() {
+        for (i, (idx, val)) in self.rows().enumerate() {
             let wi = w.map_or(1.0, |w| w[i]);
             if wi == 0.0 {
                 continue;
             }
-            for a in 0..4 {
-                for b in 0..4 {
-                    g[(f + a) * k + f + b] += wi * v[a] * v[b];
+            for (&r, &vr) in idx.iter().zip(val) {
+                let row = &mut g[r * k..(r + 1) * k];
+                for (&c, &vc) in idx.iter().zip(val) {
+                    row[c] += wi * vr * vc;
                 }
             }
         }
@@ -75,10 +141,10 @@ impl Basis {
     /// BᵀWy.
     pub(super) fn cross(&self, y: &[f64], w: Option<&[f64]>) -> Vec<f64> {
         let mut c = vec![0.0; self.size];
-        for (i, ((&f, v), &yi)) in self.first.iter().zip(&self.values).zip(y).enumerate() {
+        for (i, ((idx, val), &yi)) in self.rows().zip(y).enumerate() {
             let wy = w.map_or(1.0, |w| w[i]) * yi;
-            for a in 0..4 {
-                c[f + a] += v[a] * wy;
+            for (&r, &v) in idx.iter().zip(val) {
+                c[r] += v * wy;
             }
         }
         c
@@ -86,11 +152,13 @@ impl Basis {
 
     /// B·β at every observation.
     pub(super) fn fitted(&self, beta: &[f64]) -> Vec<f64> {
-        self.first
-            .iter()
-            .zip(&self.values)
-            .map(|(&f, v)| (0..4).map(|a| v[a] * beta[f + a]).sum())
+        self.rows()
+            .map(|(idx, val)| idx.iter().zip(val).map(|(&r, &v)| v * beta[r]).sum())
             .collect()
+    }
+
+    fn observations(&self) -> usize {
+        self.index.len() / self.nnz
     }
 }
 
@@ -110,25 +178,23 @@ fn penalty(k: usize) -> Vec<f64> {
     p
 }
 
-/// A one-variable smoother with its normal equations built for one set of
-/// weights.
+/// A smoother with its normal equations built for one set of weights.
 #[derive(Debug, Clone)]
 pub(super) struct Smoother {
     basis: Basis,
     gram: Vec<f64>,
-    penalty: Vec<f64>,
-    /// tr(G)/tr(P): makes the relative λ grid scale-free.
-    scale: f64,
+    /// tr(G)/tr(P) per penalty: makes the relative λ grid scale-free.
+    scales: Vec<f64>,
     weights: Option<Vec<f64>>,
     total_weight: f64,
 }
 
-/// A smoother factored for one λ, ready to fit any response.
+/// A smoother factored for one set of λ, ready to fit any response.
 #[derive(Debug, Clone)]
 pub(super) struct Factored {
-    /// The smoothing parameter (absolute).
-    pub(super) lambda: f64,
-    /// Effective degrees of freedom tr((G + λP)⁻¹G).
+    /// The smoothing parameters (absolute), one per penalty.
+    pub(super) lambdas: Vec<f64>,
+    /// Effective degrees of freedom tr((G + Σ λP)⁻¹G).
     pub(super) edf: f64,
     chol: Cholesky,
 }
@@ -139,15 +205,14 @@ impl Smoother {
     pub(super) fn new(basis: Basis, weights: Option<Vec<f64>>) -> Self {
         let k = basis.size();
         let gram = basis.gram(weights.as_deref());
-        let penalty = penalty(k);
-        let tr_g: f64 = (0..k).map(|i| gram[i * k + i]).sum();
-        let tr_p: f64 = (0..k).map(|i| penalty[i * k + i]).sum();
-        let total_weight = weights.as_ref().map_or(basis.first.len() as f64, |w| w.iter().sum());
+        let tr = |m: &[f64]| (0..k).map(|i| m[i * k + i]).sum::<f64>();
+        let tr_g = tr(&gram);
+        let scales = basis.penalties.iter().map(|p| tr_g / tr(p).max(f64::MIN_POSITIVE)).collect();
+        let total_weight = weights.as_ref().map_or(basis.observations() as f64, |w| w.iter().sum());
         Smoother {
             basis,
             gram,
-            penalty,
-            scale: tr_g / tr_p.max(f64::MIN_POSITIVE),
+            scales,
             weights,
             total_weight,
         }
@@ -163,13 +228,25 @@ impl Smoother {
         self.total_weight
     }
 
-    /// Factors G + λP; `None` if that is not positive definite (too few
-    /// distinct points for this λ).
-    pub(super) fn factor(&self, lambda: f64) -> Option<Factored> {
-        let a: Vec<f64> = self.gram.iter().zip(&self.penalty).map(|(g, p)| g + lambda * p).collect();
+    /// Factors G + Σ λᵢPᵢ; `None` if that is not positive definite (too
+    /// few distinct points for these λ) or `lambdas` has the wrong length.
+    pub(super) fn factor(&self, lambdas: &[f64]) -> Option<Factored> {
+        if lambdas.len() != self.basis.penalties.len() {
+            return None;
+        }
+        let mut a = self.gram.clone();
+        for (p, &l) in self.basis.penalties.iter().zip(lambdas) {
+            for (x, q) in a.iter_mut().zip(p) {
+                *x += l * q;
+            }
+        }
         let chol = Cholesky::new(&a, self.basis.size())?;
         let edf = chol.trace_of_inverse_times(&self.gram);
-        Some(Factored { lambda, edf, chol })
+        Some(Factored {
+            lambdas: lambdas.to_vec(),
+            edf,
+            chol,
+        })
     }
 
     /// Fitted values of the penalised least-squares fit of `y`.
@@ -188,30 +265,57 @@ impl Smoother {
             .sum()
     }
 
-    /// The λ on the grid minimising GCV(λ) = n·RSS/(n − edf)², with its
-    /// factorisation and the fitted values; `None` if no λ could be factored.
-    pub(super) fn choose(&self, y: &[f64]) -> Option<(Factored, Vec<f64>)> {
-        let (lo, hi, steps) = LOG10_GRID;
+    /// GCV(λ) = n·RSS/(n − edf)² at relative log10 λs, with the fit.
+    fn gcv(&self, y: &[f64], log10_rel: &[f64]) -> Option<(f64, Factored, Vec<f64>)> {
+        let lambdas: Vec<f64> = log10_rel.iter().zip(&self.scales).map(|(l, s)| 10f64.powf(*l) * s).collect();
+        let f = self.factor(&lambdas)?;
+        let fitted = self.fit(&f, y);
         let n = self.total_weight;
-        let mut best: Option<(f64, Factored, Vec<f64>)> = None;
-        for s in 0..steps {
-            let rel = 10f64.powf(lo + (hi - lo) * s as f64 / (steps - 1) as f64);
-            let Some(f) = self.factor(rel * self.scale) else { continue };
-            let fitted = self.fit(&f, y);
-            let denom = n - f.edf;
-            if denom <= 0.0 {
-                continue;
+        let denom = n - f.edf;
+        (denom > 0.0).then(|| (n * self.rss(y, &fitted) / (denom * denom), f, fitted))
+    }
+
+    /// The λ minimising GCV over the grid, with its factorisation and the
+    /// fitted values; `None` if no λ could be factored.
+    pub(super) fn choose(&self, y: &[f64]) -> Option<(Factored, Vec<f64>)> {
+        let grid = |(lo, hi, steps): (f64, f64, usize)| -> Vec<f64> {
+            (0..steps).map(|s| lo + (hi - lo) * s as f64 / (steps - 1) as f64).collect()
+        };
+        let candidates: Vec<Vec<f64>> = match self.scales.len() {
+            1 => grid(LOG10_GRID).into_iter().map(|l| vec![l]).collect(),
+            _ => {
+                let g = grid(LOG10_GRID_2D);
+                g.iter().flat_map(|&a| g.iter().map(move |&b| vec![a, b])).collect()
             }
-            let gcv = n * self.rss(y, &fitted) / (denom * denom);
-            let better = match &best {
-                Some((g, _, _)) => gcv < *g,
-                None => true,
-            };
-            if better {
-                best = Some((gcv, f, fitted));
+        };
+        let mut best: Option<(f64, Vec<f64>, Factored, Vec<f64>)> = None;
+        let consider = |l: Vec<f64>, best: &mut Option<(f64, Vec<f64>, Factored, Vec<f64>)>| {
+            if let Some((g, f, fitted)) = self.gcv(y, &l) {
+                let better = match best {
+                    Some(b) => g < b.0,
+                    None => true,
+                };
+                if better {
+                    *best = Some((g, l, f, fitted));
+                }
+            }
+        };
+        for l in candidates {
+            consider(l, &mut best);
+        }
+        if self.scales.len() == 2 {
+            if let Some(centre) = best.as_ref().map(|b| b.1.clone()) {
+                let steps = [-0.5, -0.25, 0.0, 0.25, 0.5];
+                for da in steps {
+                    for db in steps {
+                        if da != 0.0 || db != 0.0 {
+                            consider(vec![centre[0] + da, centre[1] + db], &mut best);
+                        }
+                    }
+                }
             }
         }
-        best.map(|(_, f, fitted)| (f, fitted))
+        best.map(|(_, _, f, fitted)| (f, fitted))
     }
 }
 
@@ -225,16 +329,39 @@ mod tests {
     fn basis_is_a_partition_of_unity_and_reproduces_lines() {
         let u: Vec<f64> = (0..=100).map(|i| i as f64 / 100.0).collect();
         let b = Basis::new(&u, 7);
-        for v in &b.values {
+        for (_, v) in b.rows() {
             assert!((v.iter().sum::<f64>() - 1.0).abs() < 1e-14);
         }
         // A straight line is in the penalty's null space: any λ recovers it.
         let y: Vec<f64> = u.iter().map(|x| 3.0 - 2.0 * x).collect();
         let s = Smoother::new(b, None);
-        let f = s.factor(1e6 * s.scale).unwrap();
+        let f = s.factor(&[1e6 * s.scales[0]]).unwrap();
         for (got, want) in s.fit(&f, &y).iter().zip(&y) {
             assert!((got - want).abs() < 1e-8);
         }
+    }
+
+    /// The tensor basis is a partition of unity, and with both penalties
+    /// heavy it still reproduces a bilinear surface exactly (their common
+    /// null space).
+    #[test]
+    fn tensor_basis_reproduces_bilinear_surfaces() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(4);
+        let u: Vec<f64> = (0..400).map(|_| rng.random::<f64>()).collect();
+        let v: Vec<f64> = (0..400).map(|_| rng.random::<f64>()).collect();
+        let b = Basis::tensor(&u, &v, 5);
+        assert_eq!(b.size(), 64);
+        for (_, vals) in b.rows() {
+            assert!((vals.iter().sum::<f64>() - 1.0).abs() < 1e-14);
+        }
+        let y: Vec<f64> = u.iter().zip(&v).map(|(a, c)| 1.0 + 2.0 * a - c + 3.0 * a * c).collect();
+        let s = Smoother::new(b, None);
+        let f = s.factor(&[1e6 * s.scales[0], 1e6 * s.scales[1]]).unwrap();
+        for (got, want) in s.fit(&f, &y).iter().zip(&y) {
+            assert!((got - want).abs() < 1e-6, "{got} vs {want}");
+        }
+        // A wrong number of smoothing parameters is refused, not guessed.
+        assert!(s.factor(&[1.0]).is_none());
     }
 
     /// On a smooth curve plus noise, the GCV fit's error against the truth
