@@ -364,6 +364,21 @@ mod tests {
         assert!(s.factor(&[1.0]).is_none());
     }
 
+    /// Each tensor penalty charges curvature along its own direction only:
+    /// coefficients curved along u alone cost nothing under the v penalty
+    /// and something under the u penalty, and vice versa.
+    #[test]
+    fn tensor_penalties_act_along_their_own_direction() {
+        let b = Basis::tensor(&[0.5], &[0.5], 4);
+        let (k, size) = (7, 49);
+        let quad = |p: &[f64], beta: &[f64]| -> f64 { (0..size).map(|i| (0..size).map(|j| beta[i] * p[i * size + j] * beta[j]).sum::<f64>()).sum() };
+        let along_u: Vec<f64> = (0..size).map(|i| ((i / k) as f64).powi(2)).collect();
+        let along_v: Vec<f64> = (0..size).map(|i| ((i % k) as f64).powi(2)).collect();
+        let (pu, pv) = (&b.penalties[0], &b.penalties[1]);
+        assert!(quad(pu, &along_u) > 1.0 && quad(pv, &along_u).abs() < 1e-12);
+        assert!(quad(pv, &along_v) > 1.0 && quad(pu, &along_v).abs() < 1e-12);
+    }
+
     /// On a smooth curve plus noise, the GCV fit's error against the truth
     /// is well below the noise (it smooths) and its edf is moderate.
     #[test]
