@@ -94,3 +94,5 @@ pub use univariate::{Support, Univariate};
 
 #[cfg(test)]
 mod prior_tests;
+#[cfg(test)]
+mod props;

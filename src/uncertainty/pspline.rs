@@ -371,7 +371,11 @@ mod tests {
     fn tensor_penalties_act_along_their_own_direction() {
         let b = Basis::tensor(&[0.5], &[0.5], 4);
         let (k, size) = (7, 49);
-        let quad = |p: &[f64], beta: &[f64]| -> f64 { (0..size).map(|i| (0..size).map(|j| beta[i] * p[i * size + j] * beta[j]).sum::<f64>()).sum() };
+        let quad = |p: &[f64], beta: &[f64]| -> f64 {
+            (0..size)
+                .map(|i| (0..size).map(|j| beta[i] * p[i * size + j] * beta[j]).sum::<f64>())
+                .sum()
+        };
         let along_u: Vec<f64> = (0..size).map(|i| ((i / k) as f64).powi(2)).collect();
         let along_v: Vec<f64> = (0..size).map(|i| ((i % k) as f64).powi(2)).collect();
         let (pu, pv) = (&b.penalties[0], &b.penalties[1]);

@@ -177,3 +177,32 @@ fn check_window_names_the_series_in_a_transient() {
     // A window starting after the cut is fine.
     assert_eq!(check_window(&[("queue.splw", &slow)], slow_cut)[0].verdict, Verdict::Steady);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config {
+        cases: 256,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x0057_4152),
+        ..proptest::test_runner::Config::default()
+    })]
+
+    /// Any series — NaN, infinities, constants, any length — gives an
+    /// answer or `None`, never a panic, and a cut within the first half.
+    #[test]
+    fn diagnostics_never_panic(
+        series in proptest::collection::vec(
+            proptest::prop_oneof![-1e6f64..1e6, proptest::strategy::Just(f64::NAN), proptest::strategy::Just(f64::INFINITY), proptest::strategy::Just(0.0)],
+            0..200,
+        ),
+        window in 0usize..20,
+        start in 0usize..100,
+    ) {
+        if let Some(c) = mser5(&series) {
+            proptest::prop_assert!(c.truncate_weeks <= series.len() / 2);
+        }
+        let smoothed = welch_moving_average(&series, window);
+        proptest::prop_assert_eq!(smoothed.len(), series.len().saturating_sub(window));
+        let _ = welch_cut(&smoothed, 1.0);
+        let _ = replication_average(&[&series, &series[..series.len() / 2]]);
+        let _ = check_window(&[("s", &series)], start);
+    }
+}
