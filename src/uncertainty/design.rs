@@ -13,7 +13,7 @@ mod joe_kuo;
 mod lhs;
 mod sobol;
 
-pub use discrepancy::{centred_l2_discrepancy, wrap_around_l2_discrepancy};
+pub use discrepancy::{centred_l2_discrepancy_squared, wrap_around_l2_discrepancy_squared};
 use serde::{Deserialize, Serialize};
 
 /// Which design to draw.

@@ -10,7 +10,7 @@ use super::DesignMatrix;
 ///
 /// For n independent uniform points its expectation is
 /// ((5/4)^d − (13/12)^d)/n. Invariant to reflections about ½.
-pub fn centred_l2_discrepancy(points: &DesignMatrix) -> f64 {
+pub fn centred_l2_discrepancy_squared(points: &DesignMatrix) -> f64 {
     let (n, d) = (points.points(), points.dims());
     if n == 0 {
         return f64::NAN;
@@ -41,7 +41,7 @@ pub fn centred_l2_discrepancy(points: &DesignMatrix) -> f64 {
 ///
 /// For n independent uniform points its expectation is
 /// ((3/2)^d − (4/3)^d)/n. Invariant to shifts modulo 1.
-pub fn wrap_around_l2_discrepancy(points: &DesignMatrix) -> f64 {
+pub fn wrap_around_l2_discrepancy_squared(points: &DesignMatrix) -> f64 {
     let (n, d) = (points.points(), points.dims());
     if n == 0 {
         return f64::NAN;

@@ -69,7 +69,7 @@ fn refuses_impossible_requests() {
     assert!(matches!(latin_hypercube(usize::MAX, 2, 0), Err(DesignError::TooLarge { .. })));
     let empty = Design::Sobol.points(0, 3, 0).unwrap();
     assert_eq!(empty.points(), 0);
-    assert!(centred_l2_discrepancy(&empty).is_nan());
+    assert!(centred_l2_discrepancy_squared(&empty).is_nan());
 }
 
 /// The discrepancy formulas against their expectation for independent
@@ -82,10 +82,10 @@ fn discrepancy_formulas_match_their_expectation() {
     for (name, f, want) in [
         (
             "CD",
-            centred_l2_discrepancy as fn(&DesignMatrix) -> f64,
+            centred_l2_discrepancy_squared as fn(&DesignMatrix) -> f64,
             1.25f64.powi(d) - (13.0f64 / 12.0).powi(d),
         ),
-        ("WD", wrap_around_l2_discrepancy, 1.5f64.powi(d) - (4.0f64 / 3.0).powi(d)),
+        ("WD", wrap_around_l2_discrepancy_squared, 1.5f64.powi(d) - (4.0f64 / 3.0).powi(d)),
     ] {
         let xs: Vec<f64> = (0..sets).map(|s| n as f64 * f(&pseudo_random(n, d as usize, 1000 + s))).collect();
         let s = crate::stats::Summary::of(xs.iter().copied());
@@ -106,11 +106,11 @@ fn quasi_random_designs_beat_pseudo_random_discrepancy() {
         let expected_cd = (1.25f64.powi(d as i32) - (13.0f64 / 12.0).powi(d as i32)) / n as f64;
         let expected_wd = (1.5f64.powi(d as i32) - (4.0f64 / 3.0).powi(d as i32)) / n as f64;
         let randoms: Vec<DesignMatrix> = (0..5).map(|s| pseudo_random(n, d, 77 + s)).collect();
-        let best_random_cd = randoms.iter().map(centred_l2_discrepancy).fold(f64::INFINITY, f64::min);
-        let best_random_wd = randoms.iter().map(wrap_around_l2_discrepancy).fold(f64::INFINITY, f64::min);
+        let best_random_cd = randoms.iter().map(centred_l2_discrepancy_squared).fold(f64::INFINITY, f64::min);
+        let best_random_wd = randoms.iter().map(wrap_around_l2_discrepancy_squared).fold(f64::INFINITY, f64::min);
         for design in [Design::Sobol, Design::LatinHypercube] {
             let m = design.points(n, d, 2024).unwrap();
-            let (cd, wd) = (centred_l2_discrepancy(&m), wrap_around_l2_discrepancy(&m));
+            let (cd, wd) = (centred_l2_discrepancy_squared(&m), wrap_around_l2_discrepancy_squared(&m));
             assert!(
                 cd < best_random_cd && cd < expected_cd,
                 "{design:?} d {d}: CD² {cd} vs random {best_random_cd}"
