@@ -88,6 +88,7 @@
 //!  model          network         the pathway; pure queueing networks
 //!  scenario                       load, merge, validate
 //!  output, stats, engine          result directories; statistics; event queue
+//!  uncertainty                    PSA priors, designs, decision outputs, EVPPI (uses stats)
 //!  error, limits, metric, text    leaves
 //! ```
 //!
@@ -112,3 +113,4 @@ pub mod scenario;
 pub mod sensitivity;
 pub mod stats;
 pub mod text;
+pub mod uncertainty;

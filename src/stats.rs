@@ -6,6 +6,7 @@
 mod student_t;
 mod summary;
 mod time_average;
+pub mod warmup;
 
 pub use student_t::{student_t_cdf, student_t_quantile};
 pub use summary::{ConfidenceInterval, Summary};
