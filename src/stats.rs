@@ -3,6 +3,7 @@
 //! Every accumulator here can be merged, so per-replication or per-thread
 //! results are reduced without locks and without keeping event logs.
 
+pub mod special;
 mod student_t;
 mod summary;
 mod time_average;

@@ -81,7 +81,6 @@ pub mod evppi;
 mod linalg;
 pub mod prior;
 mod pspline;
-mod special;
 mod truncated_normal;
 mod univariate;
 

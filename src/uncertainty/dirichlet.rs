@@ -2,8 +2,8 @@
 //! shares, a tier's routing row), drawn from uniforms by normalising
 //! independent gamma quantiles.
 
-use super::special::gamma_ln_quantile;
 use super::PriorError;
+use crate::stats::special::gamma_ln_quantile;
 use std::collections::HashSet;
 
 /// Tolerance on the sum of `shares` given by an analyst.

@@ -2,8 +2,8 @@
 //! infinite): moments, CDF and quantile computed in whichever tail keeps
 //! the digits.
 
-use super::special::{normal_cdf, normal_pdf, normal_quantile};
 use super::PriorError;
+use crate::stats::special::{normal_cdf, normal_pdf, normal_quantile};
 
 /// Smallest probability a truncated normal may keep: below it the moments
 /// are dominated by rounding.

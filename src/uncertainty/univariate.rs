@@ -5,9 +5,9 @@
 //! Draws come from the inverse CDF of a uniform u, so quasi-random points
 //! (Sobol, Latin hypercube) can drive them and a draw is reproducible from u.
 
-use super::special::{beta_pq, beta_quantile_pair, gamma_pq, gamma_quantile, normal_cdf, normal_quantile};
 use super::truncated_normal::TruncNormal;
 use super::PriorError;
+use crate::stats::special::{beta_pq, beta_quantile_pair, gamma_pq, gamma_quantile, normal_cdf, normal_quantile};
 
 /// The range a distribution's draws fall in (closed; ends may be infinite).
 #[derive(Debug, Clone, Copy, PartialEq)]

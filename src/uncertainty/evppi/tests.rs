@@ -1,7 +1,7 @@
 //! Tests of the EVPPI estimator against closed forms and its invariants.
 
 use super::*;
-use crate::uncertainty::special::{normal_cdf, normal_pdf, normal_quantile};
+use crate::stats::special::{normal_cdf, normal_pdf, normal_quantile};
 use rand::Rng;
 
 fn rng(seed: u64) -> Xoshiro256PlusPlus {

@@ -1,6 +1,6 @@
-//! Special functions behind the priors: ln Γ, the regularised incomplete
-//! gamma and beta functions, the normal CDF and quantile, and the gamma and
-//! beta quantiles found by safeguarded Newton iteration.
+//! Special functions: ln Γ, the regularised incomplete gamma and beta
+//! functions, the normal CDF and quantile, and the gamma and beta quantiles
+//! found by safeguarded Newton iteration (Student's t and the PSA priors).
 //!
 //! Everything returns both tails where a tail can be tiny, so quantiles near
 //! 0 and near 1 are computed from the tail that holds the precision (1 − u
