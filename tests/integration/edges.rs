@@ -1,26 +1,7 @@
 //! Edges of a run's life: a partial directory left by a killed run, and the
 //! report made in memory against the one rebuilt from the files.
 
-use crate::support::{signpost, small_text, temp_dir};
-use std::path::Path;
-
-/// Every file under `dir` with its bytes, by path inside `dir`.
-fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let mut out = std::collections::BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let name = path.strip_prefix(dir).unwrap().display().to_string();
-                out.insert(name, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
-}
+use crate::support::{signpost, small_text, snapshot, temp_dir};
 
 #[cfg(target_os = "linux")]
 #[test]
@@ -95,9 +76,12 @@ fn the_report_of_a_run_equals_the_one_rebuilt_from_its_files() {
         out.to_str().unwrap(),
     ]);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-    let from_run = files(&out);
-    assert!(from_run.contains_key("report.html") && from_run.contains_key("charts/01_gp_appointments_freed.svg"));
-    let page = String::from_utf8_lossy(&from_run["report.html"]).into_owned();
+    let from_run = snapshot(&out);
+    assert!(
+        from_run.contains_key(std::path::Path::new("report.html"))
+            && from_run.contains_key(std::path::Path::new("charts/01_gp_appointments_freed.svg"))
+    );
+    let page = String::from_utf8_lossy(&from_run[std::path::Path::new("report.html")]).into_owned();
     assert!(page.contains("<strong> padded, arm </strong>"), "the arm is in the report as named");
 
     // Rebuilt from the CSVs and run.json: the same bytes, charts included.
@@ -105,10 +89,14 @@ fn the_report_of_a_run_equals_the_one_rebuilt_from_its_files() {
     std::fs::remove_dir_all(out.join("charts")).unwrap();
     let report = signpost(&["report", out.to_str().unwrap()]);
     assert!(report.status.success(), "{}", String::from_utf8_lossy(&report.stderr));
-    let rebuilt = files(&out);
+    let rebuilt = snapshot(&out);
     assert_eq!(from_run.keys().collect::<Vec<_>>(), rebuilt.keys().collect::<Vec<_>>());
     for (name, bytes) in &from_run {
-        assert!(*bytes == rebuilt[name], "{name} differs between the run and `signpost report`");
+        assert!(
+            *bytes == rebuilt[name],
+            "{} differs between the run and `signpost report`",
+            name.display()
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

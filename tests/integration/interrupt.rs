@@ -1,31 +1,13 @@
 //! Ctrl-C and SIGTERM: a real signal to the binary in the middle of a long
 //! run, and the cancel flag inside one replication's event loop.
 
-use crate::support::{root, signpost, temp_dir};
+use crate::support::{root, signpost, snapshot, temp_dir};
 use signpost::model::run_replication_cancellable;
 use signpost::network::run_cancellable;
 use signpost::scenario::load::load_default;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-
-/// Every file under `dir` with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(path.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    files
-}
 
 #[cfg(unix)]
 #[test]
