@@ -169,7 +169,7 @@ pub(super) fn summary(h: &mut String, res: &Results) {
          per signpost.</p>\n",
     );
     if let Some(c) = calibrated {
-        let _ = write!(
+        let _ = writeln!(
             h,
             "<p class=\"key\"><strong>No circular headline.</strong> The NHS aim of \"about 5%\" of GP \
              consultations freed is not a finding of this model: the identification rate of the \
@@ -178,7 +178,7 @@ pub(super) fn summary(h: &mut String, res: &Results) {
              is met, not that signposting meets it. Other arms using the same tier inherit that \
              calibration: their differences from {arm} are results of the model, their level is not. \
              <code>signpost calibrate</code> lists which published figures set parameters and which are \
-             held out as checks.</p>\n",
+             held out as checks.</p>",
             tier = escape(&c.tier),
             arm = escape(&c.arm),
         );
