@@ -7,6 +7,12 @@
 //! value with the range the evidence supports. A target is *inside* when the
 //! simulated 95% confidence interval for the mean meets the published range:
 //! the run cannot then be told apart from the evidence at that level.
+//!
+//! Calibration targets and validation checks are kept apart: each target
+//! says whether the figure was used to set a parameter ([`Use::SetParameter`]:
+//! the model reproduces it by construction, so "inside" only shows the
+//! tuning held) or was held out ([`Use::HeldOut`]: nothing was tuned to it,
+//! so "inside" is a test of the model).
 
 use crate::experiment::{ArmResult, ExperimentResult};
 use crate::metric::Metric;
@@ -22,6 +28,34 @@ pub enum ArmChoice {
     Counterfactual,
     /// The first arm whose navigators are trained (any tier above `none`).
     Trained,
+}
+
+/// What a published figure was used for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Use {
+    /// A parameter was chosen so that the model reproduces the figure:
+    /// agreement is by construction, not evidence.
+    SetParameter(&'static str),
+    /// No parameter was tuned to it: agreement tests the model.
+    HeldOut,
+}
+
+impl Use {
+    /// A word or two for tables and `calibration.csv`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Use::SetParameter(_) => "set parameters",
+            Use::HeldOut => "held out",
+        }
+    }
+
+    /// The parameter(s) set from the figure, if any.
+    pub fn parameters(self) -> Option<&'static str> {
+        match self {
+            Use::SetParameter(p) => Some(p),
+            Use::HeldOut => None,
+        }
+    }
 }
 
 /// How one replication's value is computed from an arm's metrics.
@@ -56,6 +90,8 @@ pub struct Target {
     pub percent: bool,
     /// Where the figure and its range come from (sections of evidence.md).
     pub source: &'static str,
+    /// Used to set parameters, or held out as a check.
+    pub used: Use,
 }
 
 /// The calibration targets, in the order they are reported.
@@ -70,6 +106,7 @@ pub const TARGETS: [Target; 6] = [
         high: 2.80,
         percent: false,
         source: "evidence s1b: 5.8 appointments per patient (IfG 2024) x 44% by GPs (NHS Digital 2023/24) = 2.55; 176m GP appointments / 63.4m patients = 2.78 (calc)",
+        used: Use::SetParameter("needs.*.gp_follow_up (clinical follow-up rate)"),
     },
     Target {
         key: "gp_same_day_share",
@@ -81,6 +118,7 @@ pub const TARGETS: [Target; 6] = [
         high: 0.446,
         percent: true,
         source: "evidence s1b: 42% (NHS Digital 2018/19), 42.6% (Nov 2023), 44.6% (Apr 2024) of appointments booked same day",
+        used: Use::SetParameter("gp.lead_time_bands (same-day share of routine requests)"),
     },
     Target {
         key: "gp_dna_rate",
@@ -92,6 +130,7 @@ pub const TARGETS: [Target; 6] = [
         high: 0.054,
         percent: true,
         source: "evidence s1b: ~4-5% nationally (1 in 20, NHS England); 5.34% in the booking-interval analysis (GPonline); Wales 5.4%",
+        used: Use::HeldOut,
     },
     Target {
         key: "splw_referrals_share_of_list",
@@ -103,6 +142,7 @@ pub const TARGETS: [Target; 6] = [
         high: 0.022,
         percent: true,
         source: "evidence s1g: 1.3m GP-recorded referrals in 2023 / 63.4m patients = 2.05% (UCL 2024, calc); 390 per link worker x 2.5 FTE per 50k = 1.95% (calc); range +-10% for a derived figure",
+        used: Use::SetParameter("needs.social/wellbeing.gp_refer_splw"),
     },
     Target {
         key: "navigation_decline_rate",
@@ -114,6 +154,7 @@ pub const TARGETS: [Target; 6] = [
         high: 0.23,
         percent: true,
         source: "evidence s1e: South Tees 8% declined navigation; s2 acceptance range 77-97% (77.3% accepted a GP-to-pharmacy referral, BJGP Open 2025)",
+        used: Use::SetParameter("navigation.acceptance"),
     },
     Target {
         key: "trained_gp_demand_freed",
@@ -125,6 +166,7 @@ pub const TARGETS: [Target; 6] = [
         high: 0.08,
         percent: true,
         source: "evidence s1e/s2: NHS England aim ~5% of GP consultations; West Wakefield ~4% scaled (calc); s2 range 3-8%",
+        used: Use::SetParameter("navigation.tiers.enhanced.identify (and the tiers bracketing it)"),
     },
 ];
 
@@ -263,6 +305,7 @@ pub fn table(outcomes: &[Outcome], replications: u64) -> String {
         "published (range)".into(),
         "simulated (95% CI)".into(),
         "verdict".into(),
+        "figure used to".into(),
     ]];
     for o in outcomes {
         let t = &o.target;
@@ -277,12 +320,24 @@ pub fn table(outcomes: &[Outcome], replications: u64) -> String {
             format!("{} ({}–{})", shown(t, t.published), shown(t, t.low), shown(t, t.high)),
             simulated,
             o.verdict.word().to_string(),
+            t.used.word().to_string(),
         ]);
     }
     let mut out = format!(
         "Calibration against published figures, {replications} replications. Inside = the 95% CI of the simulated mean meets the published range.\n"
     );
     out.push_str(&aligned(&rows));
+    let held_out = outcomes.iter().filter(|o| o.target.used == Use::HeldOut).count();
+    out.push_str(&format!(
+        "\n'set parameters': the figure was used to choose parameter values, so the model reproduces it by construction and agreement is no evidence; \
+         'held out': nothing was tuned to it, so agreement tests the model ({held_out} of {} figures).\n",
+        outcomes.len()
+    ));
+    for o in outcomes {
+        if let Some(p) = o.target.used.parameters() {
+            out.push_str(&format!("  {} set {p}\n", o.target.label));
+        }
+    }
     out.push_str("\nSources (../shared/evidence.md sections):\n");
     for o in outcomes {
         out.push_str(&format!("  {}: {}\n", o.target.label, o.target.source));
@@ -295,7 +350,7 @@ pub fn table(outcomes: &[Outcome], replications: u64) -> String {
 
 /// `calibration.csv`: one row per target, machine-readable.
 pub fn csv(outcomes: &[Outcome]) -> String {
-    let mut out = String::from("target,label,arm,published,range_low,range_high,simulated_mean,ci_low,ci_high,verdict,source\n");
+    let mut out = String::from("target,label,arm,published,range_low,range_high,simulated_mean,ci_low,ci_high,verdict,source,used\n");
     for o in outcomes {
         let t = &o.target;
         let fields = [
@@ -310,6 +365,7 @@ pub fn csv(outcomes: &[Outcome]) -> String {
             o.ci.map(|c| num(c.high)).unwrap_or_default(),
             csv_field(o.verdict.word()),
             csv_field(t.source),
+            csv_field(t.used.word()),
         ];
         out.push_str(&fields.join(","));
         out.push('\n');

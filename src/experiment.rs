@@ -134,7 +134,7 @@ fn assemble(loaded: &LoadedScenario, by_arm: Vec<Vec<ReplicationOutput>>) -> Exp
         let name = metric.name();
         out.metrics.iter().find(|(k, _)| k == name).map_or(f64::NAN, |(_, v)| *v)
     };
-    let gp_cost = loaded.base.costs.gp_appointment;
+    let prices = Prices::of(loaded);
     let counterfactual = &by_arm[0];
     let rows: Vec<(Vec<String>, Vec<Vec<f64>>)> = by_arm
         .iter()
@@ -148,23 +148,9 @@ fn assemble(loaded: &LoadedScenario, by_arm: Vec<Vec<ReplicationOutput>>) -> Exp
                 .iter()
                 .zip(counterfactual)
                 .map(|(out, cf)| {
-                    let net = value(cf, Metric::GpAppointments) - value(out, Metric::GpAppointments);
-                    let bounce = value(out, Metric::GpAppointmentsFromBounceBack) - value(cf, Metric::GpAppointmentsFromBounceBack);
-                    let cost = value(out, Metric::ProgrammeCost) - value(cf, Metric::ProgrammeCost);
-                    let cf_gp = value(cf, Metric::GpAppointments);
                     let mut row: Vec<f64> = out.metrics.iter().map(|(_, v)| *v).collect();
-                    row.extend(Metric::paired().map(|m| match m {
-                        Metric::GpAppointmentsSavedNet => net,
-                        Metric::GpAppointmentsSavedGross => net + bounce,
-                        Metric::GpAppointmentsLostToBounceBack => bounce,
-                        Metric::GpShareFreed if cf_gp > 0.0 => net / cf_gp,
-                        Metric::CostIncremental => cost,
-                        Metric::CostPerGpAppointmentFreed if net > 0.0 => cost / net,
-                        Metric::GpTimeValueFreed => net * gp_cost,
-                        // Undefined ratios: no GP appointments, or none freed.
-                        Metric::GpShareFreed | Metric::CostPerGpAppointmentFreed => f64::NAN,
-                        measured => unreachable!("{} is measured in the run, not paired", measured.name()),
-                    }));
+                    let get = |m: Metric| (value(out, m), value(cf, m));
+                    row.extend(Metric::paired().map(|m| paired_value(m, &get, &prices)));
                     row
                 })
                 .collect();
@@ -188,5 +174,71 @@ fn assemble(loaded: &LoadedScenario, by_arm: Vec<Vec<ReplicationOutput>>) -> Exp
         arms,
         events,
         conservation,
+    }
+}
+
+/// The scenario's prices and conversions the paired metrics use.
+struct Prices {
+    /// `costs.gp_appointment` \[GBP\].
+    gp_appointment: f64,
+    /// `costs.gp_hour` \[GBP per hour\].
+    gp_hour: f64,
+    /// `costs.gp_minutes_per_appointment` \[minutes\].
+    gp_minutes: f64,
+    /// GP appointments one FTE gives over the statistics window \[appointments\].
+    per_fte_window: f64,
+}
+
+impl Prices {
+    fn of(loaded: &LoadedScenario) -> Prices {
+        let base = &loaded.base;
+        Prices {
+            gp_appointment: base.costs.gp_appointment,
+            gp_hour: base.costs.gp_hour,
+            gp_minutes: base.costs.gp_minutes_per_appointment,
+            per_fte_window: base.gp.appointments_per_fte_day * base.costs.gp_working_days_per_fte_year * base.time.horizon_days / 365.25,
+        }
+    }
+}
+
+/// One paired metric of one replication, from `get(metric) = (arm value,
+/// counterfactual value)` in that replication. Definitions are in
+/// [`Metric`]'s docs; "saved" and "avoided" are counterfactual minus arm.
+fn paired_value(m: Metric, get: &dyn Fn(Metric) -> (f64, f64), p: &Prices) -> f64 {
+    let avoided = |metric: Metric| {
+        let (arm, cf) = get(metric);
+        cf - arm
+    };
+    let net = avoided(Metric::GpAppointments);
+    let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
+    match m {
+        Metric::GpAppointmentsSavedNet => net,
+        Metric::GpAppointmentsSavedGross => net - avoided(Metric::GpAppointmentsFromBounceBack),
+        Metric::GpAppointmentsLostToBounceBack => -avoided(Metric::GpAppointmentsFromBounceBack),
+        Metric::GpShareFreed => ratio(net, get(Metric::GpAppointments).1),
+        Metric::CostIncremental => -avoided(Metric::ProgrammeCost),
+        // Undefined when none is freed; negative when the arm saves money
+        // and frees appointments (dominant), kept as a number in CSVs.
+        Metric::CostPerGpAppointmentFreed if net > 0.0 => -avoided(Metric::ProgrammeCost) / net,
+        Metric::CostPerGpAppointmentFreed => f64::NAN,
+        Metric::GpTimeValueFreed => net * p.gp_appointment,
+        Metric::GpDemandReduction => avoided(Metric::GpDemand),
+        Metric::GpCapacityTakenUp => avoided(Metric::GpDemand) - net,
+        Metric::GpRequestsUnbookedAvoided => avoided(Metric::GpRequestsUnbooked),
+        Metric::GpWaitDaysSaved => {
+            let (bookings, _) = get(Metric::GpBookings);
+            let (arm, cf) = get(Metric::GpWaitDaysMean);
+            if bookings > 0.0 {
+                bookings * (cf - arm)
+            } else {
+                0.0
+            }
+        }
+        Metric::UnmetNeedsAvoided => avoided(Metric::UnmetNeeds),
+        Metric::NavigationAbandonedAvoided => avoided(Metric::NavigationAbandoned),
+        Metric::GpFteReleased => ratio(net, p.per_fte_window),
+        Metric::GpHoursFreed => net * p.gp_minutes / 60.0,
+        Metric::GpTimeValueFreedHourly => net * p.gp_minutes / 60.0 * p.gp_hour,
+        measured => unreachable!("{} is measured in the run, not paired", measured.name()),
     }
 }

@@ -24,6 +24,10 @@ pub enum Unit {
     Gbp,
     /// Money per net GP appointment freed \[GBP per appointment\].
     GbpPerAppointment,
+    /// Whole-time-equivalent staff \[FTE\].
+    Fte,
+    /// Staff time \[hours over the window\].
+    Hours,
 }
 
 /// Which direction a commissioner would call better.
@@ -127,6 +131,15 @@ metrics! {
     ResolutionDaysP90 => "resolution_days_p90", "Time to resolve a need, 90th percentile [days]", Days, Lower, false;
     /// Mean wait from booking to the GP appointment.
     GpWaitDaysMean => "gp_wait_days_mean", "Wait for a GP appointment, mean [days]", Days, Lower, false;
+    /// GP requests in the window that got a slot (in the diary or as an
+    /// urgent extra): the waits that `gp_wait_days_mean` averages.
+    GpBookings => "gp_bookings", "GP requests booked (diary or urgent extra)", Count, Neither, false;
+    /// GP requests in the window left without a slot in the booking
+    /// horizon (the patient calls back later or gives up):
+    /// `gp_demand − gp_bookings`.
+    GpRequestsUnbooked => "gp_requests_unbooked", "GP requests left without a slot", Count, Lower, false;
+    /// Sum of the waits that `gp_wait_days_mean` averages \[days\].
+    GpWaitDaysTotal => "gp_wait_days_total", "Wait for a GP appointment, total [patient-days]", Days, Lower, false;
     /// Other practice roles' appointments used.
     RoleAppointments => "role_appointments", "Other practice roles' appointments", Count, Neither, false;
     /// Community pharmacy consultations.
@@ -161,7 +174,12 @@ metrics! {
     EndedUnmet => "ended_unmet", "Episodes ended unmet", Count, Lower, false;
     /// … still in the system when the run ended.
     EndedInSystem => "ended_in_system", "Episodes still open at the end", Count, Neither, false;
-    /// Programme cost over the window.
+    /// Programme cost over the window: training, link workers, practice
+    /// roles' posts, VCSE places, transport, pharmacy fees, the time of
+    /// other practice roles used (`role_appointments ×
+    /// costs.role_appointment`) and navigator time per signpost
+    /// (`signposted × costs.navigator_minutes_per_signpost / 60 ×
+    /// costs.navigator_hour`).
     ProgrammeCost => "programme_cost", "Programme cost [GBP]", Gbp, Lower, false;
     /// Events the replication handled.
     Events => "events", "Simulation events", Count, Neither, false;
@@ -175,10 +193,48 @@ metrics! {
     GpShareFreed => "gp_share_freed", "Share of GP appointments freed (net)", Share, Higher, true;
     /// Programme cost, arm minus counterfactual.
     CostIncremental => "cost_incremental", "Incremental programme cost [GBP]", Gbp, Lower, true;
-    /// Incremental cost per net GP appointment freed (empty when none is freed).
+    /// Incremental cost per net GP appointment freed (empty when none is
+    /// freed). Negative when the arm costs less than the counterfactual and
+    /// still frees appointments: the arm is *dominant* (saves money), which
+    /// the terminal table and the report print in words instead of a
+    /// negative price; CSVs keep the number.
     CostPerGpAppointmentFreed => "cost_per_gp_appointment_freed", "Cost per net GP appointment freed [GBP]", GbpPerAppointment, Lower, true;
     /// Net GP appointments freed valued at the scenario's price of a GP appointment.
     GpTimeValueFreed => "gp_time_value_freed", "Value of GP time freed [GBP]", Gbp, Higher, true;
+    // What happened to the freed capacity. Every one is counterfactual minus
+    // arm in the same replication, so positive means the arm did better.
+    /// GP booking requests the arm avoided: counterfactual `gp_demand` minus
+    /// the arm's. The GP capacity signposting released before asking who
+    /// used it. Identity, per replication:
+    /// `gp_demand_reduction = gp_appointments_saved_net + gp_capacity_taken_up`.
+    GpDemandReduction => "gp_demand_reduction", "GP booking requests avoided", Count, Higher, true;
+    /// Released GP capacity that other patients' demand took up, so that it
+    /// does not show as GP appointments freed: `gp_demand_reduction −
+    /// gp_appointments_saved_net`. In a diary with spare slots it is near
+    /// 0; in a full diary near all of the reduction. It equals
+    /// `gp_requests_unbooked_avoided` plus the change in requests booked
+    /// in the window but held after it (booked sooner, not turned away).
+    GpCapacityTakenUp => "gp_capacity_taken_up", "Freed GP capacity taken up by other demand", Count, Neither, true;
+    /// GP requests that would otherwise have gone without a slot:
+    /// counterfactual `gp_requests_unbooked` minus the arm's.
+    GpRequestsUnbookedAvoided => "gp_requests_unbooked_avoided", "GP requests that would otherwise have gone unbooked", Count, Higher, true;
+    /// Days of waiting for a GP spared to the patients who still book one:
+    /// the arm's `gp_bookings` × (counterfactual `gp_wait_days_mean` − the
+    /// arm's) \[patient-days\].
+    GpWaitDaysSaved => "gp_wait_days_saved", "Days of GP wait saved for patients still booking [patient-days]", Days, Higher, true;
+    /// Counterfactual `unmet_needs` minus the arm's (negative: the arm
+    /// leaves more needs unmet).
+    UnmetNeedsAvoided => "unmet_needs_avoided", "Unmet needs avoided", Count, Higher, true;
+    /// Counterfactual `navigation_abandoned` minus the arm's.
+    NavigationAbandonedAvoided => "navigation_abandoned_avoided", "Abandoned calls avoided", Count, Higher, true;
+    /// Net GP appointments freed over what one GP FTE gives in the window:
+    /// `gp.appointments_per_fte_day × costs.gp_working_days_per_fte_year ×
+    /// horizon_days / 365.25` \[FTE\].
+    GpFteReleased => "gp_fte_released", "GP FTE-equivalent released [FTE]", Fte, Higher, true;
+    /// Net GP appointments freed × `costs.gp_minutes_per_appointment` / 60 \[hours\].
+    GpHoursFreed => "gp_hours_freed", "GP hours freed [hours]", Hours, Higher, true;
+    /// `gp_hours_freed` valued at `costs.gp_hour` \[GBP\].
+    GpTimeValueFreedHourly => "gp_time_value_freed_hourly", "Value of GP time freed at the hourly rate [GBP]", Gbp, Higher, true;
 }
 
 impl Metric {
@@ -262,7 +318,7 @@ mod tests {
     fn measured_metrics_come_before_paired_ones() {
         let first_paired = Metric::ALL.iter().position(|m| m.def().paired).unwrap();
         assert!(Metric::ALL[first_paired..].iter().all(|m| m.def().paired));
-        assert_eq!(Metric::paired().count(), 7);
+        assert_eq!(Metric::paired().count(), 16);
     }
 
     #[test]

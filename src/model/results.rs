@@ -192,7 +192,9 @@ impl Model<'_> {
         let occupancy: f64 = self.services.iter().map(|s| s.res.busy_level().area(end)).sum();
         let places: f64 = self.services.iter().map(|s| s.res.capacity_level().area(end)).sum();
         let years = self.s.raw.time.horizon_days / 365.25;
-        let programme_cost = self.programme_cost(years, splw_fte_mean, c(Counter::PharmacyConsultations));
+        let programme_cost = self.programme_cost(years, splw_fte_mean, c(Counter::PharmacyConsultations))
+            + self.time_used_cost(c(Counter::RoleAppointments), c(Counter::Signposted));
+        let gp_bookings = self.gp_wait.count() as f64;
 
         let mut m: Vec<(String, f64)> = [
             (Metric::Contacts, c(Counter::Contacts)),
@@ -220,6 +222,12 @@ impl Model<'_> {
             (Metric::ResolutionDaysMean, resolution_mean),
             (Metric::ResolutionDaysP90, p90),
             (Metric::GpWaitDaysMean, self.gp_wait.mean().unwrap_or(f64::NAN)),
+            // Every GP request booked in the window adds one wait, counted
+            // at booking as `gp_demand` is, so the two differ by exactly the
+            // requests that found no slot.
+            (Metric::GpBookings, gp_bookings),
+            (Metric::GpRequestsUnbooked, c(Counter::GpDemand) - gp_bookings),
+            (Metric::GpWaitDaysTotal, self.gp_wait.sum()),
             (Metric::RoleAppointments, c(Counter::RoleAppointments)),
             (Metric::PharmacyConsultations, c(Counter::PharmacyConsultations)),
             (Metric::SplwReferrals, c(Counter::SplwReferrals)),
@@ -262,6 +270,15 @@ impl Model<'_> {
                 open,
             },
         }
+    }
+
+    /// Cost of the staff time signposting uses that no post is added for
+    /// [GBP]: other practice roles' appointments (in the counterfactual
+    /// that time is left for other work, so without this line signposting
+    /// would get it free) and navigator minutes per signpost.
+    fn time_used_cost(&self, role_appointments: f64, signposted: f64) -> f64 {
+        let k = &self.s.raw.costs;
+        role_appointments * k.role_appointment + signposted * k.navigator_minutes_per_signpost / 60.0 * k.navigator_hour
     }
 
     /// Programme cost over the statistics window [GBP]: training, link

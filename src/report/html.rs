@@ -13,10 +13,13 @@ use crate::metric::Metric;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+mod summary;
+
 use super::charts::{self, style, ChartError, Rendered};
 use super::results::{Results, COUNTERFACTUAL};
 use super::ReportError;
 use crate::output::{write_atomic, OutputError, ResultFile};
+use summary::summary;
 
 /// The charts (`charts/NN_name.{svg,png}`) and `report.html` of results.
 pub fn report_files(res: &Results) -> Result<Vec<ResultFile>, ChartError> {
@@ -140,7 +143,7 @@ fn period(res: &Results) -> String {
     }
 }
 
-fn swatch(res: &Results, arm: &str) -> String {
+pub(super) fn swatch(res: &Results, arm: &str) -> String {
     let i = res.arms.iter().position(|a| a == arm).unwrap_or(0);
     let c = style::arm_colour(i, arm);
     format!(
@@ -150,142 +153,11 @@ fn swatch(res: &Results, arm: &str) -> String {
 }
 
 /// "a–b", or "not defined".
-fn ci_text(ci: Option<(f64, f64)>, f: impl Fn(f64) -> String) -> String {
+pub(super) fn ci_text(ci: Option<(f64, f64)>, f: impl Fn(f64) -> String) -> String {
     match ci {
         Some((l, h)) => format!("{}–{}", f(l), f(h)),
         None => "not defined".into(),
     }
-}
-
-fn summary(h: &mut String, res: &Results) {
-    let k = res.year_factor();
-    let (per, scale) = match k {
-        Some(k) => ("a year", k),
-        None => ("over the run", 1.0),
-    };
-    let count = |v: f64| style::thousands(v * scale);
-    h.push_str("<section id=\"summary\">\n<h2>Summary</h2>\n");
-    if k.is_some() {
-        let _ = writeln!(
-            h,
-            "<p>Figures are scaled from the {}-day run to a year (365 days); means over replications with 95% confidence intervals (CI).</p>",
-            style::days(res.run.horizon_days.unwrap_or(365.0))
-        );
-    } else {
-        h.push_str("<p>The run length was not recorded, so figures are totals over the run, not per year.</p>\n");
-    }
-    h.push_str("<ul class=\"summary\">\n");
-    let cf_gp = res.mean(COUNTERFACTUAL, Metric::GpAppointments.name());
-    let cf_safety = res.mean(COUNTERFACTUAL, Metric::SafetyEvents.name());
-    {
-        let mut s = format!(
-            "<li>{}<strong>{COUNTERFACTUAL}</strong> (signposting off): ",
-            swatch(res, COUNTERFACTUAL)
-        );
-        match cf_gp {
-            Some(g) => {
-                let _ = write!(s, "the practice gives {} GP appointments {per}", count(g));
-            }
-            None => s.push_str("GP appointments not recorded"),
-        }
-        if let Some(w) = res.mean(COUNTERFACTUAL, Metric::GpWaitDaysMean.name()) {
-            let _ = write!(s, "; the mean wait for a GP appointment is {} days", style::number(w));
-        }
-        s.push_str(".</li>\n");
-        h.push_str(&s);
-    }
-    let arms: Vec<&str> = res.policy_arms().collect();
-    if arms.is_empty() {
-        h.push_str("<li>Only the counterfactual ran: there is no policy arm to compare.</li>\n");
-    }
-    for arm in arms {
-        let mut s = format!("<li>{}<strong>{}</strong> frees ", swatch(res, arm), escape(arm));
-        let net = res.stat(arm, Metric::GpAppointmentsSavedNet.name());
-        match net.and_then(|n| n.mean) {
-            Some(v) => {
-                let ci = net.and_then(|n| n.ci());
-                let _ = write!(
-                    s,
-                    "<strong>{} GP appointments {per}</strong> (95% CI {})",
-                    count(v),
-                    ci_text(ci, count)
-                );
-                let share = res
-                    .mean(arm, Metric::GpShareFreed.name())
-                    .or_else(|| cf_gp.filter(|g| *g > 0.0).map(|g| v / g));
-                if let Some(p) = share {
-                    let _ = write!(s, ", about {} of GP demand", style::percent(p));
-                    let aim = if p >= 0.05 { "meeting" } else { "short of" };
-                    let _ = write!(s, " ({aim} the NHS aim of 5%)");
-                }
-                if let Some((l, hi)) = ci {
-                    if l <= 0.0 && hi >= 0.0 {
-                        s.push_str(", a saving not distinguishable from zero");
-                    } else if hi < 0.0 {
-                        s.push_str(": it <strong>adds</strong> GP appointments");
-                    }
-                }
-            }
-            None => s.push_str("a number of GP appointments that is not defined"),
-        }
-        s.push_str(". ");
-        let bb = res.mean(arm, Metric::GpAppointmentsLostToBounceBack.name());
-        let gross = res.mean(arm, Metric::GpAppointmentsSavedGross.name());
-        if let (Some(b), Some(g)) = (bb, gross) {
-            let _ = write!(
-                s,
-                "{} of the {} appointments freed before bounce-back are lost to bounce-back",
-                count(b),
-                count(g)
-            );
-            if g > 0.0 {
-                let _ = write!(s, " ({})", style::percent(b / g));
-            }
-            s.push_str(". ");
-        }
-        if let Some(r) = res.mean(arm, Metric::BounceBackRate.name()) {
-            let _ = write!(s, "{} of signposted contacts bounce back. ", style::percent(r));
-        }
-        if let Some(se) = res.mean(arm, Metric::SafetyEvents.name()) {
-            let _ = write!(
-                s,
-                "Urgent needs sent away from the GP (safety events): {} {per}",
-                style::number(se * scale)
-            );
-            if let Some(c) = cf_safety {
-                let _ = write!(s, " (counterfactual {})", style::number(c * scale));
-            }
-            s.push_str(". ");
-        }
-        let cost = res.stat(arm, Metric::CostPerGpAppointmentFreed.name());
-        match cost.and_then(|c| c.mean) {
-            Some(c) => {
-                let _ = write!(
-                    s,
-                    "Cost per net GP appointment freed: {} (95% CI {}).",
-                    style::pounds(c),
-                    ci_text(cost.and_then(|c| c.ci()), style::pounds)
-                );
-            }
-            None if res.stat(arm, Metric::CostPerGpAppointmentFreed.name()).is_some() => {
-                s.push_str("Cost per GP appointment freed is not defined (no net appointments freed).");
-            }
-            None => {}
-        }
-        if let Some(d) = res.arm_description(arm) {
-            let _ = write!(s, "<br><span class=\"nd\">{}</span>", escape(d));
-        }
-        s.push_str("</li>\n");
-        h.push_str(&s);
-    }
-    h.push_str("</ul>\n");
-    h.push_str(
-        "<p class=\"key\"><strong>How to read this.</strong> <em>Gross</em> GP appointments freed are \
-         those signposting diverted away from the GP. Some signposted patients come back \
-         (<em>bounce-back</em>) and book a GP appointment after all; <em>net</em> is what is left. \
-         Every arm is compared with the counterfactual in the same simulated weeks and patients \
-         (common random numbers), so differences are paired.</p>\n</section>\n",
-    );
 }
 
 fn contents(h: &mut String, rendered: &[Rendered]) {

@@ -1,6 +1,7 @@
 //! The CSV and JSON files of the output contract (DESIGN.md section 3).
 
 use crate::experiment::{ArmResult, ExperimentResult, RunOptions};
+use crate::metric::Metric;
 use crate::output::contract::{replication_row, summary_row, REPLICATIONS_HEADER, SCHEMA_VERSION, SUMMARY_HEADER};
 use crate::scenario::load::LoadedScenario;
 use crate::stats::Summary;
@@ -42,13 +43,22 @@ pub fn paired(arm: &ArmResult, counterfactual: &ArmResult, metric: &str) -> Summ
 }
 
 /// Every policy arm's metrics with the paired difference from the
-/// counterfactual, in `comparison.csv` order.
+/// counterfactual, in `comparison.csv` order. A paired metric (net freed,
+/// incremental cost, cost per appointment freed, …) is already arm minus
+/// counterfactual in each replication, so its row is the metric itself —
+/// not its value minus the counterfactual's, which is undefined for a
+/// ratio such as the cost per appointment freed.
 pub fn comparisons(result: &ExperimentResult) -> impl Iterator<Item = (&str, &str, Summary)> {
     let cf = &result.arms[0];
     result.arms[1..].iter().flat_map(move |arm| {
-        arm.metric_names
-            .iter()
-            .map(move |name| (arm.name.as_str(), name.as_str(), paired(arm, cf, name)))
+        arm.metric_names.iter().enumerate().map(move |(i, name)| {
+            let diff = if Metric::from_name(name).is_some_and(|m| m.def().paired) {
+                arm.summary(i)
+            } else {
+                paired(arm, cf, name)
+            };
+            (arm.name.as_str(), name.as_str(), diff)
+        })
     })
 }
 

@@ -1,7 +1,7 @@
 //! The comparison table printed at the end of a run.
 
 use super::tables::paired;
-use crate::experiment::ExperimentResult;
+use crate::experiment::{ArmResult, ExperimentResult};
 use crate::metric::Metric;
 use crate::text::aligned;
 use std::fmt::Write as _;
@@ -13,6 +13,78 @@ fn with_ci(mean: Option<f64>, ci: Option<(f64, f64)>, scale: f64, decimals: usiz
         (Some(m), None) => format!("{:.d$}", m * scale, d = decimals),
         _ => "–".into(),
     }
+}
+
+/// What the terminal and the report print instead of a negative cost per
+/// GP appointment freed.
+pub const DOMINANT: &str = "dominant (saves money)";
+
+/// An arm that, on average over replications, frees GP appointments and
+/// costs less than the counterfactual: a negative cost per appointment
+/// freed is then no price but a saving, and is labelled so.
+pub fn is_dominant(arm: &ArmResult) -> bool {
+    let mean = |m: Metric| arm.metric_index(m.name()).and_then(|i| arm.summary(i).mean());
+    matches!(
+        (mean(Metric::CostIncremental), mean(Metric::GpAppointmentsSavedNet)),
+        (Some(cost), Some(net)) if cost < 0.0 && net > 0.0
+    )
+}
+
+/// One metric of one arm as `mean (low to high)`.
+fn cell(arm: &ArmResult, metric: &str, scale: f64, decimals: usize) -> String {
+    match arm.metric_index(metric) {
+        Some(m) => {
+            let s = arm.summary(m);
+            let ci = s.confidence_interval(0.95).map(|c| (c.low, c.high));
+            with_ci(s.mean(), ci, scale, decimals)
+        }
+        None => "–".into(),
+    }
+}
+
+/// Policy arms × what happened to the GP capacity they released, then
+/// the GP time released and what it cost; paired 95% CIs.
+fn freed_capacity_table(result: &ExperimentResult) -> String {
+    let went: [(&str, Metric, usize); 7] = [
+        ("GP requests avoided", Metric::GpDemandReduction, 0),
+        ("= appts freed (net)", Metric::GpAppointmentsSavedNet, 0),
+        ("+ taken up by others", Metric::GpCapacityTakenUp, 0),
+        ("unbooked avoided", Metric::GpRequestsUnbookedAvoided, 0),
+        ("GP wait days saved", Metric::GpWaitDaysSaved, 0),
+        ("unmet needs avoided", Metric::UnmetNeedsAvoided, 0),
+        ("abandoned calls avoided", Metric::NavigationAbandonedAvoided, 0),
+    ];
+    let value: [(&str, Metric, usize); 5] = [
+        ("GP FTE released", Metric::GpFteReleased, 2),
+        ("GP hours freed", Metric::GpHoursFreed, 0),
+        ("value at £/appt", Metric::GpTimeValueFreed, 0),
+        ("value at £/hour", Metric::GpTimeValueFreedHourly, 0),
+        ("incremental cost £", Metric::CostIncremental, 0),
+    ];
+    let table = |columns: &[(&str, Metric, usize)]| {
+        let mut rows: Vec<Vec<String>> = vec![std::iter::once("arm".to_string())
+            .chain(columns.iter().map(|c| c.0.to_string()))
+            .collect()];
+        for arm in &result.arms[1..] {
+            let mut row = vec![arm.name.clone()];
+            row.extend(columns.iter().map(|&(_, m, d)| cell(arm, m.name(), 1.0, d)));
+            rows.push(row);
+        }
+        aligned(&rows)
+    };
+    let mut out = String::new();
+    if result.arms.len() < 2 {
+        return out;
+    }
+    out.push_str(
+        "\nWhere the freed GP capacity went (counterfactual minus arm, paired): GP requests avoided = appointments freed (net) + capacity taken up by other patients' demand (fewer requests left unbooked, shorter waits).\n",
+    );
+    out.push_str(&table(&went));
+    out.push_str(
+        "\nGP time released and what it cost (incremental cost includes other roles' appointments used and navigator time per signpost):\n",
+    );
+    out.push_str(&table(&value));
+    out
 }
 
 /// Arms × key metrics with 95% confidence intervals, per year of the
@@ -35,13 +107,10 @@ pub fn comparison_table(result: &ExperimentResult, horizon_days: f64, replicatio
     for arm in &result.arms {
         let mut row = vec![arm.name.clone()];
         for (_, metric, scale, decimals, _) in columns {
-            let cell = match arm.metric_index(metric) {
-                Some(m) => {
-                    let s = arm.summary(m);
-                    let ci = s.confidence_interval(0.95).map(|c| (c.low, c.high));
-                    with_ci(s.mean(), ci, scale, decimals)
-                }
-                None => "–".into(),
+            let cell = if metric == Metric::CostPerGpAppointmentFreed.name() && is_dominant(arm) {
+                DOMINANT.to_string()
+            } else {
+                cell(arm, metric, scale, decimals)
             };
             row.push(cell);
         }
@@ -53,6 +122,7 @@ pub fn comparison_table(result: &ExperimentResult, horizon_days: f64, replicatio
         "Results over {horizon_days} days after warm-up, {replications} replications; mean (95% CI). Net = counterfactual minus arm, paired by replication."
     );
     out.push_str(&aligned(&rows));
+    out.push_str(&freed_capacity_table(result));
     for arm in &result.arms[1..] {
         let d = paired(arm, cf, Metric::BounceBacks.name());
         if let (Some(m), Some(ci)) = (d.mean(), d.confidence_interval(0.95)) {

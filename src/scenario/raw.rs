@@ -469,6 +469,29 @@ pub struct RawBounce {
 pub struct RawCosts {
     /// Value of one GP appointment \[GBP\].
     pub gp_appointment: f64,
+    /// Value of one hour of GP patient-contact time \[GBP per hour\].
+    #[serde(default)]
+    pub gp_hour: f64,
+    /// GP time one appointment takes, to turn appointments into hours
+    /// \[minutes\].
+    #[serde(default)]
+    pub gp_minutes_per_appointment: f64,
+    /// Days a GP FTE works in a year, to turn appointments into FTE
+    /// (with `gp.appointments_per_fte_day`) \[days per year\].
+    #[serde(default)]
+    pub gp_working_days_per_fte_year: f64,
+    /// Cost of one appointment with another practice role (pharmacist,
+    /// physio, nurse): the time navigated patients take from other work
+    /// \[GBP per appointment\].
+    #[serde(default)]
+    pub role_appointment: f64,
+    /// Cost of one hour of a care navigator's (receptionist's) time
+    /// \[GBP per hour\].
+    #[serde(default)]
+    pub navigator_hour: f64,
+    /// Navigator time a signpost adds to a call \[minutes per signpost\].
+    #[serde(default)]
+    pub navigator_minutes_per_signpost: f64,
 }
 
 /// `\[report\]`.

@@ -573,7 +573,22 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
             format!("must be between -1 and 1, found {}", show_number(b.social_contact_change)),
         ));
     }
-    c.non_negative("costs.gp_appointment", raw.costs.gp_appointment)?;
+    let k = &raw.costs;
+    c.non_negative("costs.gp_appointment", k.gp_appointment)?;
+    c.non_negative("costs.gp_hour", k.gp_hour)?;
+    c.non_negative("costs.gp_minutes_per_appointment", k.gp_minutes_per_appointment)?;
+    if !(k.gp_working_days_per_fte_year.is_finite() && k.gp_working_days_per_fte_year > 0.0 && k.gp_working_days_per_fte_year <= 366.0) {
+        return Err(c.fail(
+            "costs.gp_working_days_per_fte_year",
+            format!(
+                "must be above 0 and at most 366, found {}",
+                show_number(k.gp_working_days_per_fte_year)
+            ),
+        ));
+    }
+    c.non_negative("costs.role_appointment", k.role_appointment)?;
+    c.non_negative("costs.navigator_hour", k.navigator_hour)?;
+    c.non_negative("costs.navigator_minutes_per_signpost", k.navigator_minutes_per_signpost)?;
     crate::limits::journeys(raw.report.journeys).map_err(|e| c.fail("report.journeys", e.to_string()))?;
 
     Ok(Scenario {

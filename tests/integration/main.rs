@@ -6,6 +6,7 @@ mod corpus;
 mod edges;
 mod estimate;
 mod fuzz;
+mod headlines;
 mod interrupt;
 mod layers;
 mod limits;
