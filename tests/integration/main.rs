@@ -8,6 +8,7 @@ mod estimate;
 mod fuzz;
 mod interrupt;
 mod layers;
+mod levers;
 mod limits;
 mod mechanisms;
 mod network_errors;
