@@ -50,6 +50,7 @@ fn paired_ci(result: &ExperimentResult, arm: &str, other: &str, name: &str) -> (
 
 fn assert_lower(result: &ExperimentResult, arm: &str, other: &str, name: &str) {
     let (low, high) = paired_ci(result, arm, other, name);
+    eprintln!("{arm} - {other}: {name} paired 95% CI {low:.2} to {high:.2}");
     assert!(
         high < 0.0,
         "{arm} must have lower {name} than {other}: paired 95% CI {low:.2} to {high:.2}"
@@ -58,6 +59,7 @@ fn assert_lower(result: &ExperimentResult, arm: &str, other: &str, name: &str) {
 
 fn assert_higher(result: &ExperimentResult, arm: &str, other: &str, name: &str) {
     let (low, high) = paired_ci(result, arm, other, name);
+    eprintln!("{arm} - {other}: {name} paired 95% CI {low:.2} to {high:.2}");
     assert!(
         low > 0.0,
         "{arm} must have higher {name} than {other}: paired 95% CI {low:.2} to {high:.2}"
@@ -87,7 +89,9 @@ fn paired_ratio_ci(result: &ExperimentResult, arm: &str, other: &str, num: &str,
     // t quantiles for 97.5% at 7 and 5 degrees of freedom (8 or 6 replications).
     let t = if d.len() == 8 { 2.365 } else { 2.571 };
     assert!(d.len() == 8 || d.len() == 6, "t quantile for {} replications", d.len());
-    (mean - t * sd / n.sqrt(), mean + t * sd / n.sqrt())
+    let ci = (mean - t * sd / n.sqrt(), mean + t * sd / n.sqrt());
+    eprintln!("{arm} - {other}: {num}/{den} paired 95% CI {:.3} to {:.3}", ci.0, ci.1);
+    ci
 }
 
 #[test]
