@@ -67,7 +67,7 @@ impl Model<'_> {
             None => {
                 let place = if diary == 0 { Place::Gp } else { Place::Role };
                 self.trace(ep, place, "no_slot", Reason::NoSlot);
-                if self.rng.gp.random::<f64>() < self.s.raw.gp.callback_probability {
+                if self.diary_rng(diary).random::<f64>() < self.s.raw.gp.callback_probability {
                     let delay = self.s.raw.gp.callback_delay_days * MINUTES_PER_DAY;
                     self.contact_at(ep, self.now + delay);
                 } else if diary == 0 {

@@ -1,12 +1,16 @@
-//! Social prescribing link workers: waiting list → caseload (capped per
-//! FTE, reduced by admin and MDT time, and by absence) → assessment that
-//! screens out-of-remit referrals → sessions → linking to VCSE, holding
-//! when no local service exists → discharge, re-referral.
+//! Social prescribing link workers: referral triage that screens
+//! out-of-remit referrals on receipt → waiting list (people give up while
+//! they wait) → caseload (capped per FTE, reduced by admin and MDT time,
+//! and by absence) → sessions (paused while the link worker is absent) →
+//! linking to VCSE, holding when no local service exists (the weekly MDT
+//! may find a route) → discharge, resolved by the support received (a
+//! dose–response in sessions attended), relapse for dependent people cut
+//! short by the discharge boundary, re-referral.
 
 use super::journey::Reason;
 use super::{Ev, Model, Outcome, Place};
 use crate::engine::calendar::{Calendar, MINUTES_PER_DAY};
-use crate::engine::{QueueLimit, Resource, SimRng};
+use crate::engine::{QueueLimit, Resource, SimRng, Ticket};
 use crate::scenario::{fte_on, Scenario};
 use crate::stats::Level;
 use crate::stats::Summary;
@@ -23,6 +27,9 @@ pub(super) struct LinkWorker {
     pub fte_level: Level,
     /// Days from referral to joining the caseload.
     pub wait_days: Summary,
+    /// By episode: a dependent person discharged by the boundary before
+    /// the sessions they wanted (grown on demand).
+    cut_short: Vec<bool>,
 }
 
 impl LinkWorker {
@@ -36,6 +43,7 @@ impl LinkWorker {
             present: 1.0,
             fte_level: Level::new(start, s.raw.splw.fte),
             wait_days: Summary::new(),
+            cut_short: Vec::new(),
         }
     }
 }
@@ -87,6 +95,14 @@ impl Model<'_> {
         }
         self.count(super::Counter::SplwReferrals);
         self.trace(ep, Place::Splw, "referred", Reason::None);
+        // Triage on receipt: the link worker reads the referral and calls
+        // the patient before putting them on the list, so an inappropriate
+        // referral goes back at once rather than after the whole wait.
+        let need = self.episodes[ep as usize].need as usize;
+        if !self.s.splw_remit[need] && self.rng.splw.random::<f64>() < self.s.raw.splw.screen_out_of_remit {
+            self.failure(ep, Place::Splw, Reason::OutOfRemit);
+            return;
+        }
         if !self.splw.res.queue_has_room() {
             self.count(super::Counter::SplwRejections);
             self.failure(ep, Place::Splw, Reason::RejectedFull);
@@ -100,8 +116,30 @@ impl Model<'_> {
         }
         // Everyone joins the list; when the caseload has room they leave it
         // at once (a wait of zero days).
-        self.splw.res.enqueue(self.now, ep);
+        let ticket = self.splw.res.enqueue(self.now, ep);
+        let patience = Self::wait_patience_days(self.s, &mut self.rng.splw);
         self.splw_admit();
+        if let Some(days) = patience {
+            self.q.push(self.now + days * MINUTES_PER_DAY, Ev::SplwWaitDropout(ep, ticket));
+        }
+    }
+
+    /// Days a person will wait on the list before giving up, at the weekly
+    /// hazard `wait_dropout_per_week`; `None` if nobody gives up.
+    fn wait_patience_days(s: &Scenario, rng: &mut SimRng) -> Option<f64> {
+        let rate = s.raw.splw.wait_dropout_per_week;
+        (rate > 0.0).then(|| Exp::new(rate / 7.0).map_or(f64::INFINITY, |d| d.sample(rng)))
+    }
+
+    /// A person still on the waiting list gives up (disengaged while
+    /// waiting) and comes back to the practice, or the need goes unmet.
+    pub(super) fn splw_wait_dropout(&mut self, ep: u32, ticket: Ticket) {
+        if !self.splw.res.renege(self.now, ticket) {
+            return; // already admitted, or left
+        }
+        if self.episodes[ep as usize].outcome == Outcome::Open {
+            self.failure(ep, Place::Splw, Reason::Disengaged);
+        }
     }
 
     /// Admits from the waiting list while the caseload has room.
@@ -116,9 +154,9 @@ impl Model<'_> {
                 self.splw.wait_days.add((self.now - joined) / MINUTES_PER_DAY);
             }
             let rng = &mut self.rng.splw;
-            let planned = plan_sessions(self.s, rng);
+            let (planned, cut_short) = plan_sessions(self.s, rng);
             let link = rng.random::<f64>() < self.s.raw.splw.link_probability;
-            self.start_on_caseload(ep, planned, link);
+            self.start_on_caseload(ep, planned, link, cut_short);
             let after = self.now + self.rng.splw.random::<f64>() * 2.0 * MINUTES_PER_DAY;
             let first = self.splw_next_working_time(after);
             if let Some(t) = first {
@@ -129,7 +167,12 @@ impl Model<'_> {
     }
 
     /// `ep` has taken a caseload place: its enrolment starts.
-    fn start_on_caseload(&mut self, ep: u32, planned: u16, link: bool) {
+    fn start_on_caseload(&mut self, ep: u32, planned: u16, link: bool, cut_short: bool) {
+        let cut = &mut self.splw.cut_short;
+        if cut.len() <= ep as usize {
+            cut.resize(ep as usize + 1, false);
+        }
+        cut[ep as usize] = cut_short;
         let e = &mut self.episodes[ep as usize];
         e.token = e.token.wrapping_add(1);
         e.on_caseload = true;
@@ -169,17 +212,21 @@ impl Model<'_> {
         if !e.on_caseload || e.holding || e.token != token {
             return; // a session of an earlier, ended enrolment
         }
+        let s = &self.s.raw.splw;
+        let (u_absent, u_leave): (f64, f64) = (self.rng.splw.random(), self.rng.splw.random());
+        if u_absent >= self.splw.present {
+            // The person's link worker is away this week: the session is
+            // put off to the next one, not held.
+            let next = self.now + s.session_interval_days * MINUTES_PER_DAY;
+            if let Some(t) = self.splw_next_working_time(next) {
+                self.q.push(t, Ev::SplwSession(ep, token));
+            }
+            return;
+        }
         let need = e.need as usize;
         let in_remit = self.s.splw_remit[need];
         let done = e.sessions_done + 1;
         self.episodes[ep as usize].sessions_done = done;
-        let s = &self.s.raw.splw;
-        let (u_screen, u_leave): (f64, f64) = (self.rng.splw.random(), self.rng.splw.random());
-        if done == 1 && !in_remit && u_screen < s.screen_out_of_remit {
-            // Assessment catches an inappropriate referral.
-            self.failure(ep, Place::Splw, Reason::OutOfRemit);
-            return;
-        }
         if done > 1 && u_leave < s.disengage_per_session {
             self.failure(ep, Place::Splw, Reason::Disengaged);
             return;
@@ -211,8 +258,14 @@ impl Model<'_> {
             e.token = e.token.wrapping_add(1);
             let token = e.token;
             self.trace(ep, Place::Splw, "holding", Reason::None);
-            let t = self.now + self.s.raw.splw.hold_timeout_days * MINUTES_PER_DAY;
+            let s = &self.s.raw.splw;
+            let t = self.now + s.hold_timeout_days * MINUTES_PER_DAY;
             self.q.push(t, Ev::SplwHoldTimeout(ep, token));
+            if s.mdt && s.mdt_held_weekly_resolve > 0.0 {
+                // The case goes to the next weekly MDT meeting.
+                let first = self.now + self.rng.splw.random::<f64>() * 7.0 * MINUTES_PER_DAY;
+                self.q.push(first, Ev::SplwMdtReview(ep, token));
+            }
             return false;
         };
         match self.vcse_refer(ep, svc) {
@@ -234,6 +287,36 @@ impl Model<'_> {
         self.failure(ep, Place::Splw, Reason::HeldTimeout);
     }
 
+    /// A held case at the weekly MDT meeting: with the other services in
+    /// the room (social care, mental health, housing, DWP: seed, Brunton
+    /// 2022) a route is found with `mdt_held_weekly_resolve`, else it comes
+    /// back next week until the hold times out.
+    pub(super) fn splw_mdt_review(&mut self, ep: u32, token: u32) {
+        let e = self.episodes[ep as usize];
+        if !e.holding || e.token != token || e.outcome != Outcome::Open {
+            return;
+        }
+        if self.rng.splw.random::<f64>() < self.s.raw.splw.mdt_held_weekly_resolve {
+            self.trace(ep, Place::Splw, "mdt_route", Reason::None);
+            self.maybe_re_refer(ep);
+            self.resolve(ep, Place::Splw);
+        } else {
+            self.q.push(self.now + 7.0 * MINUTES_PER_DAY, Ev::SplwMdtReview(ep, token));
+        }
+    }
+
+    /// Dose–response: the share of its full effect that link-worker
+    /// support has after `attended` sessions, rising linearly to 1 at
+    /// `full_effect_sessions` (0: no dose–response).
+    fn support_dose(&self, attended: u16) -> f64 {
+        let full = self.s.raw.splw.full_effect_sessions;
+        if full == 0 {
+            1.0
+        } else {
+            (f64::from(attended) / f64::from(full)).min(1.0)
+        }
+    }
+
     /// Planned sessions are over: discharge, resolved or not.
     fn splw_end(&mut self, ep: u32) {
         let e = self.episodes[ep as usize];
@@ -247,11 +330,21 @@ impl Model<'_> {
             return;
         }
         let s = &self.s.raw.splw;
+        let cut_short = self.splw.cut_short.get(ep as usize).copied().unwrap_or(false);
+        let (u_relapse, u_resolve): (f64, f64) = (self.rng.splw.random(), self.rng.splw.random());
+        if cut_short && u_relapse < s.cut_short_relapse {
+            // Discharged by the boundary before they felt ready: a dependent
+            // person relapses and comes back (seed: Griffiths 2023).
+            self.trace(ep, Place::Splw, "relapsed", Reason::None);
+            self.failure(ep, Place::Splw, Reason::NotResolved);
+            return;
+        }
         let mut p = s.resolve_without_link;
         if need.complex {
             p = p * s.complex_resolve_factor + if s.mdt { s.mdt_complex_boost } else { 0.0 };
         }
-        if self.rng.splw.random::<f64>() < p.min(1.0) {
+        let p = p.min(1.0) * self.support_dose(e.sessions_done);
+        if u_resolve < p {
             self.maybe_re_refer(ep);
             self.resolve(ep, Place::Splw);
         } else {
@@ -278,15 +371,18 @@ impl Model<'_> {
         let s = &self.s.raw.splw;
         let list = self.s.raw.population.list_size as u32;
         self.splw_update_capacity();
+        // The caseload cannot start above the team's capacity: the rest of
+        // the initial caseload waits on the list.
+        let on_caseload = s.initial_caseload.min(self.splw.res.capacity());
         for i in 0..s.initial_caseload + s.initial_waitlist {
             let need = remit[rng.random_range(0..remit.len())] as u16;
             let ep = self.new_episode(rng.random_range(0..list), need, false);
-            if i < s.initial_caseload {
-                let planned = plan_sessions(self.s, rng);
+            if i < on_caseload {
+                let (planned, cut_short) = plan_sessions(self.s, rng);
                 let done = rng.random_range(0..planned);
                 let link = rng.random::<f64>() < s.link_probability && u32::from(done) < s.link_at_session;
                 self.splw.res.take_server(0.0);
-                self.start_on_caseload(ep, planned, link);
+                self.start_on_caseload(ep, planned, link, cut_short);
                 self.episodes[ep as usize].sessions_done = done;
                 let t = rng.random::<f64>() * s.session_interval_days * MINUTES_PER_DAY;
                 if let Some(t) = self.splw_next_working_time(t) {
@@ -294,15 +390,19 @@ impl Model<'_> {
                     self.q.push(t, Ev::SplwSession(ep, token));
                 }
             } else {
-                self.splw.res.enqueue(0.0, ep);
+                let ticket = self.splw.res.enqueue(0.0, ep);
+                if let Some(days) = Self::wait_patience_days(self.s, rng) {
+                    self.q.push(days * MINUTES_PER_DAY, Ev::SplwWaitDropout(ep, ticket));
+                }
             }
         }
     }
 }
 
 /// Sessions a person will have: 1 + Poisson(mean − 1), extended for
-/// dependent people, capped by the discharge boundary.
-fn plan_sessions(s: &Scenario, rng: &mut SimRng) -> u16 {
+/// dependent people, capped by the discharge boundary; and whether the
+/// boundary cut short a dependent person's wanted support.
+fn plan_sessions(s: &Scenario, rng: &mut SimRng) -> (u16, bool) {
     let sp = &s.raw.splw;
     let extra = if sp.sessions_mean > 1.0 {
         Poisson::new(sp.sessions_mean - 1.0).map_or(0.0, |d| d.sample(rng))
@@ -310,8 +410,10 @@ fn plan_sessions(s: &Scenario, rng: &mut SimRng) -> u16 {
         0.0
     };
     let mut n = 1 + extra as u32;
-    if rng.random::<f64>() < sp.dependency_probability {
+    let dependent = rng.random::<f64>() < sp.dependency_probability;
+    if dependent {
         n += sp.dependency_extra_sessions;
     }
-    n.min(sp.max_sessions).min(u32::from(u16::MAX)) as u16
+    let cut_short = dependent && n > sp.max_sessions;
+    (n.min(sp.max_sessions).min(u32::from(u16::MAX)) as u16, cut_short)
 }

@@ -397,6 +397,25 @@ pub struct RawSplw {
     pub initial_caseload: u32,
     /// Initial waiting list \[people\].
     pub initial_waitlist: u32,
+    /// Sessions attended at which link-worker support has its full effect
+    /// \[sessions\]: the chance support resolves a need rises linearly with
+    /// sessions attended up to it (dose–response); 0 = no dose–response.
+    #[serde(default)]
+    pub full_effect_sessions: u32,
+    /// Weekly chance a person on the waiting list gives up and comes back
+    /// to the practice \[per week\]; 0 = nobody gives up.
+    #[serde(default)]
+    pub wait_dropout_per_week: f64,
+    /// Chance a dependent person discharged by the boundary
+    /// (`max_sessions`) before the sessions they wanted relapses and comes
+    /// back instead of resolving \[probability\].
+    #[serde(default)]
+    pub cut_short_relapse: f64,
+    /// With MDT meetings, weekly chance a held case (no local service) gets
+    /// a route from the services at the meeting and is resolved
+    /// \[per week\].
+    #[serde(default)]
+    pub mdt_held_weekly_resolve: f64,
 }
 
 /// `\[vcse\]`.

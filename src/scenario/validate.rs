@@ -478,6 +478,9 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
         ("mdt_complex_boost", s.mdt_complex_boost),
         ("absence_probability", s.absence_probability),
         ("re_referral_probability", s.re_referral_probability),
+        ("wait_dropout_per_week", s.wait_dropout_per_week),
+        ("cut_short_relapse", s.cut_short_relapse),
+        ("mdt_held_weekly_resolve", s.mdt_held_weekly_resolve),
     ] {
         c.probability(&format!("splw.{field}"), v)?;
     }
@@ -486,6 +489,9 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
     c.positive("splw.session_interval_days", s.session_interval_days)?;
     if s.max_sessions == 0 {
         return Err(c.fail("splw.max_sessions", "must be at least 1"));
+    }
+    if s.full_effect_sessions > 1_000 {
+        return Err(c.fail("splw.full_effect_sessions", "must be at most 1000 sessions (0 = no dose-response)"));
     }
     if s.link_at_session == 0 {
         return Err(c.fail("splw.link_at_session", "must be at least 1 (the first session is the assessment)"));

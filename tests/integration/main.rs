@@ -9,6 +9,7 @@ mod fuzz;
 mod headlines;
 mod interrupt;
 mod layers;
+mod levers;
 mod limits;
 mod mechanisms;
 mod network_errors;

@@ -414,15 +414,17 @@ fn assert_higher(result: &ExperimentResult, arm: &str, other: &str, metric: &str
 
 #[test]
 fn vcse_funding_cut_raises_bounce_back_against_restored_funding() {
-    // The differences (about 215 rejections and 130 bounce-backs a year
-    // against some 680 and 2,800) need the scenario's full year and its 10
-    // replications to stand out. Its effect on GP appointments freed and on
-    // unmet needs is within noise, as the header says (since the B1 fix),
-    // so neither is asserted either way.
+    // The differences (about 210 rejections and 105 bounce-backs a year
+    // against some 680 and 3,600) need the scenario's full year and its 10
+    // replications to stand out. Since issue #11's link-worker mechanisms
+    // the header also promises more GP appointments freed and fewer unmet
+    // needs (within noise after the B1 fix, before them).
     let loaded = shortened("vcse_funding_cut.toml", None, &["cut", "restored"]);
     let result = run(&loaded, loaded.base.replications, 0);
     assert_lower(&result, "restored", "cut", "vcse_rejections");
     assert_lower(&result, "restored", "cut", "bounce_backs");
+    assert_higher(&result, "restored", "cut", "gp_appointments_saved_net");
+    assert_lower(&result, "restored", "cut", "unmet_needs");
 }
 
 #[test]

@@ -5,9 +5,11 @@ use signpost::model::journey::JourneyStep;
 use signpost::scenario::Place;
 use toml::Value;
 
-/// Episodes the link worker fails or resolves with no `on_caseload` since
-/// the episode last ended somewhere (failed, resolved, unmet): the link
-/// worker acting on an episode that had already left it.
+/// Episodes the link worker fails or resolves with no `on_caseload` (or,
+/// since issue #11, no `referred`: triage on receipt and giving up on the
+/// waiting list fail an episode before it joins the caseload) since the
+/// episode last ended somewhere (failed, resolved, unmet): the link worker
+/// acting on an episode that had already left it.
 fn double_journeys(steps: &[JourneyStep]) -> usize {
     use std::collections::HashMap;
     let mut by_episode: HashMap<u32, Vec<&JourneyStep>> = HashMap::new();
@@ -16,15 +18,17 @@ fn double_journeys(steps: &[JourneyStep]) -> usize {
     }
     let mut bad = 0;
     for steps in by_episode.values() {
-        let mut on_caseload = false;
+        let (mut referred, mut on_caseload) = (false, false);
         for s in steps {
             match (s.place.name(), s.event) {
+                ("splw", "referred") => referred = true,
                 ("splw", "on_caseload") => on_caseload = true,
+                ("splw", "failed") if referred && !on_caseload => referred = false,
                 ("splw", "failed" | "resolved") if !on_caseload => {
                     bad += 1;
                     break;
                 }
-                (_, "failed" | "resolved" | "unmet") => on_caseload = false,
+                (_, "failed" | "resolved" | "unmet") => (referred, on_caseload) = (false, false),
                 _ => {}
             }
         }
