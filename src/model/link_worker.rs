@@ -3,6 +3,7 @@
 //! screens out-of-remit referrals → sessions → linking to VCSE, holding
 //! when no local service exists → discharge, re-referral.
 
+use super::episode::Location;
 use super::journey::Reason;
 use super::{Ev, Model, Outcome, Place};
 use crate::engine::calendar::{Calendar, MINUTES_PER_DAY};
@@ -100,6 +101,7 @@ impl Model<'_> {
         }
         // Everyone joins the list; when the caseload has room they leave it
         // at once (a wait of zero days).
+        self.move_to(ep, Location::SplwWaiting);
         self.splw.res.enqueue(self.now, ep);
         self.splw_admit();
     }
@@ -137,6 +139,7 @@ impl Model<'_> {
         e.sessions_planned = planned;
         e.link_planned = link;
         e.splw_joined = self.now;
+        self.move_to(ep, Location::SplwCaseload);
         self.trace(ep, Place::Splw, "on_caseload", Reason::None);
     }
 
@@ -169,6 +172,11 @@ impl Model<'_> {
         if !e.on_caseload || e.holding || e.token != token {
             return; // a session of an earlier, ended enrolment
         }
+        self.expect_at(
+            ep,
+            |l| matches!(l, Location::SplwCaseload | Location::SplwLinked { .. }),
+            "a session",
+        );
         let need = e.need as usize;
         let in_remit = self.s.splw_remit[need];
         let done = e.sessions_done + 1;
@@ -210,6 +218,7 @@ impl Model<'_> {
             e.holding = true;
             e.token = e.token.wrapping_add(1);
             let token = e.token;
+            self.move_to(ep, Location::SplwHolding);
             self.trace(ep, Place::Splw, "holding", Reason::None);
             let t = self.now + self.s.raw.splw.hold_timeout_days * MINUTES_PER_DAY;
             self.q.push(t, Ev::SplwHoldTimeout(ep, token));
@@ -231,6 +240,7 @@ impl Model<'_> {
         if !e.holding || e.token != token {
             return;
         }
+        self.expect_at(ep, |l| l == Location::SplwHolding, "a hold timeout");
         self.failure(ep, Place::Splw, Reason::HeldTimeout);
     }
 
@@ -239,6 +249,16 @@ impl Model<'_> {
         let e = self.episodes[ep as usize];
         if e.outcome != Outcome::Open || e.vcse_pending {
             self.splw_discharge(ep);
+            if let Location::SplwLinked { svc, started } = e.location {
+                self.move_to(
+                    ep,
+                    if started {
+                        Location::VcseProgramme(svc)
+                    } else {
+                        Location::VcseList(svc)
+                    },
+                );
+            }
             return; // the VCSE service decides
         }
         let need = &self.s.raw.needs[e.need as usize];
@@ -294,6 +314,7 @@ impl Model<'_> {
                     self.q.push(t, Ev::SplwSession(ep, token));
                 }
             } else {
+                self.move_to(ep, Location::SplwWaiting);
                 self.splw.res.enqueue(0.0, ep);
             }
         }

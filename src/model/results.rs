@@ -220,6 +220,7 @@ impl Model<'_> {
             (Metric::ResolutionDaysMean, resolution_mean),
             (Metric::ResolutionDaysP90, p90),
             (Metric::GpWaitDaysMean, self.gp_wait.mean().unwrap_or(f64::NAN)),
+            (Metric::GpRequestsUnbookedShare, ratio(c(Counter::GpNoSlot), c(Counter::GpDemand))),
             (Metric::RoleAppointments, c(Counter::RoleAppointments)),
             (Metric::PharmacyConsultations, c(Counter::PharmacyConsultations)),
             (Metric::SplwReferrals, c(Counter::SplwReferrals)),
