@@ -129,8 +129,9 @@ metrics! {
     ResolutionDaysMean => "resolution_days_mean", "Time to resolve a need, mean [days]", Days, Lower, false;
     /// 90th percentile of that time.
     ResolutionDaysP90 => "resolution_days_p90", "Time to resolve a need, 90th percentile [days]", Days, Lower, false;
-    /// Mean wait from booking to the GP appointment.
-    GpWaitDaysMean => "gp_wait_days_mean", "Wait for a GP appointment, mean [days]", Days, Lower, false;
+    /// Mean wait from the episode's first request (call-backs when the
+    /// diary was full included) to the GP appointment.
+    GpWaitDaysMean => "gp_wait_days_mean", "Wait for a GP appointment from first request, mean [days]", Days, Lower, false;
     /// GP requests in the window that got a slot (in the diary or as an
     /// urgent extra): the waits that `gp_wait_days_mean` averages.
     GpBookings => "gp_bookings", "GP requests booked (diary or urgent extra)", Count, Neither, false;
@@ -140,6 +141,9 @@ metrics! {
     GpRequestsUnbooked => "gp_requests_unbooked", "GP requests left without a slot", Count, Lower, false;
     /// Sum of the waits that `gp_wait_days_mean` averages \[days\].
     GpWaitDaysTotal => "gp_wait_days_total", "Wait for a GP appointment, total [patient-days]", Days, Lower, false;
+    /// GP booking requests that found no slot within the booking horizon,
+    /// over all GP booking requests.
+    GpRequestsUnbookedShare => "gp_requests_unbooked_share", "GP requests not booked within the horizon", Share, Lower, false;
     /// Other practice roles' appointments used.
     RoleAppointments => "role_appointments", "Other practice roles' appointments", Count, Neither, false;
     /// Community pharmacy consultations.

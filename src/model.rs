@@ -53,14 +53,24 @@ enum Ev {
     ReceptionDone(u32),
     Abandon(u32, Ticket),
     ReceptionClose,
-    Appointment { ep: u32, diary: u8, ahead: bool, lead: u16 },
+    Appointment {
+        ep: u32,
+        diary: u8,
+        ahead: bool,
+        lead: u16,
+    },
     PharmacyVisit(u32),
     SplwSession(u32, u32),
     SplwHoldTimeout(u32, u32),
     SplwWaitDropout(u32, Ticket),
     SplwMdtReview(u32, u32),
     ReReferral(u32, u16),
-    VcseEnd(u32, u8),
+    /// A programme ends: episode, service, referral generation (an end of
+    /// an earlier referral must not decide a later one).
+    VcseEnd(u32, u8, u16),
+    /// Someone waiting for a service with no places gives up: episode,
+    /// service, their place on the list.
+    VcseListTimeout(u32, u8, Ticket),
     VcseClosure(u8),
     VcseReopen(u8),
 }
@@ -293,12 +303,19 @@ impl<'s> Model<'s> {
                 Ev::SplwWaitDropout(ep, ticket) => self.splw_wait_dropout(ep, ticket),
                 Ev::SplwMdtReview(ep, token) => self.splw_mdt_review(ep, token),
                 Ev::ReReferral(patient, need) => self.re_referral(patient, need),
-                Ev::VcseEnd(ep, svc) => self.vcse_end(ep, svc as usize),
+                Ev::VcseEnd(ep, svc, gen) => self.vcse_end(ep, svc as usize, gen),
+                Ev::VcseListTimeout(ep, svc, ticket) => self.vcse_list_timeout(ep, svc as usize, ticket),
                 Ev::VcseClosure(svc) => self.vcse_closure(svc as usize),
                 Ev::VcseReopen(svc) => self.vcse_reopen(svc as usize),
             }
         }
         self.now = self.s.end_minutes;
+        debug_assert!(
+            self.episodes
+                .iter()
+                .all(|e| (e.outcome == Outcome::Open) == (e.location != episode::Location::Ended)),
+            "an episode ended without leaving its place, or left without ending"
+        );
         true
     }
 
@@ -341,5 +358,14 @@ impl<'s> Model<'s> {
         if let Some(t) = self.cal().next_open_instant(time) {
             self.q.push(t, Ev::Contact(ep));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn events_stay_small() {
+        // Events are copied in and out of the queue by the million.
+        assert!(std::mem::size_of::<super::Ev>() <= 12, "{}", std::mem::size_of::<super::Ev>());
     }
 }

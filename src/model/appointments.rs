@@ -3,6 +3,7 @@
 //! what each consultation does (resolve, follow up, refer, internal bounce).
 
 use super::diary::Request;
+use super::episode::Location;
 use super::journey::Reason;
 use super::metrics::Counter;
 use super::{Ev, Model, Place};
@@ -26,7 +27,13 @@ impl Model<'_> {
     }
 
     /// Books diary `diary` (0 = GP, 1.. = roles) for `ep`.
+    /// A GP wait is timed from the episode's first request not yet booked
+    /// (`Episode::gp_requested`), so days spent calling back when the diary
+    /// is full count (issue #11, B4).
     pub(super) fn book_diary(&mut self, ep: u32, diary: usize) {
+        if diary == 0 && self.episodes[ep as usize].gp_requested.is_nan() {
+            self.episodes[ep as usize].gp_requested = self.now;
+        }
         let e = self.episodes[ep as usize];
         let need = &self.s.raw.needs[e.need as usize];
         let urgent = diary == 0 && (need.urgent || e.urgent_return) && !e.follow_up;
@@ -61,13 +68,17 @@ impl Model<'_> {
                 };
                 match day {
                     Some(d) => (d, false),
-                    None => return,
+                    None => return self.move_to(ep, Location::Transit), // beyond the calendar
                 }
             }
             None => {
                 let place = if diary == 0 { Place::Gp } else { Place::Role };
                 self.trace(ep, place, "no_slot", Reason::NoSlot);
+                if diary == 0 {
+                    self.count(Counter::GpNoSlot);
+                }
                 if self.diary_rng(diary).random::<f64>() < self.s.raw.gp.callback_probability {
+                    self.move_to(ep, Location::Transit);
                     let delay = self.s.raw.gp.callback_delay_days * MINUTES_PER_DAY;
                     self.contact_at(ep, self.now + delay);
                 } else if diary == 0 {
@@ -87,13 +98,15 @@ impl Model<'_> {
         };
         let lead = (day - today) as u16;
         if diary == 0 && self.in_window() {
-            let days = (time - self.now) / MINUTES_PER_DAY;
+            let days = (time - e.gp_requested) / MINUTES_PER_DAY;
             self.gp_wait.add(days);
             if let Some(w) = self.week() {
                 self.weekly.add(self.series.gp_wait, Some(w), days);
                 self.gp_wait_week_count[w] += 1.0;
             }
         }
+        self.episodes[ep as usize].gp_requested = f64::NAN;
+        self.move_to(ep, Location::Booked(diary as u8));
         let place = if diary == 0 { Place::Gp } else { Place::Role };
         self.trace(ep, place, "booked", Reason::None);
         self.q.push(
@@ -117,6 +130,7 @@ impl Model<'_> {
     }
 
     pub(super) fn appointment(&mut self, ep: u32, diary: usize, ahead: bool, lead: u16) {
+        self.expect_at(ep, |l| l == Location::Booked(diary as u8), "an appointment");
         self.diaries[diary].held(ahead);
         if self.week().is_some() {
             self.diary_used_week[diary] += 1.0;

@@ -33,6 +33,99 @@ pub enum Outcome {
     Unmet,
 }
 
+/// Where an episode is now: exactly one place at a time (issue #11, B1).
+/// Every transition goes through [`Model::move_to`], which checks in debug
+/// builds that the move is one the pathway allows, so an episode acting
+/// where it has already left (two journeys at once) fails loudly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Location {
+    /// Between places: new, returning after a bounce, calling back, or
+    /// coming back through the revolving door (a contact is scheduled).
+    Transit,
+    /// Queueing for a navigator at reception.
+    ReceptionQueue,
+    /// Being handled by a navigator.
+    WithNavigator,
+    /// Booked into diary `.0` (0 = GP, 1.. = roles), awaiting the appointment.
+    Booked(u8),
+    /// On the way to community pharmacy.
+    Pharmacy,
+    /// On the link worker's waiting list.
+    SplwWaiting,
+    /// On the link worker's caseload.
+    SplwCaseload,
+    /// On the caseload, held with no local service until the timeout.
+    SplwHolding,
+    /// On the caseload *and* linked to VCSE service `svc`: the link worker
+    /// keeps supporting while the patient waits for (`started == false`)
+    /// or attends the programme. One place, not two: one episode, one
+    /// journey, whichever of the two ends it first.
+    SplwLinked {
+        /// Service index.
+        svc: u8,
+        /// The programme has started (a place is held).
+        started: bool,
+    },
+    /// On VCSE service `.0`'s waiting list.
+    VcseList(u8),
+    /// In VCSE service `.0`'s programme.
+    VcseProgramme(u8),
+    /// Resolved or unmet: nowhere any more.
+    Ended,
+}
+
+impl Location {
+    /// Whether the pathway allows a move from `self` to `to`.
+    pub(super) fn may_move_to(self, to: Location) -> bool {
+        use Location::*;
+        match (self, to) {
+            (Ended, _) => false,
+            // Any open episode can end or fail back into transit.
+            (_, Ended | Transit) => true,
+            (Transit, ReceptionQueue | WithNavigator) => true,
+            (ReceptionQueue, WithNavigator) => true,
+            // Navigation sends the patient on.
+            (WithNavigator, Booked(_) | Pharmacy | SplwWaiting | VcseList(_) | VcseProgramme(_)) => true,
+            // A GP or role appointment books a follow-up or the GP (internal
+            // bounce); a GP refers to the link worker; pharmacy sends an
+            // urgent return straight to a GP slot.
+            (Booked(_), Booked(_) | SplwWaiting) | (Pharmacy, Booked(0)) => true,
+            // A re-referral is a new episode going straight to the link worker.
+            (Transit, SplwWaiting) => true,
+            (SplwWaiting, SplwCaseload) => true,
+            (SplwCaseload, SplwHolding | SplwLinked { .. }) => true,
+            (SplwLinked { svc, started: false }, SplwLinked { svc: s, started: true }) => svc == s,
+            (SplwLinked { svc, started: false }, VcseList(s)) | (SplwLinked { svc, started: true }, VcseProgramme(s)) => svc == s,
+            (VcseList(svc), VcseProgramme(s)) => svc == s,
+            // Initial state: people already waiting or taking part at time 0.
+            (Transit, SplwCaseload | VcseList(_) | VcseProgramme(_)) => true,
+            _ => false,
+        }
+    }
+
+    /// On the link worker's caseload (supported, held or linked).
+    pub(super) fn on_caseload(self) -> bool {
+        matches!(self, Location::SplwCaseload | Location::SplwHolding | Location::SplwLinked { .. })
+    }
+
+    /// Waiting for or taking part in a VCSE programme, with or without the
+    /// link worker.
+    pub(super) fn at_vcse(self) -> bool {
+        matches!(
+            self,
+            Location::VcseList(_) | Location::VcseProgramme(_) | Location::SplwLinked { .. }
+        )
+    }
+
+    /// On the waiting list of service `svc` (alone or linked).
+    pub(super) fn on_vcse_list(self, svc: usize) -> bool {
+        match self {
+            Location::VcseList(s) | Location::SplwLinked { svc: s, started: false } => usize::from(s) == svc,
+            _ => false,
+        }
+    }
+}
+
 /// One episode of need.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Episode {
@@ -53,6 +146,14 @@ pub(super) struct Episode {
     /// Bounced urgently from pharmacy: book the GP urgently.
     pub(super) urgent_return: bool,
     pub(super) outcome: Outcome,
+    /// Where it is now (one place at a time).
+    pub(super) location: Location,
+    /// First GP booking request not yet booked \[minutes\]; NaN if none.
+    /// The GP wait is timed from it, call-backs included.
+    pub(super) gp_requested: f64,
+    /// Generation of its VCSE referrals: a list entry or programme-end
+    /// event of an earlier referral carries an older one.
+    pub(super) vcse_gen: u16,
     // Link-worker state.
     pub(super) on_caseload: bool,
     pub(super) holding: bool,
@@ -92,6 +193,9 @@ impl Model<'_> {
             follow_up: false,
             urgent_return: false,
             outcome: Outcome::Open,
+            location: Location::Transit,
+            gp_requested: f64::NAN,
+            vcse_gen: 0,
             on_caseload: false,
             holding: false,
             link_planned: false,
@@ -109,6 +213,7 @@ impl Model<'_> {
             return;
         }
         self.release(ep);
+        self.move_to(ep, Location::Ended);
         self.episodes[ep as usize].outcome = Outcome::Resolved(place);
         if e.in_window {
             self.counters[ended_counter(place) as usize] += 1.0;
@@ -127,6 +232,7 @@ impl Model<'_> {
             return;
         }
         self.release(ep);
+        self.move_to(ep, Location::Ended);
         self.episodes[ep as usize].outcome = Outcome::Unmet;
         if e.in_window {
             self.counters[Counter::EndedUnmet as usize] += 1.0;
@@ -145,11 +251,42 @@ impl Model<'_> {
         self.release(ep);
         if self.rng.returns.random::<f64>() < self.s.raw.bounce.return_probability {
             self.mark_bounced(ep);
+            self.move_to(ep, Location::Transit);
             let delay = self.s.return_delay.sample(&mut self.rng.returns) * MINUTES_PER_DAY;
             self.contact_at(ep, self.now + delay);
         } else {
             self.unmet(ep, place, reason);
         }
+    }
+
+    /// Moves `ep` to `to`. In debug builds, asserts that the move is one
+    /// the pathway allows from where the episode is (never from `Ended`,
+    /// never into a second place) and that the link-worker and VCSE flags
+    /// agree with the location.
+    pub(super) fn move_to(&mut self, ep: u32, to: Location) {
+        let e = &mut self.episodes[ep as usize];
+        debug_assert!(
+            e.location.may_move_to(to),
+            "episode {ep} moved from {:?} to {to:?} at minute {}",
+            e.location,
+            self.now
+        );
+        e.location = to;
+        // An ending releases caseload and VCSE state before it moves here.
+        debug_assert!(
+            matches!(to, Location::Transit | Location::Ended)
+                || (e.on_caseload, e.holding, e.vcse_pending) == (to.on_caseload(), to == Location::SplwHolding, to.at_vcse()),
+            "episode {ep} at {to:?} with (on_caseload, holding, vcse_pending) = {:?}",
+            (e.on_caseload, e.holding, e.vcse_pending)
+        );
+    }
+
+    /// Asserts (debug builds) that an event meant for an episode at `at`
+    /// found it there: the episode was not already somewhere else.
+    #[inline]
+    pub(super) fn expect_at(&self, ep: u32, at: impl Fn(Location) -> bool, event: &str) {
+        let loc = self.episodes[ep as usize].location;
+        debug_assert!(at(loc), "{event} for episode {ep}, which is at {loc:?} (minute {})", self.now);
     }
 
     /// The episode leaves the link worker's caseload and stops waiting for
@@ -177,6 +314,7 @@ impl Model<'_> {
         if self.rng.returns.random::<f64>() < self.s.raw.bounce.repeat_probability {
             self.count(Counter::RepeatContacts);
             self.trace(ep, place, "repeat", reason);
+            self.move_to(ep, Location::Transit);
             let delay = self.s.repeat_delay.sample(&mut self.rng.returns) * MINUTES_PER_DAY;
             self.contact_at(ep, self.now + delay);
         } else {

@@ -7,6 +7,7 @@
 //! dose–response in sessions attended), relapse for dependent people cut
 //! short by the discharge boundary, re-referral.
 
+use super::episode::Location;
 use super::journey::Reason;
 use super::{Ev, Model, Outcome, Place};
 use crate::engine::calendar::{Calendar, MINUTES_PER_DAY};
@@ -116,6 +117,7 @@ impl Model<'_> {
         }
         // Everyone joins the list; when the caseload has room they leave it
         // at once (a wait of zero days).
+        self.move_to(ep, Location::SplwWaiting);
         let ticket = self.splw.res.enqueue(self.now, ep);
         let patience = Self::wait_patience_days(self.s, &mut self.rng.splw);
         self.splw_admit();
@@ -180,6 +182,7 @@ impl Model<'_> {
         e.sessions_planned = planned;
         e.link_planned = link;
         e.splw_joined = self.now;
+        self.move_to(ep, Location::SplwCaseload);
         self.trace(ep, Place::Splw, "on_caseload", Reason::None);
     }
 
@@ -212,6 +215,11 @@ impl Model<'_> {
         if !e.on_caseload || e.holding || e.token != token {
             return; // a session of an earlier, ended enrolment
         }
+        self.expect_at(
+            ep,
+            |l| matches!(l, Location::SplwCaseload | Location::SplwLinked { .. }),
+            "a session",
+        );
         let s = &self.s.raw.splw;
         let (u_absent, u_leave): (f64, f64) = (self.rng.splw.random(), self.rng.splw.random());
         if u_absent >= self.splw.present {
@@ -257,6 +265,7 @@ impl Model<'_> {
             e.holding = true;
             e.token = e.token.wrapping_add(1);
             let token = e.token;
+            self.move_to(ep, Location::SplwHolding);
             self.trace(ep, Place::Splw, "holding", Reason::None);
             let s = &self.s.raw.splw;
             let t = self.now + s.hold_timeout_days * MINUTES_PER_DAY;
@@ -284,6 +293,7 @@ impl Model<'_> {
         if !e.holding || e.token != token {
             return;
         }
+        self.expect_at(ep, |l| l == Location::SplwHolding, "a hold timeout");
         self.failure(ep, Place::Splw, Reason::HeldTimeout);
     }
 
@@ -322,6 +332,16 @@ impl Model<'_> {
         let e = self.episodes[ep as usize];
         if e.outcome != Outcome::Open || e.vcse_pending {
             self.splw_discharge(ep);
+            if let Location::SplwLinked { svc, started } = e.location {
+                self.move_to(
+                    ep,
+                    if started {
+                        Location::VcseProgramme(svc)
+                    } else {
+                        Location::VcseList(svc)
+                    },
+                );
+            }
             return; // the VCSE service decides
         }
         let need = &self.s.raw.needs[e.need as usize];
@@ -390,6 +410,7 @@ impl Model<'_> {
                     self.q.push(t, Ev::SplwSession(ep, token));
                 }
             } else {
+                self.move_to(ep, Location::SplwWaiting);
                 let ticket = self.splw.res.enqueue(0.0, ep);
                 if let Some(days) = Self::wait_patience_days(self.s, rng) {
                     self.q.push(days * MINUTES_PER_DAY, Ev::SplwWaitDropout(ep, ticket));

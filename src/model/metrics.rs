@@ -23,6 +23,9 @@ pub enum Counter {
     GpDemand,
     /// GP did-not-attends.
     GpDna,
+    /// GP booking requests that found no slot within the booking horizon
+    /// (urgent extras beyond the diary are booked, so not counted).
+    GpNoSlot,
     /// Contacts the navigator proposed to send away from the GP.
     Signposted,
     /// Signposts declined (patient insisted on the GP).

@@ -2,6 +2,7 @@
 //! training tier's confusion matrix, may check a service directory first
 //! (capacity-aware signposting), and the patient accepts or insists on the GP.
 
+use super::episode::Location;
 use super::journey::Reason;
 use super::metrics::Counter;
 use super::vcse::Service;
@@ -73,6 +74,10 @@ impl Model<'_> {
 
     pub(super) fn send(&mut self, ep: u32, dest: Place) {
         let need = self.episodes[ep as usize].need as usize;
+        if !matches!(dest, Place::Gp | Place::Practice) {
+            // Sent elsewhere: any GP request it was calling back for is over.
+            self.episodes[ep as usize].gp_requested = f64::NAN;
+        }
         match dest {
             // No routing row names the practice (scenario files cannot): the
             // practice as a destination is its GP diary.
@@ -86,6 +91,7 @@ impl Model<'_> {
                 }
             }
             Place::Pharmacy => {
+                self.move_to(ep, Location::Pharmacy);
                 let delay = self.s.pharmacy_delay.sample(&mut self.rng.pharmacy) * 60.0;
                 self.q.push(self.now + delay, Ev::PharmacyVisit(ep));
             }
@@ -116,7 +122,15 @@ impl Model<'_> {
             Place::Gp | Place::Practice | Place::Reception | Place::Pharmacy => true,
             Place::Role => self.roles_for(need).items().any(|r| d.role_free[r]),
             Place::Splw => d.splw_ok,
-            Place::Vcse => self.s.services.iter().zip(&d.service_ok).any(|(svc, &ok)| ok && svc.serves[need]),
+            // The services the patient would be sent to — those serving the
+            // need, else any (mis-routing, as for roles): capacity only.
+            // Knowing the remit is the training tier's job, not the
+            // directory's (issue #11, B3).
+            Place::Vcse => {
+                let serving = self.s.services.iter().any(|svc| svc.serves[need]);
+                let sent_to = |svc: &crate::scenario::PreparedService| !serving || svc.serves[need];
+                self.s.services.iter().zip(&d.service_ok).any(|(svc, &ok)| ok && sent_to(svc))
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 //! Community pharmacy and self-care: uncapped; resolves most minor illness,
 //! the rest fails and comes back (some urgently, straight to a GP slot).
 
+use super::episode::Location;
 use super::journey::Reason;
 use super::metrics::Counter;
 use super::{Model, Outcome, Place};
@@ -8,6 +9,7 @@ use rand::Rng;
 
 impl Model<'_> {
     pub(super) fn pharmacy_visit(&mut self, ep: u32) {
+        self.expect_at(ep, |l| l == Location::Pharmacy, "a pharmacy visit");
         let e = self.episodes[ep as usize];
         if e.outcome != Outcome::Open {
             return;

@@ -1,6 +1,7 @@
 //! Reception: callers queue for a navigator, hang up when their patience
 //! runs out (and retry or give up), and are asked to call back at closing.
 
+use super::episode::Location;
 use super::journey::Reason;
 use super::metrics::Counter;
 use super::{Ev, Model, Outcome, Place};
@@ -10,13 +11,18 @@ use rand::Rng;
 
 impl Model<'_> {
     pub(super) fn contact(&mut self, ep: u32) {
+        self.expect_at(ep, |l| l == Location::Transit, "a contact");
         if self.episodes[ep as usize].outcome != Outcome::Open {
             return;
         }
         self.count_weekly(Counter::Contacts, self.series.contacts);
         match self.reception.seize(self.now, ep) {
-            Admission::Served => self.start_handling(ep),
+            Admission::Served => {
+                self.move_to(ep, Location::WithNavigator);
+                self.start_handling(ep);
+            }
             Admission::Queued(ticket) => {
+                self.move_to(ep, Location::ReceptionQueue);
                 let patience = self.s.patience.sample(&mut self.rng.reception);
                 self.q.push(self.now + patience, Ev::Abandon(ep, ticket));
             }
@@ -33,8 +39,10 @@ impl Model<'_> {
     pub(super) fn reception_done(&mut self, ep: u32) {
         self.reception.release(self.now);
         if let Some((next, _)) = self.reception.admit_next(self.now, |_| true) {
+            self.move_to(next, Location::WithNavigator);
             self.start_handling(next);
         }
+        self.expect_at(ep, |l| l == Location::WithNavigator, "the end of a call");
         self.navigate(ep);
     }
 
@@ -42,10 +50,12 @@ impl Model<'_> {
         if !self.reception.renege(self.now, ticket) {
             return; // answered, or asked to call back at closing
         }
+        self.expect_at(ep, |l| l == Location::ReceptionQueue, "a hang-up");
         self.count(Counter::NavigationAbandoned);
         self.trace(ep, Place::Reception, "abandoned", Reason::Abandoned);
         if self.rng.reception.random::<f64>() < self.s.raw.navigation.retry_probability {
             let delay = self.s.retry_delay.sample(&mut self.rng.reception);
+            self.move_to(ep, Location::Transit);
             self.contact_at(ep, self.now + delay);
         } else {
             self.unmet(ep, Place::Reception, Reason::Abandoned);
@@ -55,6 +65,7 @@ impl Model<'_> {
     /// At closing, callers still queueing try again the next open day.
     pub(super) fn reception_close(&mut self) {
         for (ep, _) in self.reception.drain(self.now) {
+            self.move_to(ep, Location::Transit);
             let spread = self.rng.reception.random::<f64>() * 120.0;
             let next = self.cal().next_open_day(Calendar::day_of(self.now) + 1);
             if let Some(d) = next {

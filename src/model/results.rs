@@ -228,6 +228,7 @@ impl Model<'_> {
             (Metric::GpBookings, gp_bookings),
             (Metric::GpRequestsUnbooked, c(Counter::GpDemand) - gp_bookings),
             (Metric::GpWaitDaysTotal, self.gp_wait.sum()),
+            (Metric::GpRequestsUnbookedShare, ratio(c(Counter::GpNoSlot), c(Counter::GpDemand))),
             (Metric::RoleAppointments, c(Counter::RoleAppointments)),
             (Metric::PharmacyConsultations, c(Counter::PharmacyConsultations)),
             (Metric::SplwReferrals, c(Counter::SplwReferrals)),

@@ -1,10 +1,17 @@
 //! Voluntary, community and social enterprise services: places, programme
 //! length, a capped waiting list, rural attendance, funding and closures.
+//!
+//! A service with no places (e.g. `vcse.funding = 0`) admits nobody and
+//! keeps no list: referrals are turned away at once, and people already
+//! waiting at the start give up within the link worker's holding timeout
+//! (`splw.hold_timeout_days`) — the same "holding pen" rule as a need with
+//! no local service, which such a service in effect is.
 
+use super::episode::{Episode, Location};
 use super::journey::Reason;
 use super::{Counter, Ev, Model, Outcome, Place};
 use crate::engine::calendar::{Calendar, MINUTES_PER_DAY};
-use crate::engine::{Admission, QueueLimit, Refusal, Resource, SimRng};
+use crate::engine::{Admission, QueueLimit, Refusal, Resource, SimRng, Ticket};
 use crate::scenario::raw::RawService;
 use rand::Rng;
 use rand_distr::{Distribution, Exp};
@@ -13,9 +20,11 @@ use rand_distr::{Distribution, Exp};
 const MINUTES_PER_YEAR: f64 = 365.25 * MINUTES_PER_DAY;
 
 /// One service: its places are the resource's servers, its waiting list
-/// the queue (a cap of 0: no list), closed while it shuts.
+/// the queue (a cap of 0: no list), closed while it shuts. Entries are
+/// (episode, referral generation): an entry of an earlier referral of an
+/// episode that moved on is stale and dropped when it reaches the front.
 pub(super) struct Service {
-    pub res: Resource<u32>,
+    pub res: Resource<(u32, u16)>,
     /// Referrals turned away in the statistics window.
     pub rejections: f64,
 }
@@ -29,16 +38,23 @@ impl Service {
         }
     }
 
-    /// Open with a free place or room on the waiting list.
+    /// Open, with places, and a free place or room on the waiting list.
     pub fn has_room(&self) -> bool {
-        self.res.has_room()
+        self.res.capacity() > 0 && self.res.has_room()
     }
 }
 
+/// Episode `ep` is on service `svc`'s list under referral `gen` and still waiting.
+fn waiting_on(episodes: &[Episode], ep: u32, svc: usize, gen: u16) -> bool {
+    let e = &episodes[ep as usize];
+    e.outcome == Outcome::Open && e.vcse_pending && e.vcse_gen == gen && e.location.on_vcse_list(svc)
+}
+
 impl Model<'_> {
-    /// The service for `need` with a free place, else the open one with the
-    /// shortest waiting list that still has room, else (everything full or
-    /// closed) the shortest list; `None` if no service serves it.
+    /// The service for `need` with a free place, else the open one with
+    /// places and the shortest waiting list that still has room, else
+    /// (everything full, closed or without places) one with places first,
+    /// open first, shortest list; `None` if no service serves it.
     pub(super) fn choose_service(&self, need: usize) -> Option<usize> {
         let serving = || (0..self.services.len()).filter(move |&i| self.s.services[i].serves[need]);
         let res = |i: usize| &self.services[i].res;
@@ -46,10 +62,27 @@ impl Model<'_> {
             .find(|&i| res(i).has_free_server())
             .or_else(|| {
                 serving()
-                    .filter(|&i| res(i).is_open() && res(i).queue_has_room())
+                    .filter(|&i| res(i).is_open() && res(i).capacity() > 0 && res(i).queue_has_room())
                     .min_by_key(|&i| res(i).waiting())
             })
-            .or_else(|| serving().min_by_key(|&i| (!res(i).is_open(), res(i).waiting())))
+            .or_else(|| serving().min_by_key(|&i| (res(i).capacity() == 0, !res(i).is_open(), res(i).waiting())))
+    }
+
+    /// `ep` is on service `svc`'s list under referral `gen` and still waiting.
+    fn still_waiting(&self, ep: u32, svc: usize, gen: u16) -> bool {
+        waiting_on(&self.episodes, ep, svc, gen)
+    }
+
+    /// Counts a referral turned away by `svc` and says why.
+    fn vcse_reject(&mut self, svc: usize, refusal: Refusal) -> Reason {
+        if self.in_window() {
+            self.services[svc].rejections += 1.0;
+        }
+        self.count(Counter::VcseRejections);
+        match refusal {
+            Refusal::Closed => Reason::ServiceClosed,
+            Refusal::Full => Reason::RejectedFull,
+        }
     }
 
     /// A navigator sends the patient straight to a service.
@@ -68,31 +101,46 @@ impl Model<'_> {
     /// Refers `ep` to service `svc`: it starts, or waits on the list
     /// (`Ok`), or is turned away with the reason (`Err`). A start that
     /// fails at once (did not attend) is `Ok` too, with the failure done:
-    /// the caller checks where the episode is now.
+    /// the caller checks where the episode is now. Referred from the
+    /// caseload, the episode stays on it, linked (one place: the link
+    /// worker keeps supporting while it waits and attends).
     pub(super) fn vcse_refer(&mut self, ep: u32, svc: usize) -> Result<(), Reason> {
+        self.expect_at(
+            ep,
+            |l| matches!(l, Location::WithNavigator | Location::SplwCaseload),
+            "a VCSE referral",
+        );
         let need = self.episodes[ep as usize].need as usize;
         if !self.s.services[svc].serves[need] {
             return Err(Reason::OutOfRemit);
         }
+        let e = &mut self.episodes[ep as usize];
+        e.vcse_gen = e.vcse_gen.wrapping_add(1);
+        let gen = e.vcse_gen;
+        let linked = e.location.on_caseload();
         if self.services[svc].res.has_free_server() {
             // A free place: taken if the patient turns up.
             self.episodes[ep as usize].vcse_pending = true;
             self.vcse_start(ep, svc);
             return Ok(());
         }
-        match self.services[svc].res.seize(self.now, ep) {
-            Admission::Rejected(refusal) => {
-                if self.in_window() {
-                    self.services[svc].rejections += 1.0;
-                }
-                self.count(Counter::VcseRejections);
-                Err(match refusal {
-                    Refusal::Closed => Reason::ServiceClosed,
-                    Refusal::Full => Reason::RejectedFull,
-                })
-            }
+        if self.services[svc].res.is_open() && self.services[svc].res.capacity() == 0 {
+            // No places: no admissions and no list.
+            return Err(self.vcse_reject(svc, Refusal::Full));
+        }
+        match self.services[svc].res.seize(self.now, (ep, gen)) {
+            Admission::Rejected(refusal) => Err(self.vcse_reject(svc, refusal)),
             Admission::Queued(_) => {
                 self.episodes[ep as usize].vcse_pending = true;
+                let at = if linked {
+                    Location::SplwLinked {
+                        svc: svc as u8,
+                        started: false,
+                    }
+                } else {
+                    Location::VcseList(svc as u8)
+                };
+                self.move_to(ep, at);
                 self.trace(ep, Place::Vcse, "waiting", Reason::None);
                 Ok(())
             }
@@ -112,6 +160,15 @@ impl Model<'_> {
             return;
         }
         self.services[svc].res.take_server(self.now);
+        let at = if self.episodes[ep as usize].location.on_caseload() {
+            Location::SplwLinked {
+                svc: svc as u8,
+                started: true,
+            }
+        } else {
+            Location::VcseProgramme(svc as u8)
+        };
+        self.move_to(ep, at);
         self.trace(ep, Place::Vcse, "started", Reason::None);
         // The place is held from now; the programme runs from the service's
         // next opening weekday.
@@ -120,13 +177,23 @@ impl Model<'_> {
         let first = (today..today + 7).find(|&d| open[self.s.calendar.weekday(d)]).unwrap_or(today);
         let start = self.now.max(first as f64 * MINUTES_PER_DAY);
         let end = start + raw.programme_weeks * 7.0 * MINUTES_PER_DAY;
-        self.q.push(end, Ev::VcseEnd(ep, svc as u8));
+        let gen = self.episodes[ep as usize].vcse_gen;
+        self.q.push(end, Ev::VcseEnd(ep, svc as u8, gen));
     }
 
-    pub(super) fn vcse_end(&mut self, ep: u32, svc: usize) {
+    /// The programme `ep` started under referral `gen` ends: its place is
+    /// freed, and it decides the episode only if that referral is still
+    /// the episode's current one (not one it left and was re-referred after).
+    pub(super) fn vcse_end(&mut self, ep: u32, svc: usize, gen: u16) {
         self.services[svc].res.release(self.now);
-        let pending = std::mem::replace(&mut self.episodes[ep as usize].vcse_pending, false);
-        if pending && self.episodes[ep as usize].outcome == Outcome::Open {
+        let e = self.episodes[ep as usize];
+        if e.vcse_gen == gen && e.vcse_pending && e.outcome == Outcome::Open {
+            self.expect_at(
+                ep,
+                |l| matches!(l, Location::VcseProgramme(s) | Location::SplwLinked { svc: s, started: true } if usize::from(s) == svc),
+                "a VCSE programme end",
+            );
+            self.episodes[ep as usize].vcse_pending = false;
             if self.rng.vcse.random::<f64>() < self.s.raw.vcse.services[svc].resolve {
                 if self.episodes[ep as usize].on_caseload {
                     self.maybe_re_refer(ep);
@@ -143,11 +210,9 @@ impl Model<'_> {
     fn vcse_admit(&mut self, svc: usize) {
         loop {
             let episodes = &self.episodes;
-            let still_waiting = |ep: u32| {
-                let e = &episodes[ep as usize];
-                e.outcome == Outcome::Open && e.vcse_pending
-            };
-            let Some((ep, _)) = self.services[svc].res.call_next(self.now, still_waiting) else {
+            let wanted = |(ep, gen)| waiting_on(episodes, ep, svc, gen);
+            let next = self.services[svc].res.call_next(self.now, wanted);
+            let Some(((ep, _), _)) = next else {
                 break;
             };
             self.vcse_start(ep, svc);
@@ -157,8 +222,8 @@ impl Model<'_> {
     pub(super) fn vcse_closure(&mut self, svc: usize) {
         let res = &mut self.services[svc].res;
         res.close(self.now);
-        for (ep, _) in res.drain(self.now) {
-            if self.episodes[ep as usize].vcse_pending {
+        for ((ep, gen), _) in res.drain(self.now) {
+            if self.still_waiting(ep, svc, gen) {
                 self.failure(ep, Place::Vcse, Reason::ServiceClosed);
             }
         }
@@ -170,6 +235,17 @@ impl Model<'_> {
         self.services[svc].res.open(self.now);
         self.schedule_closure(svc);
         self.vcse_admit(svc);
+    }
+
+    /// `ep`, waiting at the start for service `svc` that has no places,
+    /// gives up: off the list, and back to the practice (or unmet).
+    pub(super) fn vcse_list_timeout(&mut self, ep: u32, svc: usize, ticket: Ticket) {
+        if !self.services[svc].res.renege(self.now, ticket) {
+            return; // no longer waiting (closure drained the list)
+        }
+        if self.still_waiting(ep, svc, self.episodes[ep as usize].vcse_gen) {
+            self.failure(ep, Place::Vcse, Reason::HeldTimeout);
+        }
     }
 
     fn schedule_closure(&mut self, svc: usize) {
@@ -195,14 +271,24 @@ impl Model<'_> {
             for _ in 0..occupancy {
                 let ep = self.new_episode(rng.random_range(0..list), need as u16, false);
                 self.episodes[ep as usize].vcse_pending = true;
+                self.move_to(ep, Location::VcseProgramme(svc as u8));
                 self.services[svc].res.take_server(0.0);
                 let remaining = rng.random::<f64>() * raw.programme_weeks * 7.0 * MINUTES_PER_DAY;
-                self.q.push(remaining, Ev::VcseEnd(ep, svc as u8));
+                self.q.push(remaining, Ev::VcseEnd(ep, svc as u8, 0));
             }
+            let no_places = self.services[svc].res.capacity() == 0;
             for _ in 0..raw.initial_waitlist {
                 let ep = self.new_episode(rng.random_range(0..list), need as u16, false);
                 self.episodes[ep as usize].vcse_pending = true;
-                self.services[svc].res.enqueue(0.0, ep);
+                self.move_to(ep, Location::VcseList(svc as u8));
+                let ticket = self.services[svc].res.enqueue(0.0, (ep, 0));
+                if no_places {
+                    // A list over a service that cannot open: each person,
+                    // part-way through their wait, gives up within the
+                    // holding timeout (uniformly: when they joined is unknown).
+                    let t = self.now + rng.random::<f64>() * self.s.raw.splw.hold_timeout_days * MINUTES_PER_DAY;
+                    self.q.push(t, Ev::VcseListTimeout(ep, svc as u8, ticket));
+                }
             }
         }
     }

@@ -14,6 +14,7 @@ mod limits;
 mod mechanisms;
 mod network_errors;
 mod network_props;
+mod one_place;
 mod outputs;
 mod readme_keys;
 mod regressions;

@@ -78,7 +78,11 @@ fn trained_navigators_misroute_less_than_untrained() {
 
 #[test]
 fn capacity_aware_signposting_lowers_bounce_back() {
-    let result = run(&load(&small_text()), 8, 0);
+    // Where the destinations are full: half the VCSE places and a stretched
+    // link-worker team, so a navigator who checks capacity has something
+    // to see (with capacity to spare it must change nothing: regression b3).
+    let text = small_text().replace("[splw]\nfte = 0.5", "[splw]\nfte = 0.25") + "\n[vcse]\nfunding = 0.5\n";
+    let result = run(&load(&text), 8, 0);
     let (_, high) = paired_ci(&result, "trained_capacity_aware", "trained", "bounce_backs");
     assert!(high < 0.0, "capacity-aware signposting must lower bounce-backs (CI high {high})");
 }
@@ -150,14 +154,16 @@ set = { "navigation.mode" = "active", "navigation.training" = "expert", "navigat
 fn a_full_service_without_a_waiting_list_is_passed_over_for_one_with_room() {
     // Two full wellbeing services: the first has no waiting list, the
     // second a long one. Patients must join the second's list, never be
-    // turned away by the first.
+    // turned away by the first. Full means every place taken for the whole
+    // run (programmes that outlast it), not zero places: a service with no
+    // places keeps no list at all (issue #11, B2).
     let service = |name: &str, waitlist_cap: u32| {
         format!(
             r#"[[vcse.services]]
 name = "{name}"
 needs = ["wellbeing"]
-places = 0
-programme_weeks = 16.0
+places = 5
+programme_weeks = 520.0
 waitlist_cap = {waitlist_cap}
 attendance = 0.9
 rural_attendance = 0.65
@@ -166,7 +172,7 @@ closure_hazard_per_year = 0.0
 closure_weeks = 12.0
 open_weekdays = [true, true, true, true, true, false, false]
 annual_cost_per_place = 1200.0
-initial_occupancy = 0
+initial_occupancy = 5
 initial_waitlist = 0
 "#
         )

@@ -416,15 +416,13 @@ fn assert_higher(result: &ExperimentResult, arm: &str, other: &str, metric: &str
 fn vcse_funding_cut_raises_bounce_back_against_restored_funding() {
     // The differences (about 210 rejections and 105 bounce-backs a year
     // against some 680 and 3,600) need the scenario's full year and its 10
-    // replications to stand out. Since issue #11's link-worker mechanisms
-    // the header also promises more GP appointments freed and fewer unmet
-    // needs (within noise after the B1 fix, before them).
+    // replications to stand out. Its effect on GP appointments freed and on
+    // unmet needs is within noise, as the header says, so neither is
+    // asserted either way.
     let loaded = shortened("vcse_funding_cut.toml", None, &["cut", "restored"]);
     let result = run(&loaded, loaded.base.replications, 0);
     assert_lower(&result, "restored", "cut", "vcse_rejections");
     assert_lower(&result, "restored", "cut", "bounce_backs");
-    assert_higher(&result, "restored", "cut", "gp_appointments_saved_net");
-    assert_lower(&result, "restored", "cut", "unmet_needs");
 }
 
 #[test]
@@ -445,9 +443,12 @@ fn link_worker_expansion_moves_the_queue_unless_the_destinations_grow() {
 
 #[test]
 fn capacity_aware_signposting_trades_freed_appointments_for_less_bounce_back() {
+    // Half a year: since capacity-awareness judges capacity only (issue #11
+    // B3: it no longer keeps every mis-routed need for the GP), the
+    // appointments it gives up are fewer and 12 weeks cannot resolve them.
     let loaded = shortened(
         "capacity_aware.toml",
-        Some(84.0),
+        Some(182.0),
         &["trained", "aware_weekly", "aware_live", "aware_live_16wk"],
     );
     let result = run(&loaded, 4, 0);

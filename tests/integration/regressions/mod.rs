@@ -3,6 +3,10 @@
 //! model and fails on the code before the fix.
 
 mod b1;
+mod b2;
+mod b3;
+mod b4;
+mod b5;
 
 use crate::support::small_text;
 use signpost::model::journey::JourneyStep;
