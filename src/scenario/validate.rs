@@ -1,136 +1,21 @@
 //! The one boundary where a [`RawScenario`] is checked and prepared. Every
 //! error names the key path and the rule broken.
 
-use super::dist::Dist;
-use super::keys::{did_you_mean, locate};
-use super::raw::{Mode, RawChange, RawScenario, RawTier, Training};
+use super::keys::did_you_mean;
+use super::raw::{Mode, RawScenario, Training};
 use super::{Place, Scenario};
 use crate::engine::calendar::{parse_clock, Calendar, Date, MINUTES_PER_DAY};
 use crate::engine::Categorical;
 use crate::error::ScenarioError;
 use crate::text::show_number;
+use checker::{Check, Checker};
+use routing::{build_routing, tier};
+
+mod checker;
+mod routing;
 
 /// Tolerance for shares that must sum to 1.
 const SHARE_TOLERANCE: f64 = 1e-6;
-
-/// Collects the context for error messages.
-struct Checker<'a> {
-    file: &'a str,
-    text: &'a str,
-}
-
-type Check<T = ()> = Result<T, ScenarioError>;
-
-impl Checker<'_> {
-    fn fail(&self, key: &str, message: impl Into<String>) -> ScenarioError {
-        ScenarioError::key(self.file, key, message).at(locate(self.text, key))
-    }
-
-    fn probability(&self, key: &str, v: f64) -> Check {
-        if v.is_finite() && (0.0..=1.0).contains(&v) {
-            Ok(())
-        } else {
-            Err(self.fail(key, format!("must be a probability in [0, 1], found {}", show_number(v))))
-        }
-    }
-
-    fn non_negative(&self, key: &str, v: f64) -> Check {
-        if v.is_finite() && v >= 0.0 {
-            Ok(())
-        } else {
-            Err(self.fail(key, format!("must be a finite number >= 0, found {}", show_number(v))))
-        }
-    }
-
-    fn positive(&self, key: &str, v: f64) -> Check {
-        if v.is_finite() && v > 0.0 {
-            Ok(())
-        } else {
-            Err(self.fail(key, format!("must be a finite number > 0, found {}", show_number(v))))
-        }
-    }
-
-    fn at_most(&self, key: &str, v: f64, max: f64, why: &str) -> Check {
-        if v <= max {
-            Ok(())
-        } else {
-            Err(self.fail(
-                key,
-                format!("must be at most {} ({why}), found {}", show_number(max), show_number(v)),
-            ))
-        }
-    }
-
-    fn length(&self, key: &str, len: usize, want: usize, what: &str) -> Check {
-        if len == want {
-            Ok(())
-        } else {
-            Err(self.fail(key, format!("must list {want} values ({what}), found {len}")))
-        }
-    }
-
-    fn sums_to_one(&self, key: &str, values: impl IntoIterator<Item = f64>) -> Check {
-        let total: f64 = values.into_iter().sum();
-        if (total - 1.0).abs() <= SHARE_TOLERANCE {
-            Ok(())
-        } else {
-            Err(self.fail(key, format!("shares must sum to 1, found {}", show_number(total))))
-        }
-    }
-
-    fn dist(&self, key: &str, spec: &super::dist::DistSpec) -> Check<Dist> {
-        spec.build().map_err(|m| self.fail(key, m))
-    }
-
-    fn weekly(&self, key: &str, values: &[f64]) -> Check<[f64; 7]> {
-        self.length(key, values.len(), 7, "Monday to Sunday")?;
-        let mut out = [0.0; 7];
-        for (i, v) in values.iter().enumerate() {
-            self.non_negative(&format!("{key}[{i}]"), *v)?;
-            out[i] = *v;
-        }
-        Ok(out)
-    }
-
-    fn need_index(&self, key: &str, name: &str, needs: &[String]) -> Check<usize> {
-        needs.iter().position(|n| n == name).ok_or_else(|| {
-            let hint = did_you_mean(name, needs.iter().map(String::as_str));
-            self.fail(key, format!("unknown need `{name}`{hint}; needs are: {}", needs.join(", ")))
-        })
-    }
-
-    /// Which needs a list of need names (a remit) covers.
-    fn remit(&self, key: &str, names: &[String], needs: &[String]) -> Check<Vec<bool>> {
-        let mut covered = vec![false; needs.len()];
-        for (j, n) in names.iter().enumerate() {
-            covered[self.need_index(&format!("{key}[{j}]"), n, needs)?] = true;
-        }
-        Ok(covered)
-    }
-
-    fn changes(&self, key: &str, changes: &[RawChange], horizon_days: f64) -> Check<Vec<(f64, f64)>> {
-        let mut out = Vec::with_capacity(changes.len());
-        for (i, c) in changes.iter().enumerate() {
-            self.non_negative(&format!("{key}[{i}].from_day"), c.from_day)?;
-            self.at_most(&format!("{key}[{i}].from_day"), c.from_day, horizon_days, "inside the run")?;
-            self.non_negative(&format!("{key}[{i}].fte"), c.fte)?;
-            self.at_most(&format!("{key}[{i}].fte"), c.fte, 10_000.0, "a PCN-sized workforce")?;
-            out.push((c.from_day, c.fte));
-        }
-        out.sort_by(|a, b| a.0.total_cmp(&b.0));
-        Ok(out)
-    }
-}
-
-fn tier(raw: &RawScenario, training: Training) -> (&RawTier, &'static str) {
-    let t = &raw.navigation.tiers;
-    match training {
-        Training::None => (&t.none, "navigation.tiers.none"),
-        Training::Essential => (&t.essential, "navigation.tiers.essential"),
-        Training::Enhanced => (&t.enhanced, "navigation.tiers.enhanced"),
-        Training::Expert => (&t.expert, "navigation.tiers.expert"),
-    }
-}
 
 /// Checks `raw` and prepares everything the model needs. `file` and `text`
 /// are the user's file and its text, for error locations.
@@ -625,52 +510,4 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
         return_delay,
         repeat_delay,
     })
-}
-
-/// The active tier's routing matrix: for each need, cumulative
-/// probabilities over destinations.
-fn build_routing(raw: &RawScenario, tier: &RawTier, right: &[Place]) -> Vec<Categorical<Place>> {
-    let has_roles = raw.roles.iter().any(|r| r.weight > 0.0);
-    let has_vcse = !raw.vcse.services.is_empty();
-    let away: Vec<Place> = [Place::Pharmacy, Place::Role, Place::Splw, Place::Vcse]
-        .into_iter()
-        .filter(|d| match d {
-            Place::Role => has_roles,
-            Place::Vcse => has_vcse,
-            _ => true,
-        })
-        .collect();
-    raw.needs
-        .iter()
-        .zip(right)
-        .map(|(need, &dest)| {
-            let row: Vec<(Place, f64)> = if let Some(explicit) = tier.routing.get(&need.name) {
-                explicit
-                    .iter()
-                    .filter_map(|(d, p)| Place::parse_destination(d).map(|d| (d, *p)))
-                    .collect()
-            } else {
-                match dest {
-                    Place::Reception => vec![(Place::Reception, 1.0)],
-                    Place::Gp => {
-                        let each = tier.clinical_sent_away / away.len().max(1) as f64;
-                        let mut row = vec![(Place::Gp, 1.0 - tier.clinical_sent_away)];
-                        row.extend(away.iter().map(|&d| (d, each)));
-                        row
-                    }
-                    right => {
-                        let wrong: Vec<Place> = away.iter().copied().filter(|&d| d != right).collect();
-                        let each = tier.identify * tier.misroute / wrong.len().max(1) as f64;
-                        let mut row = vec![(Place::Gp, 1.0 - tier.identify), (right, tier.identify * (1.0 - tier.misroute))];
-                        row.extend(wrong.iter().map(|&d| (d, each)));
-                        row
-                    }
-                }
-            };
-            // Closed at infinity to absorb rounding: every draw finds an
-            // entry, so the caller's GP default only applies to a row with
-            // no destination at all.
-            Categorical::cumulative(row).closed_at(f64::INFINITY)
-        })
-        .collect()
 }
