@@ -103,7 +103,8 @@ struct RunArgs {
     /// Skip charts/ and report.html.
     #[arg(long)]
     no_charts: bool,
-    /// No progress bar or table.
+    /// No progress bar or table (a warm-up warning, being about the
+    /// results' validity, still prints on stderr).
     #[arg(long, short)]
     quiet: bool,
 }

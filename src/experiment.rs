@@ -6,6 +6,7 @@
 //! number of threads.
 
 pub mod estimate;
+pub mod warmup;
 
 use crate::metric::Metric;
 use crate::model::{run_replication_cancellable, Conservation, ReplicationOutput};

@@ -5,12 +5,14 @@ use super::progress::catch_signals;
 use super::scenario::{load_any, on_pool, pathway_only, read_scenario, replications_and_threads, AnyScenario};
 use super::{CalibrateArgs, CliError, SensitivityArgs};
 use crate::experiment::estimate::estimate;
+use crate::experiment::warmup::{self, WarmupDiagnostic};
 use crate::experiment::{run_experiment, RunOptions};
 use crate::network::NetworkScenario;
 use crate::output::{write_files, PendingDir};
 use crate::report::ReportError;
 use crate::scenario::load;
 use crate::sensitivity::{self as sens, SensitivityError};
+use crate::stats::warmup::Verdict;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
@@ -102,7 +104,56 @@ pub(super) fn check(path: &Path) -> Result<(), CliError> {
     }
     let e = estimate(&loaded, b.replications, 1);
     say!("estimate  {:.1} M events, about {:.0} s on one core", e.events / 1e6, e.seconds);
+    let cancel = catch_signals();
+    let d = warmup::diagnose(&loaded, b.seed, warmup::REPLICATIONS, cancel).map_err(warmup_error)?;
+    say_raw!("{}", warmup_report(&d));
     Ok(())
+}
+
+/// A diagnostic that did not run, as a CLI error.
+pub(super) fn warmup_error(e: warmup::DiagnosticError) -> CliError {
+    match e {
+        warmup::DiagnosticError::Scenario(e) => CliError::from(e),
+        warmup::DiagnosticError::Cancelled => CliError::stopped("warm-up diagnostic stopped; nothing written".to_string()),
+    }
+}
+
+/// The warm-up diagnostic as printed by `signpost check`: one line per
+/// weekly queue, then the suggested warm-up.
+pub(super) fn warmup_report(d: &WarmupDiagnostic) -> String {
+    let mut out = format!(
+        "warm-up   MSER-5 on the counterfactual's weekly queues ({} replications averaged, {} weeks from day 0); window starts week {}\n",
+        d.replications, d.run_weeks, d.warmup_weeks
+    );
+    for s in &d.series {
+        let cut = s.cut.map_or(String::new(), |c| format!(" (settles at week {})", c.truncate_weeks));
+        let verdict = match s.verdict {
+            Verdict::Steady => format!("steady{cut}"),
+            Verdict::Transient { weeks_into_window } => format!("TRANSIENT: settles {weeks_into_window} weeks into the window{cut}"),
+            Verdict::NeverSettles => format!("NEVER SETTLES within {} weeks", d.run_weeks),
+            Verdict::TooShort => "too short to judge".to_string(),
+        };
+        out.push_str(&format!("  {:<28} {verdict}\n", s.name));
+    }
+    let suggested = d.suggested_warmup_days();
+    out.push_str(&if d.passes() {
+        format!("  passes: the window starts after every transient (shortest passing warm-up {suggested:.0} days)")
+    } else {
+        format!("  FAILS: suggested warm-up at least {suggested:.0} days (time.warmup_days)")
+    });
+    out
+}
+
+/// `signpost run`'s one-line warning when the window starts in a transient.
+pub(super) fn warmup_warning(d: &WarmupDiagnostic) -> Option<String> {
+    let names: Vec<&str> = d.problems().map(|s| s.name.as_str()).collect();
+    (!names.is_empty()).then(|| {
+        format!(
+            "warning: the statistics window starts in a start-up transient ({}); suggested time.warmup_days >= {:.0} (see `signpost check`)",
+            names.join(", "),
+            d.suggested_warmup_days()
+        )
+    })
 }
 
 /// `signpost calibrate`: the baseline against published figures.

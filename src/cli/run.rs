@@ -1,10 +1,12 @@
 //! `signpost run`: a pathway scenario's arms, or a queueing network's
 //! replications, into a result directory that appears only when complete.
 
+use super::commands::{warmup_error, warmup_warning};
 use super::progress::{catch_signals, Progress};
 use super::scenario::{load_any, nothing_written, on_pool, read_scenario, refuse_if_too_big, replications_and_threads, AnyScenario};
 use super::{CliError, RunArgs};
 use crate::experiment::estimate::estimate;
+use crate::experiment::warmup;
 use crate::experiment::{run_experiment, RunOptions};
 use crate::network::NetworkScenario;
 use crate::output::{write_files, PendingDir};
@@ -55,6 +57,11 @@ fn run_pathway(args: &RunArgs, loaded: &LoadedScenario, source: &str, started: I
         );
     }
 
+    // A warning about validity, so it prints even with --quiet.
+    let diagnostic = on_pool(threads, || warmup::diagnose(loaded, options.seed, warmup::REPLICATIONS, cancel))?.map_err(warmup_error)?;
+    if let Some(warning) = warmup_warning(&diagnostic) {
+        eprintln!("{}: {warning}", loaded.name());
+    }
     let progress = Progress::new(args.quiet, long);
     let result = on_pool(threads, || {
         run_experiment(loaded, options, &|done, total| progress.report(done, total), cancel)
@@ -74,6 +81,7 @@ fn run_pathway(args: &RunArgs, loaded: &LoadedScenario, source: &str, started: I
         threads,
         wall_seconds,
         source,
+        warmup: Some(&diagnostic),
     };
     let files = run_files(&result, loaded, options, &facts, !args.no_charts).map_err(|e| CliError::failed("writing results", e))?;
     write_files(pending.path(), &files)?;

@@ -1,9 +1,11 @@
 //! The CSV and JSON files of the output contract (DESIGN.md section 3).
 
+use crate::experiment::warmup::WarmupDiagnostic;
 use crate::experiment::{ArmResult, ExperimentResult, RunOptions};
 use crate::metric::Metric;
 use crate::output::contract::{replication_row, summary_row, REPLICATIONS_HEADER, SCHEMA_VERSION, SUMMARY_HEADER};
 use crate::scenario::load::LoadedScenario;
+use crate::stats::warmup::Verdict;
 use crate::stats::Summary;
 use crate::text::{csv_field, num, opt_num as opt};
 use std::fmt::Write as _;
@@ -211,6 +213,44 @@ pub struct RunFacts<'a> {
     pub wall_seconds: f64,
     /// The scenario source text (for assumptions).
     pub source: &'a str,
+    /// The warm-up diagnostic of the counterfactual, if it was run.
+    pub warmup: Option<&'a WarmupDiagnostic>,
+}
+
+/// `run.json`'s `warmup_diagnostic`: MSER-5 verdicts per weekly queue, or
+/// null when the diagnostic was not run.
+fn warmup_json(d: Option<&WarmupDiagnostic>) -> serde_json::Value {
+    let Some(d) = d else {
+        return serde_json::Value::Null;
+    };
+    let series: Vec<serde_json::Value> = d
+        .series
+        .iter()
+        .map(|s| {
+            let (verdict, into) = match s.verdict {
+                Verdict::Steady => ("steady", None),
+                Verdict::Transient { weeks_into_window } => ("transient", Some(weeks_into_window)),
+                Verdict::NeverSettles => ("never_settles", None),
+                Verdict::TooShort => ("too_short", None),
+            };
+            serde_json::json!({
+                "name": s.name,
+                "verdict": verdict,
+                "weeks_into_window": into,
+                "mser5_cut_week": s.cut.map(|c| c.truncate_weeks),
+                "drift_z": s.cut.map(|c| c.drift_z).filter(|z| z.is_finite()),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "method": "MSER-5 on the counterfactual's weekly queue.* series, run from day 0 without warm-up and averaged over replications",
+        "replications": d.replications,
+        "run_weeks": d.run_weeks,
+        "window_start_week": d.warmup_weeks,
+        "passes": d.passes(),
+        "suggested_warmup_days": d.suggested_warmup_days(),
+        "series": series,
+    })
 }
 
 /// `run.json`: provenance and run facts, as written.
@@ -245,6 +285,7 @@ pub fn run_json_value(result: &ExperimentResult, loaded: &LoadedScenario, option
         "threads": facts.threads,
         "warmup_days": t.warmup_days,
         "horizon_days": t.horizon_days,
+        "warmup_diagnostic": warmup_json(facts.warmup),
         "start_date": t.start_date,
         "wall_seconds": facts.wall_seconds,
         "events": result.events,

@@ -24,3 +24,4 @@ mod scenario_merge;
 mod sensitivity;
 mod support;
 mod validation;
+mod warmup;
