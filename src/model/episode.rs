@@ -103,6 +103,17 @@ impl Location {
         }
     }
 
+    /// At VCSE service `svc`: on its list, or in its programme once
+    /// `started`; `linked` while the link worker still supports the
+    /// patient (one place, not two).
+    pub(super) fn vcse_place(svc: u8, started: bool, linked: bool) -> Location {
+        match (linked, started) {
+            (true, _) => Location::SplwLinked { svc, started },
+            (false, false) => Location::VcseList(svc),
+            (false, true) => Location::VcseProgramme(svc),
+        }
+    }
+
     /// On the link worker's caseload (supported, held or linked).
     pub(super) fn on_caseload(self) -> bool {
         matches!(self, Location::SplwCaseload | Location::SplwHolding | Location::SplwLinked { .. })

@@ -333,14 +333,7 @@ impl Model<'_> {
         if e.outcome != Outcome::Open || e.vcse_pending {
             self.splw_discharge(ep);
             if let Location::SplwLinked { svc, started } = e.location {
-                self.move_to(
-                    ep,
-                    if started {
-                        Location::VcseProgramme(svc)
-                    } else {
-                        Location::VcseList(svc)
-                    },
-                );
+                self.move_to(ep, Location::vcse_place(svc, started, false));
             }
             return; // the VCSE service decides
         }

@@ -132,15 +132,7 @@ impl Model<'_> {
             Admission::Rejected(refusal) => Err(self.vcse_reject(svc, refusal)),
             Admission::Queued(_) => {
                 self.episodes[ep as usize].vcse_pending = true;
-                let at = if linked {
-                    Location::SplwLinked {
-                        svc: svc as u8,
-                        started: false,
-                    }
-                } else {
-                    Location::VcseList(svc as u8)
-                };
-                self.move_to(ep, at);
+                self.move_to(ep, Location::vcse_place(svc as u8, false, linked));
                 self.trace(ep, Place::Vcse, "waiting", Reason::None);
                 Ok(())
             }
@@ -160,15 +152,8 @@ impl Model<'_> {
             return;
         }
         self.services[svc].res.take_server(self.now);
-        let at = if self.episodes[ep as usize].location.on_caseload() {
-            Location::SplwLinked {
-                svc: svc as u8,
-                started: true,
-            }
-        } else {
-            Location::VcseProgramme(svc as u8)
-        };
-        self.move_to(ep, at);
+        let linked = self.episodes[ep as usize].location.on_caseload();
+        self.move_to(ep, Location::vcse_place(svc as u8, true, linked));
         self.trace(ep, Place::Vcse, "started", Reason::None);
         // The place is held from now; the programme runs from the service's
         // next opening weekday.
