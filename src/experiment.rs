@@ -9,7 +9,7 @@ pub mod estimate;
 pub mod warmup;
 
 use crate::metric::Metric;
-use crate::model::{run_replication_cancellable, Conservation, ReplicationOutput};
+use crate::model::{fork_blocker, run_replication_cancellable, Conservation, ReplicationOutput, WarmState};
 use crate::scenario::load::LoadedScenario;
 use crate::stats::Summary;
 use rayon::prelude::*;
@@ -76,8 +76,14 @@ pub struct Cancelled {
 }
 
 /// Runs every arm for every replication on the current rayon pool.
-/// `progress(done, total)` is called as jobs finish; setting `cancel`
-/// stops the experiment within a few thousand events of every running job.
+/// `progress(done, total)` is called as arm-replications finish; setting
+/// `cancel` stops the experiment within a few thousand events of every
+/// running job.
+///
+/// Each replication warms the counterfactual up once and launches every
+/// arm from that warm state ([`crate::model::WarmState`]); an arm that
+/// [`fork_blocker`] rules out runs its own warm-up instead. Arms of one
+/// replication run in parallel too, so one replication uses every thread.
 pub fn run_experiment(
     loaded: &LoadedScenario,
     options: RunOptions,
@@ -85,21 +91,36 @@ pub fn run_experiment(
     cancel: &AtomicBool,
 ) -> Result<ExperimentResult, Cancelled> {
     let arms = &loaded.arms;
-    let jobs: Vec<(usize, u64)> = (0..options.replications)
-        .flat_map(|r| (0..arms.len()).map(move |a| (a, r)))
-        .collect();
-    let total = jobs.len();
+    let blockers = arm_starts(loaded);
+    let total = options.replications as usize * arms.len();
     let done = AtomicUsize::new(0);
-    let outputs: Vec<Option<ReplicationOutput>> = jobs
-        .par_iter()
-        .map(|&(a, r)| {
+    let finished = |out: Option<ReplicationOutput>| {
+        if out.is_some() {
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+        }
+        out
+    };
+    let outputs: Vec<Option<Vec<ReplicationOutput>>> = (0..options.replications)
+        .into_par_iter()
+        .map(|r| {
             if cancel.load(Ordering::Relaxed) {
                 return None;
             }
-            let out = run_replication_cancellable(&arms[a].scenario, options.seed, r, options.journeys, cancel)?;
-            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            progress(n, total);
-            Some(out)
+            let counterfactual = &arms[0].scenario;
+            let warm = WarmState::new(counterfactual, options.seed, r, options.journeys, cancel)?;
+            let mut outs = (0..arms.len())
+                .into_par_iter()
+                .map(|a| {
+                    let arm = &arms[a].scenario;
+                    finished(match blockers[a] {
+                        None => warm.run_arm(arm, cancel),
+                        Some(_) => run_replication_cancellable(arm, options.seed, r, options.journeys, cancel),
+                    })
+                })
+                .collect::<Option<Vec<ReplicationOutput>>>()?;
+            // The shared warm-up's events are counted once, with the counterfactual.
+            outs[0].events += warm.events();
+            Some(outs)
         })
         .collect();
     if cancel.load(Ordering::Relaxed) || outputs.iter().any(Option::is_none) {
@@ -109,10 +130,20 @@ pub fn run_experiment(
         });
     }
     let mut by_arm: Vec<Vec<ReplicationOutput>> = vec![Vec::new(); arms.len()];
-    for ((a, _), out) in jobs.iter().zip(outputs) {
-        by_arm[*a].extend(out);
+    for outs in outputs.into_iter().flatten() {
+        for (a, out) in outs.into_iter().enumerate() {
+            by_arm[a].push(out);
+        }
     }
     Ok(assemble(loaded, by_arm))
+}
+
+/// Per arm, why it runs its own warm-up instead of starting from the
+/// counterfactual's warm state (`None`: it starts from it; always `None`
+/// for the counterfactual).
+pub fn arm_starts(loaded: &LoadedScenario) -> Vec<Option<&'static str>> {
+    let counterfactual = &loaded.arms[0].scenario;
+    loaded.arms.iter().map(|arm| fork_blocker(counterfactual, &arm.scenario)).collect()
 }
 
 /// Adds paired metrics and packs results per arm.

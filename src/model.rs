@@ -16,6 +16,7 @@ pub mod demand;
 pub mod diary;
 mod episode;
 pub mod journey;
+mod launch;
 mod link_worker;
 pub mod metrics;
 mod navigation;
@@ -26,6 +27,7 @@ mod vcse;
 
 pub use crate::scenario::Place;
 pub use episode::Outcome;
+pub use launch::fork_blocker;
 pub use results::{Conservation, ReplicationOutput};
 
 use crate::engine::calendar::{Calendar, MINUTES_PER_DAY, MINUTES_PER_WEEK};
@@ -76,6 +78,7 @@ enum Ev {
 }
 
 /// The random streams of one replication, one per purpose.
+#[derive(Clone)]
 struct Rngs {
     arrivals: SimRng,
     reception: SimRng,
@@ -108,6 +111,7 @@ impl Rngs {
 }
 
 /// One replication of one arm.
+#[derive(Clone)]
 pub struct Model<'s> {
     s: &'s Scenario,
     q: EventQueue<Ev>,
@@ -178,6 +182,45 @@ pub fn run_replication_cancellable(
 ) -> Option<ReplicationOutput> {
     let mut model = Model::new(scenario, seed, replication, journeys);
     model.run(cancel).then(|| model.finish())
+}
+
+/// One replication's counterfactual, warmed up to the launch (the end of
+/// `time.warmup_days`), from which every arm's policy starts: see
+/// [`launch`](self#) and [`fork_blocker`].
+#[derive(Clone)]
+pub struct WarmState<'s> {
+    model: Model<'s>,
+}
+
+impl<'s> WarmState<'s> {
+    /// Warms `counterfactual` up to its launch instant under common random
+    /// numbers keyed by `(seed, replication)`; `None` if `cancel` stopped it.
+    pub fn new(counterfactual: &'s Scenario, seed: u64, replication: u64, journeys: u32, cancel: &AtomicBool) -> Option<Self> {
+        let mut model = Model::new(counterfactual, seed, replication, journeys);
+        let launch = counterfactual.warmup_minutes;
+        model.advance_before(launch, cancel).then_some(WarmState { model })
+    }
+
+    /// Events handled during the warm-up (shared by every arm).
+    pub fn events(&self) -> u64 {
+        self.model.q.events_processed()
+    }
+
+    /// Runs `arm` (the counterfactual itself, or an arm that
+    /// [`fork_blocker`] clears) from this warm state to the end of the
+    /// window; the output's `events` count only those after the launch.
+    /// `None` if `cancel` stopped it.
+    pub fn run_arm(&self, arm: &'s Scenario, cancel: &AtomicBool) -> Option<ReplicationOutput> {
+        debug_assert!(fork_blocker(self.model.s, arm).is_none(), "arm cannot start from this warm state");
+        let mut model = if std::ptr::eq(arm, self.model.s) {
+            self.model.clone()
+        } else {
+            self.model.launched(arm)
+        };
+        let mut out = model.run(cancel).then(|| model.finish())?;
+        out.events -= self.events();
+        Some(out)
+    }
 }
 
 impl<'s> Model<'s> {
@@ -278,6 +321,20 @@ impl<'s> Model<'s> {
         self.vcse_initial_state(&mut init);
     }
 
+    /// Handles every event before `until` \[minutes\], leaving later ones
+    /// queued; false if `cancel` stopped it.
+    fn advance_before(&mut self, until: f64, cancel: &AtomicBool) -> bool {
+        while self.q.peek_time().is_some_and(|t| t < until) {
+            let Some((t, ev)) = self.q.pop() else { break };
+            if self.q.events_processed() % CANCEL_CHECK_EVENTS == 0 && cancel.load(Ordering::Relaxed) {
+                return false;
+            }
+            self.now = t;
+            self.handle(ev);
+        }
+        true
+    }
+
     /// Handles events to the end of the run; false if `cancel` stopped it.
     fn run(&mut self, cancel: &AtomicBool) -> bool {
         while let Some((t, ev)) = self.q.pop() {
@@ -288,6 +345,22 @@ impl<'s> Model<'s> {
                 return false;
             }
             self.now = t;
+            self.handle(ev);
+        }
+        self.now = self.s.end_minutes;
+        debug_assert!(
+            self.episodes
+                .iter()
+                .all(|e| (e.outcome == Outcome::Open) == (e.location != episode::Location::Ended)),
+            "an episode ended without leaving its place, or left without ending"
+        );
+        true
+    }
+
+    /// Dispatches one event at `self.now`.
+    #[inline]
+    fn handle(&mut self, ev: Ev) {
+        {
             match ev {
                 Ev::DayStart(d) => self.day_start(d as usize),
                 Ev::WeekMark(w) => self.week_mark(w as usize),
@@ -309,14 +382,6 @@ impl<'s> Model<'s> {
                 Ev::VcseReopen(svc) => self.vcse_reopen(svc as usize),
             }
         }
-        self.now = self.s.end_minutes;
-        debug_assert!(
-            self.episodes
-                .iter()
-                .all(|e| (e.outcome == Outcome::Open) == (e.location != episode::Location::Ended)),
-            "an episode ended without leaving its place, or left without ending"
-        );
-        true
     }
 
     #[inline]

@@ -130,6 +130,9 @@ pub(super) fn warmup_report(d: &WarmupDiagnostic) -> String {
         let verdict = match s.verdict {
             Verdict::Steady => format!("steady{cut}"),
             Verdict::Transient { weeks_into_window } => format!("TRANSIENT: settles {weeks_into_window} weeks into the window{cut}"),
+            Verdict::Immaterial { weeks_into_window, bias } => {
+                format!("steady enough: settles {weeks_into_window} weeks into the window but moves its mean by only {bias:+.2}{cut}")
+            }
             Verdict::NeverSettles => format!("NEVER SETTLES within {} weeks", d.run_weeks),
             Verdict::TooShort => "too short to judge".to_string(),
         };

@@ -37,22 +37,34 @@ pub struct Estimate {
     pub seconds: f64,
 }
 
-/// Events from the expected episodes of every arm; memory from the
-/// patients and episodes of the largest arm per running replication (an
-/// arm may override the list size or run length), plus the weekly series
-/// and metrics kept for every replication until the end.
+/// Events from the expected episodes of every arm (an arm launched from
+/// the counterfactual's warm state counts its window only: the warm-up is
+/// run once, with the counterfactual); memory from the patients and
+/// episodes of the largest arm per running model (an arm may override the
+/// list size or run length) plus one warm state per thread, and the
+/// weekly series and metrics kept for every replication until the end.
 pub fn estimate(loaded: &LoadedScenario, replications: u64, threads: usize) -> Estimate {
     let b = &loaded.base;
     let threads = threads.max(1) as f64;
     let arm_raws = loaded.arms.iter().map(|a| &a.scenario.raw);
-    let events = arm_raws.clone().map(expected_episodes).sum::<f64>() * replications as f64 * EVENTS_PER_EPISODE;
+    let launched = crate::experiment::arm_starts(loaded);
+    let episodes: f64 = arm_raws
+        .clone()
+        .zip(&launched)
+        .enumerate()
+        .map(|(a, (raw, blocker))| {
+            let window_share = raw.time.horizon_days / (raw.time.warmup_days + raw.time.horizon_days).max(1.0);
+            expected_episodes(raw) * if a > 0 && blocker.is_none() { window_share } else { 1.0 }
+        })
+        .sum();
+    let events = episodes * replications as f64 * EVENTS_PER_EPISODE;
     let per_rep = arm_raws
         .map(|r| r.population.list_size as f64 * BYTES_PER_PATIENT + expected_episodes(r) * BYTES_PER_EPISODE + BYTES_PER_REPLICATION)
         .fold(0.0, f64::max);
     let jobs = loaded.arms.len() as f64 * replications as f64;
     let series = 20.0 + 2.0 * (b.roles.len() + b.vcse.services.len()) as f64;
     let weekly = jobs * (b.time.horizon_days / 7.0) * series * 8.0;
-    let bytes = per_rep * threads + weekly + jobs * 80.0 * 8.0;
+    let bytes = per_rep * 2.0 * threads + weekly + jobs * 80.0 * 8.0;
     Estimate {
         events,
         bytes,

@@ -77,12 +77,13 @@ impl WarmupDiagnostic {
     }
 
     /// The shortest warm-up \[days\] that every settling series passes: the
-    /// latest MSER-5 cut, in days (0 if none). Series that never settle
+    /// latest MSER-5 cut of a material one, in days (0 if none). Series that never settle
     /// within the run are ignored here; [`Self::passes`] still fails.
     pub fn suggested_warmup_days(&self) -> f64 {
         let weeks = self
             .series
             .iter()
+            .filter(|s| !matches!(s.verdict, Verdict::Immaterial { .. }))
             .filter_map(|s| s.cut.filter(|c| c.settled).map(|c| c.truncate_weeks))
             .max()
             .unwrap_or(0);
@@ -134,7 +135,7 @@ pub fn diagnose(loaded: &LoadedScenario, seed: u64, replications: u64, cancel: &
         warmup_weeks: warmup,
         run_weeks,
         replications,
-        series: check_window(&refs, warmup),
+        series: check_window(&refs, warmup, (time.horizon_days / 7.0).ceil() as usize),
     })
 }
 

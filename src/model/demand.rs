@@ -67,6 +67,7 @@ impl AliasTable {
 }
 
 /// The registered list: traits and the sampler of who contacts next.
+#[derive(Clone)]
 pub struct Population {
     /// Every patient.
     pub patients: Vec<Patient>,

@@ -19,6 +19,7 @@ use rand::Rng;
 use rand_distr::{Distribution, Exp, Poisson};
 
 /// Link-worker service state.
+#[derive(Clone)]
 pub(super) struct LinkWorker {
     /// The caseload (servers: its cap in people) and the waiting list.
     pub res: Resource<u32>,
@@ -270,7 +271,7 @@ impl Model<'_> {
             let s = &self.s.raw.splw;
             let t = self.now + s.hold_timeout_days * MINUTES_PER_DAY;
             self.q.push(t, Ev::SplwHoldTimeout(ep, token));
-            if s.mdt && s.mdt_held_weekly_resolve > 0.0 {
+            if super::launch::mdt_reviews(self.s) {
                 // The case goes to the next weekly MDT meeting.
                 let first = self.now + self.rng.splw.random::<f64>() * 7.0 * MINUTES_PER_DAY;
                 self.q.push(first, Ev::SplwMdtReview(ep, token));
@@ -303,7 +304,8 @@ impl Model<'_> {
     /// back next week until the hold times out.
     pub(super) fn splw_mdt_review(&mut self, ep: u32, token: u32) {
         let e = self.episodes[ep as usize];
-        if !e.holding || e.token != token || e.outcome != Outcome::Open {
+        // No meeting (an arm launched without MDT): the case waits for its timeout.
+        if !e.holding || e.token != token || e.outcome != Outcome::Open || !super::launch::mdt_reviews(self.s) {
             return;
         }
         if self.rng.splw.random::<f64>() < self.s.raw.splw.mdt_held_weekly_resolve {

@@ -31,7 +31,7 @@ impl Model<'_> {
     }
 
     /// A navigator (already held) takes the call.
-    fn start_handling(&mut self, ep: u32) {
+    pub(super) fn start_handling(&mut self, ep: u32) {
         let handling = self.s.handling.sample(&mut self.rng.reception);
         self.q.push(self.now + handling, Ev::ReceptionDone(ep));
     }

@@ -41,6 +41,7 @@ pub struct Conservation {
 
 /// The weekly series of one replication, each registered by name where
 /// the model is built; the id is what the mechanism that fills it holds.
+#[derive(Clone)]
 pub(super) struct SeriesIds {
     pub contacts: usize,
     pub gp_appointments: usize,
@@ -299,7 +300,7 @@ impl Model<'_> {
             .vcse
             .services
             .iter()
-            .map(|s| (f64::from(s.places) * raw.vcse.funding).round() * s.annual_cost_per_place)
+            .map(|s| f64::from(super::launch::service_places(s.places, raw.vcse.funding)) * s.annual_cost_per_place)
             .sum();
         let transport = if raw.vcse.transport_support {
             raw.vcse.transport_annual_cost

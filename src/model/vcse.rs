@@ -23,6 +23,7 @@ const MINUTES_PER_YEAR: f64 = 365.25 * MINUTES_PER_DAY;
 /// the queue (a cap of 0: no list), closed while it shuts. Entries are
 /// (episode, referral generation): an entry of an earlier referral of an
 /// episode that moved on is stale and dropped when it reaches the front.
+#[derive(Clone)]
 pub(super) struct Service {
     pub res: Resource<(u32, u16)>,
     /// Referrals turned away in the statistics window.
@@ -31,7 +32,7 @@ pub(super) struct Service {
 
 impl Service {
     pub fn new(raw: &RawService, funding: f64, start: f64) -> Self {
-        let places = (f64::from(raw.places) * funding).round() as u32;
+        let places = super::launch::service_places(raw.places, funding);
         Service {
             res: Resource::new(places, QueueLimit::AtMost(raw.waitlist_cap), start),
             rejections: 0.0,
@@ -192,7 +193,7 @@ impl Model<'_> {
     }
 
     /// Fills free places from the waiting list, dropping those who moved on.
-    fn vcse_admit(&mut self, svc: usize) {
+    pub(super) fn vcse_admit(&mut self, svc: usize) {
         loop {
             let episodes = &self.episodes;
             let wanted = |(ep, gen)| waiting_on(episodes, ep, svc, gen);

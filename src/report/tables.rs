@@ -230,6 +230,7 @@ fn warmup_json(d: Option<&WarmupDiagnostic>) -> serde_json::Value {
             let (verdict, into) = match s.verdict {
                 Verdict::Steady => ("steady", None),
                 Verdict::Transient { weeks_into_window } => ("transient", Some(weeks_into_window)),
+                Verdict::Immaterial { weeks_into_window, .. } => ("immaterial_transient", Some(weeks_into_window)),
                 Verdict::NeverSettles => ("never_settles", None),
                 Verdict::TooShort => ("too_short", None),
             };

@@ -35,6 +35,16 @@ pub const MIN_BATCHES: usize = 4;
 /// a series is said still to drift (a two-sided 99.9% normal bound).
 pub const DRIFT_Z: f64 = 3.29;
 
+/// A transient reaching into the window matters only if it moves the
+/// window's mean by more than this share of the steady level …
+pub const MATERIAL_SHARE: f64 = 0.02;
+
+/// … and by more than this much in the series' own units (half a person
+/// for the `queue.*` series): below both, a longer warm-up would change no
+/// reported figure beyond its Monte Carlo noise (the default's headline
+/// 95% CIs are about ±2% wide).
+pub const MATERIAL_FLOOR: f64 = 0.5;
+
 /// Where MSER puts the end of the warm-up.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WarmupCut {
@@ -240,6 +250,16 @@ pub enum Verdict {
         /// Weeks of the window that MSER-5 would still discard.
         weeks_into_window: usize,
     },
+    /// The window starts inside the transient, but the transient moves the
+    /// window's mean by no more than [`MATERIAL_SHARE`] of the steady
+    /// level or [`MATERIAL_FLOOR`] (e.g. a queue that is nearly always
+    /// empty, or a seasonal swing MSER reads as a cut): it passes.
+    Immaterial {
+        /// Weeks of the window that MSER-5 would still discard.
+        weeks_into_window: usize,
+        /// Window mean minus the steady level \[units of the series\].
+        bias: f64,
+    },
     /// The series drifts to the edge of the search: no steady state.
     NeverSettles,
     /// Too short (or too empty) to judge.
@@ -257,12 +277,15 @@ pub struct SeriesVerdict {
     pub cut: Option<WarmupCut>,
 }
 
-/// Whether a statistics window that starts at `window_start_week` (weeks
-/// from the start of the run) starts in a transient, series by series.
-/// Each series runs from week 0 (warm-up included); MSER-5 is applied to
-/// the whole series, and the window is in a transient when the cut falls
-/// after its start.
-pub fn check_window(series: &[(&str, &[f64])], window_start_week: usize) -> Vec<SeriesVerdict> {
+/// Whether a statistics window of `window_weeks` that starts at
+/// `window_start_week` (weeks from the start of the run) starts in a
+/// transient, series by series. Each series runs from week 0 (warm-up
+/// included); MSER-5 is applied to the whole series, and the window is in
+/// a transient when the cut falls after its start and the transient is
+/// material: the window's mean differs from the steady level (the mean
+/// after the cut) by more than [`MATERIAL_SHARE`] of it and more than
+/// [`MATERIAL_FLOOR`].
+pub fn check_window(series: &[(&str, &[f64])], window_start_week: usize, window_weeks: usize) -> Vec<SeriesVerdict> {
     series
         .iter()
         .map(|&(name, values)| {
@@ -270,9 +293,19 @@ pub fn check_window(series: &[(&str, &[f64])], window_start_week: usize) -> Vec<
             let verdict = match cut {
                 None => Verdict::TooShort,
                 Some(c) if !c.settled => Verdict::NeverSettles,
-                Some(c) if c.truncate_weeks > window_start_week => Verdict::Transient {
-                    weeks_into_window: c.truncate_weeks - window_start_week,
-                },
+                Some(c) if c.truncate_weeks > window_start_week => {
+                    let weeks_into_window = c.truncate_weeks - window_start_week;
+                    let end = (window_start_week + window_weeks).min(values.len());
+                    let bias = values
+                        .get(window_start_week..end)
+                        .and_then(mean_of_finite)
+                        .map_or(f64::INFINITY, |m| m - c.steady_mean);
+                    if bias.abs() > (MATERIAL_SHARE * c.steady_mean.abs()).max(MATERIAL_FLOOR) {
+                        Verdict::Transient { weeks_into_window }
+                    } else {
+                        Verdict::Immaterial { weeks_into_window, bias }
+                    }
+                }
                 Some(_) => Verdict::Steady,
             };
             SeriesVerdict {

@@ -183,7 +183,7 @@ fn a_huge_list_for_one_day_reserves_a_day_of_episodes_not_a_year() {
     // episodes (31 GB) whatever the run length, and the process aborted.
     let text = "name = \"one_day\"\n[population]\nlist_size = 5000000\ncontacts_per_patient_year = 100.0\n\
                 month_multipliers = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]\n\
-                [time]\nwarmup_days = 0\nhorizon_days = 1\n";
+                [time]\nstart_date = \"2025-03-03\"\nwarmup_days = 0\nhorizon_days = 1\n";
     let loaded = signpost::scenario::load::load_str(text, "one_day.toml").unwrap();
     let expected = signpost::model::expected_episodes(&loaded.base);
     assert!((expected - 5e6 * 100.0 / 365.25 * 1.3).abs() < 1.0, "{expected}");

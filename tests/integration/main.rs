@@ -8,6 +8,7 @@ mod estimate;
 mod fuzz;
 mod headlines;
 mod interrupt;
+mod launch;
 mod layers;
 mod levers;
 mod limits;

@@ -160,6 +160,7 @@ fn check_window_names_the_series_in_a_transient() {
             ("queue.new", &short),
         ],
         4,
+        52,
     );
     let slow_cut = mser5(&slow).unwrap().truncate_weeks;
     assert!(slow_cut > 4);
@@ -175,7 +176,25 @@ fn check_window_names_the_series_in_a_transient() {
     assert_eq!(verdicts[2].verdict, Verdict::NeverSettles);
     assert_eq!(verdicts[3].verdict, Verdict::TooShort);
     // A window starting after the cut is fine.
-    assert_eq!(check_window(&[("queue.splw", &slow)], slow_cut)[0].verdict, Verdict::Steady);
+    assert_eq!(check_window(&[("queue.splw", &slow)], slow_cut, 52)[0].verdict, Verdict::Steady);
+}
+
+#[test]
+fn a_transient_too_small_to_move_the_window_mean_passes() {
+    // At a level of ~110 people, a transient of 4 people decaying over 8
+    // weeks moves a 52-week window's mean by ~0.6, under 2% of the level;
+    // ten times as tall (~6) it does not pass.
+    let small: Vec<f64> = transient_series(5, 300, 4.0, 8.0).iter().map(|x| x + 100.0).collect();
+    let cut = mser5(&small).unwrap().truncate_weeks;
+    assert!(cut > 0, "the shape must have a cut for the test to mean anything");
+    let v = &check_window(&[("queue.x", &small)], 0, 52)[0];
+    assert!(
+        matches!(v.verdict, Verdict::Immaterial { weeks_into_window, bias } if weeks_into_window == cut && bias.abs() < 2.2),
+        "{v:?}"
+    );
+    let big: Vec<f64> = transient_series(5, 300, 40.0, 8.0).iter().map(|x| x + 100.0).collect();
+    let v = &check_window(&[("queue.x", &big)], 0, 52)[0];
+    assert!(matches!(v.verdict, Verdict::Transient { .. }), "{v:?}");
 }
 
 proptest::proptest! {
@@ -203,6 +222,6 @@ proptest::proptest! {
         proptest::prop_assert_eq!(smoothed.len(), series.len().saturating_sub(window));
         let _ = welch_cut(&smoothed, 1.0);
         let _ = replication_average(&[&series, &series[..series.len() / 2]]);
-        let _ = check_window(&[("s", &series)], start);
+        let _ = check_window(&[("s", &series)], start, window);
     }
 }

@@ -1,0 +1,119 @@
+//! The policy launch: every arm starts from the counterfactual's own warm
+//! state.
+//!
+//! A replication warms up **once**, under the counterfactual (signposting
+//! off), to the end of `time.warmup_days`. That state — the link-worker
+//! caseload and waiting list, VCSE occupancy and lists, GP and role diaries
+//! booked ahead, every pending event and every random stream — is then
+//! copied into each arm, the arm's policy is switched on at that instant
+//! (the *launch*) and the statistics window begins. So:
+//!
+//! * the initial state of every arm is consistent with the counterfactual's
+//!   own flows (no hand-set numbers that drain in the first weeks), and the
+//!   warm-up diagnostic, which judges the counterfactual, judges the very
+//!   state every arm starts from;
+//! * the window is **the first `horizon_days` after the policy starts**, as
+//!   a commissioner would fund it, bedding-in included (a bigger link-worker
+//!   team takes weeks to clear the list it inherits);
+//! * arms still share the patients, their needs and every random stream up
+//!   to the launch, and the same streams after it (common random numbers),
+//!   and the warm-up is paid once per replication instead of once per arm.
+//!
+//! An arm can start from the warm state only if it differs from the
+//! counterfactual in what a policy can change at a given instant. Arms that
+//! change the population, needs, calendar, GP or role diaries, or a waiting
+//! list's cap run their own warm-up under their own values instead (see
+//! [`fork_blocker`]); `run.json` records which arms did.
+
+use super::episode::Location;
+use super::{Ev, Model};
+use crate::engine::calendar::MINUTES_PER_DAY;
+use crate::scenario::Scenario;
+use rand::Rng;
+
+/// Why `arm` cannot start from `counterfactual`'s warm state: the first
+/// section whose values differ (one a policy cannot change at an instant),
+/// or `None` when it can.
+pub fn fork_blocker(counterfactual: &Scenario, arm: &Scenario) -> Option<&'static str> {
+    let (c, a) = (&counterfactual.raw, &arm.raw);
+    let waitlist_caps = |s: &Scenario| -> Vec<u32> { s.raw.vcse.services.iter().map(|v| v.waitlist_cap).collect() };
+    [
+        ("time", same(&c.time, &a.time)),
+        ("population", same(&c.population, &a.population)),
+        ("needs", same(&c.needs, &a.needs)),
+        ("gp", same(&c.gp, &a.gp)),
+        ("roles", same(&c.roles, &a.roles)),
+        ("splw.waitlist_cap", c.splw.waitlist_cap == a.splw.waitlist_cap),
+        ("vcse.services.*.waitlist_cap", waitlist_caps(counterfactual) == waitlist_caps(arm)),
+    ]
+    .into_iter()
+    .find(|(_, same)| !same)
+    .map(|(section, _)| section)
+}
+
+/// Whether two sections hold the same values (compared as JSON trees, so
+/// no section type needs `PartialEq`; a section that cannot be written
+/// out counts as different).
+fn same<T: serde::Serialize>(x: &T, y: &T) -> bool {
+    match (serde_json::to_value(x), serde_json::to_value(y)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Whether held link-worker cases go to weekly MDT reviews in `s`.
+pub(super) fn mdt_reviews(s: &Scenario) -> bool {
+    s.raw.splw.mdt && s.raw.splw.mdt_held_weekly_resolve > 0.0
+}
+
+/// Places a VCSE service has at `funding` (a multiplier of its base places).
+pub(super) fn service_places(base_places: u32, funding: f64) -> u32 {
+    (f64::from(base_places) * funding).round() as u32
+}
+
+impl<'s> Model<'s> {
+    /// The model as it stands at the launch, with `arm`'s policy switched
+    /// on: a copy of this (counterfactual) warm state; `self` is untouched.
+    pub(super) fn launched(&self, arm: &'s Scenario) -> Model<'s> {
+        let mut m = self.clone();
+        m.s = arm;
+        m.now = arm.warmup_minutes;
+        m.switch_policy(mdt_reviews(self.s));
+        m
+    }
+
+    /// Applies the capacities the arm's scenario sets, at the launch
+    /// instant. Everything else a policy changes (navigation tier, link-
+    /// worker FTE and MDT, funding, transport) is read from the scenario
+    /// as events happen, so the next event already follows the arm.
+    /// `reviews_pending`: the warm state already has MDT reviews booked
+    /// for its held cases.
+    fn switch_policy(&mut self, reviews_pending: bool) {
+        let s = self.s;
+        let now = self.now;
+        self.reception.set_capacity(now, s.raw.navigation.servers);
+        while let Some((ep, _)) = self.reception.admit_next(now, |_| true) {
+            self.move_to(ep, Location::WithNavigator);
+            self.start_handling(ep);
+        }
+        for svc in 0..self.services.len() {
+            let raw = &s.raw.vcse.services[svc];
+            self.services[svc]
+                .res
+                .set_capacity(now, service_places(raw.places, s.raw.vcse.funding));
+            self.vcse_admit(svc);
+        }
+        // Link-worker capacity follows the arm from the launch day's start
+        // (the day-start event at this instant recomputes it).
+        if mdt_reviews(s) && !reviews_pending {
+            // Cases already held go to the first weekly MDT meetings.
+            for ep in 0..self.episodes.len() {
+                let e = &self.episodes[ep];
+                if e.location == Location::SplwHolding && e.holding {
+                    let first = now + self.rng.splw.random::<f64>() * 7.0 * MINUTES_PER_DAY;
+                    self.q.push(first, Ev::SplwMdtReview(ep as u32, e.token));
+                }
+            }
+        }
+    }
+}
