@@ -90,10 +90,13 @@ pub(super) fn check(path: &Path) -> Result<(), CliError> {
         b.population.list_size
     );
     say!("arms      {} (each compared with the counterfactual)", loaded.arms.len());
-    for arm in &loaded.arms {
+    for (arm, blocker) in loaded.arms.iter().zip(crate::experiment::arm_starts(&loaded)) {
         let set: Vec<String> = arm.overrides.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        let own = blocker.map_or(String::new(), |section| {
+            format!(" [own warm-up: changes {section}, so it cannot start from the counterfactual's warm state]")
+        });
         say!(
-            "  {:<24} {}",
+            "  {:<24} {}{own}",
             arm.name,
             if set.is_empty() {
                 "(base as written)".into()

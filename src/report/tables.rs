@@ -266,10 +266,18 @@ pub fn json_text(value: &serde_json::Value) -> String {
 
 /// `run.json`'s content: provenance and run facts.
 pub fn run_json_value(result: &ExperimentResult, loaded: &LoadedScenario, options: RunOptions, facts: &RunFacts) -> serde_json::Value {
+    let starts = crate::experiment::arm_starts(loaded);
     let arms: Vec<serde_json::Value> = result
         .arms
         .iter()
-        .map(|a| serde_json::json!({ "name": a.name, "description": a.description }))
+        .zip(&starts)
+        .map(|(a, blocker)| {
+            let start = match blocker {
+                None => "launched from the counterfactual's warm state".to_string(),
+                Some(section) => format!("own warm-up (changes {section})"),
+            };
+            serde_json::json!({ "name": a.name, "description": a.description, "start": start })
+        })
         .collect();
     let t = &loaded.base.time;
     serde_json::json!({
