@@ -31,7 +31,7 @@ pub use launch::fork_blocker;
 pub use results::{Conservation, ReplicationOutput};
 
 use crate::engine::calendar::{Calendar, MINUTES_PER_DAY, MINUTES_PER_WEEK};
-use crate::engine::{stream_rng, EventQueue, QueueLimit, Resource, SimRng, Stream, Ticket};
+use crate::engine::{stream_rng, Categorical, EventQueue, QueueLimit, Resource, SimRng, Stream, Ticket};
 use crate::scenario::Scenario;
 use crate::stats::Summary;
 use demand::Population;
@@ -128,9 +128,9 @@ pub struct Model<'s> {
     diaries: Vec<Diary>,
     diary_used_week: Vec<f64>,
     /// Per need: role index chosen by weight among roles with it in remit.
-    role_choice: Vec<crate::engine::Categorical<usize>>,
+    role_choice: Vec<Categorical<usize>>,
     /// Role index chosen by weight among all roles (for mis-routing).
-    role_any: crate::engine::Categorical<usize>,
+    role_any: Categorical<usize>,
     splw: LinkWorker,
     services: Vec<Service>,
     // Navigator's service directory (capacity-aware signposting).
@@ -161,6 +161,43 @@ pub fn expected_episodes(raw: &crate::scenario::raw::RawScenario) -> f64 {
 }
 
 pub use crate::limits::CANCEL_CHECK_EVENTS;
+
+/// The shapes of scenario `s`'s diaries: the GP's, then each role's, with
+/// `prebooked` of the first days' bookable-ahead slots taken.
+fn diary_shapes(s: &Scenario, prebooked: f64) -> Vec<DiaryShape<'_>> {
+    let gp = &s.raw.gp;
+    let gp_shape = DiaryShape {
+        fte: gp.fte,
+        changes: &s.gp_changes,
+        per_fte_day: gp.appointments_per_fte_day,
+        rota: s.gp_rota,
+        share: 1.0,
+        same_day_share: gp.same_day_share,
+        horizon: gp.booking_horizon_days as usize,
+        prebooked,
+    };
+    let roles = s.raw.roles.iter().zip(&s.roles).map(|(raw, prepared)| DiaryShape {
+        fte: raw.fte,
+        changes: &prepared.changes,
+        per_fte_day: raw.appointments_per_fte_day,
+        rota: prepared.rota,
+        share: raw.navigation_share,
+        same_day_share: raw.same_day_share,
+        horizon: raw.booking_horizon_days as usize,
+        prebooked,
+    });
+    std::iter::once(gp_shape).chain(roles).collect()
+}
+
+/// Per need, the role chosen by weight among roles with it in remit; and
+/// the role chosen by weight among all roles (for mis-routing).
+fn role_choices(s: &Scenario) -> (Vec<Categorical<usize>>, Categorical<usize>) {
+    let by_weight = |roles: &mut dyn Iterator<Item = usize>| Categorical::normalised(roles.map(|r| (r, s.raw.roles[r].weight)));
+    let choice = (0..s.raw.needs.len())
+        .map(|n| by_weight(&mut (0..s.roles.len()).filter(|&r| s.roles[r].remit[n])))
+        .collect();
+    (choice, by_weight(&mut (0..s.roles.len())))
+}
 
 /// Runs one replication of `scenario` with common random numbers keyed by
 /// `(seed, replication)`, tracing `journeys` episodes.
@@ -227,42 +264,11 @@ impl<'s> Model<'s> {
     fn new(s: &'s Scenario, seed: u64, rep: u64, journey_quota: u32) -> Self {
         let mut patients_rng = stream_rng(seed, rep, Stream::Patients);
         let pop = Population::new(s, &mut patients_rng);
-        let cal = &s.calendar;
-        let gp = &s.raw.gp;
-        let mut diaries = vec![Diary::new(
-            cal,
-            &DiaryShape {
-                fte: gp.fte,
-                changes: &s.gp_changes,
-                per_fte_day: gp.appointments_per_fte_day,
-                rota: s.gp_rota,
-                share: 1.0,
-                same_day_share: gp.same_day_share,
-                horizon: gp.booking_horizon_days as usize,
-                prebooked: gp.prebooked_share,
-            },
-        )];
-        for (raw, prepared) in s.raw.roles.iter().zip(&s.roles) {
-            diaries.push(Diary::new(
-                cal,
-                &DiaryShape {
-                    fte: raw.fte,
-                    changes: &prepared.changes,
-                    per_fte_day: raw.appointments_per_fte_day,
-                    rota: prepared.rota,
-                    share: raw.navigation_share,
-                    same_day_share: raw.same_day_share,
-                    horizon: raw.booking_horizon_days as usize,
-                    prebooked: gp.prebooked_share,
-                },
-            ));
-        }
-        let by_weight =
-            |roles: &mut dyn Iterator<Item = usize>| crate::engine::Categorical::normalised(roles.map(|r| (r, s.raw.roles[r].weight)));
-        let role_choice = (0..s.raw.needs.len())
-            .map(|n| by_weight(&mut (0..s.roles.len()).filter(|&r| s.roles[r].remit[n])))
+        let diaries: Vec<Diary> = diary_shapes(s, s.raw.gp.prebooked_share)
+            .iter()
+            .map(|shape| Diary::new(&s.calendar, shape))
             .collect();
-        let role_any = by_weight(&mut (0..s.roles.len()));
+        let (role_choice, role_any) = role_choices(s);
         let weeks = (s.raw.time.horizon_days / 7.0).ceil() as usize;
         let mut weekly = Weekly::new(weeks);
         let series = SeriesIds::register(s, &mut weekly);

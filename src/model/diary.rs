@@ -33,6 +33,7 @@ pub struct Request {
 }
 
 /// Parameters shaping a diary's capacity.
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiaryShape<'a> {
     /// Base FTE.
     pub fte: f64,
@@ -132,6 +133,24 @@ impl Diary {
         self.same_day.get(day).copied().unwrap_or(0) + self.ahead.get(day).copied().unwrap_or(0)
     }
 
+    /// Re-lays the slots of `day` onwards as `fresh` (the same calendar
+    /// under another shape, laid out with nothing pre-booked) offers them,
+    /// keeping every appointment already booked: `booked` is this diary
+    /// laid out fresh under its own shape, so what it offers minus what is
+    /// free is what is taken. A pool with fewer new slots than bookings
+    /// keeps the bookings and has none free. For a policy switched on at a
+    /// given day (more FTE, another same-day share or horizon).
+    pub fn relayout_from(&mut self, day: usize, booked: &Diary, fresh: &Diary) {
+        for d in day..self.capacity.len() {
+            let taken_same = booked.same_day[d].saturating_sub(self.same_day[d]);
+            let taken_ahead = booked.ahead[d].saturating_sub(self.ahead[d]);
+            self.same_day[d] = fresh.same_day[d].saturating_sub(taken_same);
+            self.ahead[d] = fresh.ahead[d].saturating_sub(taken_ahead);
+            self.capacity[d] = fresh.capacity[d];
+        }
+        self.horizon = fresh.horizon;
+    }
+
     /// Whether any slot is free from `today` to the horizon.
     pub fn has_free_slot(&self, today: usize) -> bool {
         let last = (today + self.horizon).min(self.capacity.len().saturating_sub(1));
@@ -210,5 +229,39 @@ mod tests {
         while d.book(routine).is_some() {}
         assert!(!d.has_free_slot(1) || d.free_on(1) > 0);
         assert_eq!(d.book(routine), None);
+    }
+
+    #[test]
+    fn relayout_keeps_bookings_and_offers_the_new_slots() {
+        let cal = calendar();
+        let mut d = Diary::new(&cal, &shape());
+        let ahead_on_2 = Request {
+            today: 0,
+            today_usable: true,
+            urgent: false,
+            desired_lead: 2,
+        };
+        for _ in 0..3 {
+            assert_eq!(d.book(ahead_on_2), Some((2, true)));
+        }
+        let before_day0 = d.free_on(0);
+        let own = Diary::new(&cal, &shape());
+        // Twice the FTE from day 1: day 2 offers 20 slots, 3 of them taken.
+        let double = Diary::new(&cal, &DiaryShape { fte: 2.0, ..shape() });
+        let mut up = d.clone();
+        up.relayout_from(1, &own, &double);
+        assert_eq!((up.capacity[2], up.free_on(2)), (20, 17));
+        assert_eq!(
+            (up.capacity[0], up.free_on(0)),
+            (10, before_day0),
+            "days before the launch are untouched"
+        );
+        // A fifth of it: 2 slots (1 same-day, 1 ahead); the 3 bookings stay
+        // and only the same-day slot is left.
+        let fifth = Diary::new(&cal, &DiaryShape { fte: 0.2, ..shape() });
+        let mut down = d.clone();
+        down.relayout_from(1, &own, &fifth);
+        assert_eq!((down.capacity[2], down.free_on(2)), (2, 1));
+        assert_eq!(down.booked_ahead, 3);
     }
 }

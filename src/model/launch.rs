@@ -19,14 +19,19 @@
 //!   to the launch, and the same streams after it (common random numbers),
 //!   and the warm-up is paid once per replication instead of once per arm.
 //!
-//! An arm can start from the warm state only if it differs from the
-//! counterfactual in what a policy can change at a given instant. Arms that
-//! change the population, needs, calendar, GP or role diaries, or a waiting
-//! list's cap run their own warm-up under their own values instead (see
-//! [`fork_blocker`]); `run.json` records which arms did.
+//! A policy that changes capacity takes effect at the launch: reception
+//! lines, VCSE places, link-worker FTE (recomputed each day), and the GP
+//! and role diaries, whose slots from the launch day on are re-laid under
+//! the arm's FTE, rates, shares and horizon while every appointment already
+//! booked is kept. An arm can start from the warm state only if it differs
+//! from the counterfactual in what a policy can change at an instant; arms
+//! that change the population, needs, calendar and run length, or a waiting
+//! list's cap, run their own warm-up under their own values instead (see
+//! [`fork_blocker`]); `signpost check` and `run.json` say which.
 
+use super::diary::Diary;
 use super::episode::Location;
-use super::{Ev, Model};
+use super::{diary_shapes, role_choices, Ev, Model};
 use crate::engine::calendar::MINUTES_PER_DAY;
 use crate::scenario::Scenario;
 use rand::Rng;
@@ -41,8 +46,7 @@ pub fn fork_blocker(counterfactual: &Scenario, arm: &Scenario) -> Option<&'stati
         ("time", same(&c.time, &a.time)),
         ("population", same(&c.population, &a.population)),
         ("needs", same(&c.needs, &a.needs)),
-        ("gp", same(&c.gp, &a.gp)),
-        ("roles", same(&c.roles, &a.roles)),
+        ("gp.prebooked_share", c.gp.prebooked_share == a.gp.prebooked_share),
         ("splw.waitlist_cap", c.splw.waitlist_cap == a.splw.waitlist_cap),
         ("vcse.services.*.waitlist_cap", waitlist_caps(counterfactual) == waitlist_caps(arm)),
     ]
@@ -78,6 +82,7 @@ impl<'s> Model<'s> {
         let mut m = self.clone();
         m.s = arm;
         m.now = arm.warmup_minutes;
+        m.relayout_diaries(self.s);
         m.switch_policy(mdt_reviews(self.s));
         m
     }
@@ -86,6 +91,22 @@ impl<'s> Model<'s> {
     /// instant. Everything else a policy changes (navigation tier, link-
     /// worker FTE and MDT, funding, transport) is read from the scenario
     /// as events happen, so the next event already follows the arm.
+    /// Re-lays every diary whose shape differs under the arm from the
+    /// launch day on, keeping the bookings made under `warm` (the
+    /// counterfactual); and the arm's choice of roles.
+    fn relayout_diaries(&mut self, warm: &Scenario) {
+        let (cal, s) = (&warm.calendar, self.s);
+        let day = (s.warmup_minutes / MINUTES_PER_DAY).floor() as usize;
+        let before = diary_shapes(warm, 0.0);
+        let after = diary_shapes(s, 0.0);
+        for ((diary, old), new) in self.diaries.iter_mut().zip(&before).zip(&after) {
+            if old != new {
+                diary.relayout_from(day, &Diary::new(cal, old), &Diary::new(cal, new));
+            }
+        }
+        (self.role_choice, self.role_any) = role_choices(s);
+    }
+
     /// `reviews_pending`: the warm state already has MDT reviews booked
     /// for its held cases.
     fn switch_policy(&mut self, reviews_pending: bool) {

@@ -1,7 +1,7 @@
 //! The policy launch (issue #11): each replication warms the
 //! counterfactual up once and every arm starts its policy from that warm
-//! state; an arm that changes what cannot change at an instant runs its
-//! own warm-up.
+//! state (diaries re-laid from the launch day); an arm that changes what
+//! cannot change at an instant runs its own warm-up.
 
 use crate::support::{load, run, small_text};
 use signpost::experiment::{arm_starts, ExperimentResult};
@@ -65,14 +65,36 @@ fn an_arm_that_changes_nothing_repeats_the_counterfactual_exactly() {
 }
 
 #[test]
-fn an_arm_that_changes_a_diary_runs_its_own_warm_up() {
-    let loaded = with_arm("faster_pharmacists", "\"roles.pharmacist.appointments_per_fte_day\" = 14.0");
+fn an_arm_that_changes_the_population_runs_its_own_warm_up() {
+    let loaded = with_arm("bigger_list", "\"population.list_size\" = 6000");
     let arm = &loaded.arms.last().unwrap().scenario;
-    assert_eq!(fork_blocker(&loaded.arms[0].scenario, arm), Some("roles"));
+    assert_eq!(fork_blocker(&loaded.arms[0].scenario, arm), Some("population"));
     let result = run(&loaded, REPS, 0);
     for r in 0..REPS {
         let alone = run_replication(arm, loaded.base.seed, r, 0);
-        assert_eq!(measured(&result, "faster_pharmacists", r as usize), bits(&alone), "replication {r}");
+        assert_eq!(measured(&result, "bigger_list", r as usize), bits(&alone), "replication {r}");
+    }
+}
+
+#[test]
+fn more_gp_capacity_from_the_launch_shortens_the_gp_wait() {
+    // A diary change is a policy: it starts from the warm state, the GP
+    // diary re-laid from the launch day under ~30% more FTE, so every
+    // replication's patients wait less for the GP than without it.
+    let loaded = with_arm("more_gps", "\"gp.fte\" = 3.6");
+    let arm = &loaded.arms.last().unwrap().scenario;
+    assert_eq!(fork_blocker(&loaded.arms[0].scenario, arm), None);
+    let result = run(&loaded, REPS, 0);
+    let get = |name: &str, r: usize| {
+        let a = result.arms.iter().find(|a| a.name == name).unwrap();
+        a.values[r][a.metric_index("gp_wait_days_mean").unwrap()]
+    };
+    for r in 0..REPS as usize {
+        let (more, base) = (get("more_gps", r), get("counterfactual", r));
+        assert!(
+            more < base,
+            "replication {r}: GP wait {more:.2} days with more GPs, {base:.2} without"
+        );
     }
 }
 
