@@ -82,7 +82,7 @@
 //! ```text
 //!  cli (feature `cli`: arguments, signals, progress, exit codes)
 //!  ───────────────────────────────────────────────────────────── library
-//!  calibrate, sensitivity         analyses over runs
+//!  calibrate, sensitivity, psa    analyses over runs
 //!  report                         tables, files of a run, charts, report.html
 //!  experiment                     arms × replications, estimate before a run
 //!  model          network         the pathway; pure queueing networks
@@ -108,6 +108,7 @@ pub mod metric;
 pub mod model;
 pub mod network;
 pub mod output;
+pub mod psa;
 pub mod report;
 pub mod scenario;
 pub mod sensitivity;
