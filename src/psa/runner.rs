@@ -215,7 +215,8 @@ pub fn run_psa(
 
 /// Mean of the finite values; NaN when there are none.
 fn mean_finite(values: impl Iterator<Item = f64>) -> f64 {
-    let (sum, n) = values.filter(|v| v.is_finite()).fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+    // -0.0 is the identity of addition, so one replication's -0 stays -0.
+    let (sum, n) = values.filter(|v| v.is_finite()).fold((-0.0, 0usize), |(s, n), v| (s + v, n + 1));
     if n == 0 {
         f64::NAN
     } else {

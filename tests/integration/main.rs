@@ -15,6 +15,7 @@ mod mechanisms;
 mod network_errors;
 mod network_props;
 mod one_place;
+mod psa;
 mod outputs;
 mod readme_keys;
 mod regressions;
