@@ -56,6 +56,15 @@
 //! # }
 //! ```
 //!
+//! # How sure are we: probabilistic sensitivity analysis
+//!
+//! A scenario's `[uncertainty]` section gives priors to its keys
+//! ([`scenario::uncertainty`]); [`psa::plan()`] checks them, [`psa::run_psa`]
+//! runs every arm in every draw with common random numbers (progress
+//! callback and cancel flag, as above), and [`psa::analyse`] turns the
+//! draws into uncertainty intervals, the CEAC, EVPI and EVPPI, using the
+//! numerical library in [`uncertainty`]. See the example in [`psa`].
+//!
 //! # Adding a mechanism: the files you touch
 //!
 //! 1. Its keys: a field with `#[serde(default)]` and a doc comment with its

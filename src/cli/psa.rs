@@ -37,7 +37,10 @@ pub(super) fn psa(args: PsaArgs) -> Result<(), CliError> {
             crate::limits::MAX_REPLICATIONS
         )));
     }
-    let (reps, threads) = replications_and_threads(Some(args.reps_per_draw.unwrap_or(1)), 1, args.common.threads)?;
+    let (reps, threads) = replications_and_threads(Some(args.reps_per_draw.unwrap_or(1)), 1, args.common.threads).map_err(|e| match e {
+        CliError::BadInput(m) => CliError::BadInput(m.replace("--reps:", "--reps-per-draw:")),
+        other => other,
+    })?;
     let mut plan = plan;
     if let Some(wtp) = &args.wtp {
         let mut grid = wtp.clone();

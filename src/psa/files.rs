@@ -269,7 +269,14 @@ fn how_sure(run: &PsaRun, a: &Analysis) -> HowSure {
             .voi
             .iter()
             .filter(|r| r.kind == "parameter" && r.evppi.is_finite())
-            .map(|r| (r.parameter.clone(), r.evppi * y * a.population_factor, share(r.evppi)))
+            .map(|r| {
+                (
+                    r.parameter.clone(),
+                    r.evppi * y * a.population_factor,
+                    share(r.evppi),
+                    r.se * y * a.population_factor,
+                )
+            })
             .collect(),
     }
 }

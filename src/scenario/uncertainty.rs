@@ -284,7 +284,7 @@ fn parse_decision(value: Option<&Value>, err: Err) -> Result<Decision, ScenarioE
                 }
             }
             other => {
-                let hint = super::keys::did_you_mean(other, ["value_per_appointment", "population", "wtp", "design"].into_iter());
+                let hint = super::keys::did_you_mean(other, ["value_per_appointment", "population", "wtp", "design"]);
                 return Err(err(
                     &key,
                     format!("unknown key `{other}`{hint}; expected one of: value_per_appointment, population, wtp, design"),

@@ -79,7 +79,20 @@ fn psa_bytes_do_not_depend_on_threads_and_its_outputs_hold_together() {
     let mut outputs = Vec::new();
     for threads in ["1", "2"] {
         let out = temp_dir(&format!("psa-threads-out-{threads}"));
-        let o = signpost(&["psa", scenario, "--draws", "24", "--threads", threads, "--seed", "5", "--no-charts", "-q", "--out", out.to_str().unwrap()]);
+        let o = signpost(&[
+            "psa",
+            scenario,
+            "--draws",
+            "24",
+            "--threads",
+            threads,
+            "--seed",
+            "5",
+            "--no-charts",
+            "-q",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
         assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
         outputs.push(out);
     }
@@ -104,7 +117,11 @@ fn psa_bytes_do_not_depend_on_threads_and_its_outputs_hold_together() {
     let psa = std::fs::read_to_string(outputs[0].join("psa.csv")).unwrap();
     let header: Vec<&str> = psa.lines().next().unwrap().split(',').collect();
     let col = |k: &str| header.iter().position(|h| *h == k).unwrap_or_else(|| panic!("no column {k}"));
-    let (social, wellbeing, sessions) = (col("needs.social.share"), col("needs.wellbeing.share"), col("splw.full_effect_sessions"));
+    let (social, wellbeing, sessions) = (
+        col("needs.social.share"),
+        col("needs.wellbeing.share"),
+        col("splw.full_effect_sessions"),
+    );
     for line in psa.lines().skip(1) {
         let f: Vec<f64> = line.split(',').map(|x| x.parse().unwrap_or(f64::NAN)).collect();
         assert!((f[social] + f[wellbeing] - 0.034).abs() < 1e-12, "{line}");
@@ -148,7 +165,10 @@ fn bad_uncertainty_input_exits_2_naming_the_key() {
         let stderr = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "case {i} ({priors}): {stderr}");
         assert_eq!(stderr.trim_end().lines().count(), 1, "case {i}: one line, found {stderr}");
-        assert!(stderr.contains(key) && stderr.contains(rule), "case {i}: expected {key} and `{rule}`, found {stderr}");
+        assert!(
+            stderr.contains(key) && stderr.contains(rule),
+            "case {i}: expected {key} and `{rule}`, found {stderr}"
+        );
         assert!(!out.exists(), "case {i}: nothing may be written");
         let _ = std::fs::remove_dir_all(path.parent().unwrap());
     }

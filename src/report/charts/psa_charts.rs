@@ -71,7 +71,7 @@ impl PsaCharts {
     /// Title, as drawn.
     pub fn title(self) -> &'static str {
         match self {
-            PsaCharts::CePlane => "Cost and GP appointments freed, over plausible parameter values",
+            PsaCharts::CePlane => "Cost against GP appointments freed, per plausible world",
             PsaCharts::Ceac => "How likely is each arm to be the best use of money?",
             PsaCharts::Evppi => "Which assumption is worth measuring? (EVPPI)",
             PsaCharts::Histogram => "Net GP appointments freed, over plausible parameter values",

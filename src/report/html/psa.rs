@@ -39,8 +39,9 @@ pub struct HowSure {
     pub evpi_population: f64,
     /// The population \[people\].
     pub population: f64,
-    /// Largest EVPPI first: (parameter, GBP per year for the population, share of EVPI).
-    pub top: Vec<(String, f64, f64)>,
+    /// Largest EVPPI first: (parameter, GBP per year for the population,
+    /// share of EVPI, its standard error in GBP per year for the population).
+    pub top: Vec<(String, f64, f64, f64)>,
 }
 
 fn pct(p: f64) -> String {
@@ -94,18 +95,26 @@ pub fn how_sure_section(h: &mut String, s: &HowSure) {
         style::pounds(s.evpi_population),
         style::thousands(s.population)
     );
-    if let Some((name, v, share)) = s.top.first() {
+    if let Some((name, v, share, se)) = s.top.first() {
+        let noisy = if se.is_finite() && *se > v / 2.0 {
+            format!(
+                " This estimate is noisy (standard error {}): run more draws before acting on the ranking.",
+                style::pounds(*se)
+            )
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             h,
             "<p>The assumption most worth measuring is <code>{}</code>: knowing it exactly would be worth {} a year for the population ({} of the EVPI). \
-             A study or local audit of it that costs less than this is good value; the others follow in the chart and in <code>voi.csv</code>.</p>",
+             A study or local audit of it that costs less than this is good value; the others follow in the chart and in <code>voi.csv</code>.{noisy}</p>",
             escape(name),
             style::pounds(*v),
             pct(*share)
         );
     }
     h.push_str("<ol>\n");
-    for (name, v, share) in s.top.iter().take(5) {
+    for (name, v, share, _) in s.top.iter().take(5) {
         let _ = writeln!(
             h,
             "<li><code>{}</code>: {} a year ({} of EVPI)</li>",
