@@ -182,3 +182,37 @@ fn the_default_ships_a_prior_that_checks() {
     // The trained tier's accuracy is in the base, so every trained arm shares it.
     assert!(plan.fixed_by_arm.iter().all(|(_, k)| !k.starts_with("navigation.tiers")));
 }
+
+/// Ctrl-C in the middle of a PSA stops it like `run`: exit 130, nothing
+/// written, no partial directory left beside the target.
+#[cfg(unix)]
+#[test]
+fn sigint_stops_a_psa_and_writes_nothing() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let parent = temp_dir("psa-sigint");
+    std::fs::create_dir_all(&parent).unwrap();
+    let out = parent.join("results");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_signpost"))
+        .args(["psa", "--draws", "2000", "--threads", "1", "--no-charts", "--out", out.to_str().unwrap()])
+        .current_dir(crate::support::root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines().map_while(Result::ok);
+    // Simulating for sure: the first run has finished and reported.
+    assert!(lines.any(|l| l.starts_with("progress: ")), "no progress line");
+    let sent = Instant::now();
+    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    let status = child.wait().unwrap();
+    assert!(sent.elapsed() < Duration::from_secs(2), "took {:?} to stop", sent.elapsed());
+    assert_eq!(status.code(), Some(130));
+    let rest: Vec<String> = lines.collect();
+    assert!(rest.iter().any(|l| l.contains("interrupted: stopped after")), "{rest:?}");
+    assert!(!out.exists(), "nothing may be written");
+    assert_eq!(std::fs::read_dir(&parent).unwrap().count(), 0, "no partial directory left");
+    let _ = std::fs::remove_dir_all(&parent);
+}
