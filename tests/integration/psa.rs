@@ -196,7 +196,16 @@ fn sigint_stops_a_psa_and_writes_nothing() {
     std::fs::create_dir_all(&parent).unwrap();
     let out = parent.join("results");
     let mut child = Command::new(env!("CARGO_BIN_EXE_signpost"))
-        .args(["psa", "--draws", "2000", "--threads", "1", "--no-charts", "--out", out.to_str().unwrap()])
+        .args([
+            "psa",
+            "--draws",
+            "2000",
+            "--threads",
+            "1",
+            "--no-charts",
+            "--out",
+            out.to_str().unwrap(),
+        ])
         .current_dir(crate::support::root())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -206,7 +215,11 @@ fn sigint_stops_a_psa_and_writes_nothing() {
     // Simulating for sure: the first run has finished and reported.
     assert!(lines.any(|l| l.starts_with("progress: ")), "no progress line");
     let sent = Instant::now();
-    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    assert!(Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
     let status = child.wait().unwrap();
     assert!(sent.elapsed() < Duration::from_secs(2), "took {:?} to stop", sent.elapsed());
     assert_eq!(status.code(), Some(130));
