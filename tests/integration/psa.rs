@@ -132,6 +132,15 @@ fn psa_bytes_do_not_depend_on_threads_and_its_outputs_hold_together() {
     let voi = std::fs::read_to_string(outputs[0].join("voi.csv")).unwrap();
     assert!(voi.lines().any(|l| l.starts_with("navigation,group,")), "{voi}");
     assert!(voi.lines().any(|l| l.starts_with("social_split,dirichlet,")), "{voi}");
+    for line in voi.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let (evppi, se, evpi) = (
+            f[2].parse::<f64>().unwrap(),
+            f[3].parse::<f64>().unwrap_or(0.0),
+            f[4].parse::<f64>().unwrap(),
+        );
+        assert!(evppi >= 0.0 && evppi <= evpi + 2.0 * se + 1e-9, "EVPPI above EVPI: {line}");
+    }
     let run_json = std::fs::read_to_string(outputs[0].join("run.json")).unwrap();
     for field in ["\"value_per_appointment\"", "\"population\"", "\"wtp\"", "\"evpi_per_pcn_year\""] {
         assert!(run_json.contains(field), "run.json lacks {field}");
