@@ -88,25 +88,25 @@ pub fn ceac_csv(a: &Analysis, arms: &[String]) -> String {
 }
 
 /// `voi.csv`: per PCN-year, then scaled to the population:
-/// `parameter,kind,evppi,evppi_se,evpi,evppi_population,evppi_se_population,evpi_population,share_of_evpi`.
+/// `parameter,evppi,evppi_se,evpi,evppi_population,evppi_se_population,evpi_population,share_of_evpi,kind`.
 pub fn voi_csv(a: &Analysis) -> String {
     let y = a.per_year;
     let p = a.per_year * a.population_factor;
-    let mut s = String::from("parameter,kind,evppi,evppi_se,evpi,evppi_population,evppi_se_population,evpi_population,share_of_evpi\n");
+    let mut s = String::from("parameter,evppi,evppi_se,evpi,evppi_population,evppi_se_population,evpi_population,share_of_evpi,kind\n");
     for r in &a.voi {
         let share = if a.evpi > 0.0 { r.evppi / a.evpi } else { f64::NAN };
         let _ = writeln!(
             s,
             "{},{},{},{},{},{},{},{},{}",
             csv_field(&r.parameter),
-            r.kind,
             num(r.evppi * y),
             num(r.se * y),
             num(a.evpi * y),
             num(r.evppi * p),
             num(r.se * p),
             num(a.evpi * p),
-            num(share)
+            num(share),
+            r.kind
         );
     }
     s
