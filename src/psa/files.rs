@@ -11,7 +11,7 @@ use crate::output::ResultFile;
 use crate::report::charts::psa_charts::{Chart, PsaChartData, PsaCharts};
 use crate::report::charts::{render_svg_png, ChartError};
 use crate::report::html::psa::{how_sure_page, ArmSure, HowSure};
-use crate::text::{csv_field, num, opt_num};
+use crate::text::{aligned, csv_field, num, opt_num};
 use std::fmt::Write as _;
 
 /// Version of the PSA files' layout.
@@ -279,4 +279,51 @@ fn how_sure(run: &PsaRun, a: &Analysis) -> HowSure {
             })
             .collect(),
     }
+}
+
+/// The terminal summary: per arm, net GP appointments freed a year with
+/// its uncertainty interval, and the decision figures.
+pub fn terminal_table(run: &PsaRun, a: &Analysis) -> String {
+    let y = a.per_year;
+    let freed = crate::metric::Metric::GpAppointmentsSavedNet.name();
+    let mut rows = vec![vec![
+        "arm".to_string(),
+        "GP appts freed/yr".into(),
+        "95% uncertainty interval".into(),
+        "P(worth it)".into(),
+        "P(best)".into(),
+    ]];
+    for (i, arm) in run.arms.iter().enumerate().skip(1) {
+        let r = a.summary.iter().find(|r| &r.arm == arm && r.metric == freed);
+        let (mean, ui) = r.map_or((f64::NAN, None), |r| (r.mean * y, r.ui));
+        rows.push(vec![
+            arm.clone(),
+            format!("{mean:.0}"),
+            ui.map_or(String::new(), |(lo, hi)| format!("{:.0} to {:.0}", lo * y, hi * y)),
+            format!("{:.0}%", 100.0 * a.probability_nmb_positive[i]),
+            format!("{:.0}%", 100.0 * a.probability_best_nmb[i]),
+        ]);
+    }
+    let top = a.voi.iter().find(|r| r.kind == "parameter" && r.evppi.is_finite());
+    let mut s = format!(
+        "{} draws: 95% uncertainty interval over plausible parameter values (2.5th-97.5th percentile over draws; `signpost run` shows simulation noise only).\n\
+         P(worth it): GP time freed valued at GBP {} per appointment exceeds the incremental cost. P(best): highest net monetary benefit.\n{}",
+        run.options.draws,
+        a.value_per_appointment,
+        aligned(&rows)
+    );
+    s.push_str(&format!(
+        "EVPI: GBP {:.0} per PCN-year, GBP {:.0} a year for a population of {:.0}.",
+        a.evpi * y,
+        a.evpi * y * a.population_factor,
+        a.population
+    ));
+    if let Some(t) = top {
+        s.push_str(&format!(
+            "\nHighest EVPPI: {} (GBP {:.0} a year for the population); see voi.csv.",
+            t.parameter,
+            t.evppi * y * a.population_factor
+        ));
+    }
+    s
 }
