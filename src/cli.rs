@@ -1,5 +1,5 @@
 //! The command line: `signpost run | check | verify | calibrate |
-//! sensitivity | report`. Thin by design: parse the arguments, call the
+//! sensitivity | psa | report`. Thin by design: parse the arguments, call the
 //! library, write what it returns, map its errors to exit codes
 //! ([`exit`]). Everything a Python or browser front end also needs lives in
 //! the library. Built only with the `cli` feature (on by default).
@@ -27,6 +27,7 @@ macro_rules! say_raw {
 mod commands;
 pub mod exit;
 pub mod progress;
+mod psa;
 mod run;
 pub mod scenario;
 
@@ -60,6 +61,9 @@ enum Command {
     /// One-at-a-time sensitivity of a headline result to the scenario's
     /// assumptions: a table, sensitivity.csv and a tornado chart.
     Sensitivity(SensitivityArgs),
+    /// Probabilistic sensitivity analysis over the scenario's [uncertainty]
+    /// priors: uncertainty intervals, acceptability curve, value of information.
+    Psa(PsaArgs),
     /// Redraw charts/ and report.html of a result directory from its CSVs.
     Report {
         /// A directory written by `signpost run`.
@@ -107,6 +111,49 @@ struct RunArgs {
     /// results' validity, still prints on stderr).
     #[arg(long, short)]
     quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct PsaArgs {
+    #[command(flatten)]
+    common: PsaRun,
+    /// Parameter draws [default: 256].
+    #[arg(long)]
+    draws: Option<usize>,
+    /// Replications per arm within each draw [default: 1].
+    #[arg(long)]
+    reps_per_draw: Option<u64>,
+    /// Willingness-to-pay grid for the acceptability curve, GBP per GP
+    /// appointment freed, comma-separated [default: 0,5,...,100].
+    #[arg(long, value_delimiter = ',')]
+    wtp: Option<Vec<f64>>,
+    /// Output directory [default: output/<scenario name>-psa].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replace existing results (only once the new analysis has completed).
+    #[arg(long)]
+    force: bool,
+    /// Skip charts/ and report.html.
+    #[arg(long)]
+    no_charts: bool,
+    /// No progress bar or table.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// What `psa` takes besides its own options: the scenario, the master seed
+/// and the worker threads (no `--reps`: see `--reps-per-draw`).
+#[derive(Debug, Args)]
+struct PsaRun {
+    /// Scenario file (.toml); omit for the built-in default scenario.
+    scenario: Option<PathBuf>,
+    /// Master seed (overrides the scenario): scrambles the design; draw d
+    /// simulates with seed + d.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads [default: all cores].
+    #[arg(long)]
+    threads: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -170,6 +217,7 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
         Command::Check { scenario } => commands::check(&scenario),
         Command::Calibrate(args) => commands::calibrate(&args),
         Command::Sensitivity(args) => commands::sensitivity(&args),
+        Command::Psa(args) => psa::psa(args),
         Command::Report { dir } => commands::report(&dir),
         Command::Verify => commands::verify(),
     }

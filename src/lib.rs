@@ -56,6 +56,15 @@
 //! # }
 //! ```
 //!
+//! # How sure are we: probabilistic sensitivity analysis
+//!
+//! A scenario's `[uncertainty]` section gives priors to its keys
+//! ([`scenario::uncertainty`]); [`psa::plan()`] checks them, [`psa::run_psa`]
+//! runs every arm in every draw with common random numbers (progress
+//! callback and cancel flag, as above), and [`psa::analyse`] turns the
+//! draws into uncertainty intervals, the CEAC, EVPI and EVPPI, using the
+//! numerical library in [`uncertainty`]. See the example in [`psa`].
+//!
 //! # Adding a mechanism: the files you touch
 //!
 //! 1. Its keys: a field with `#[serde(default)]` and a doc comment with its
@@ -82,7 +91,7 @@
 //! ```text
 //!  cli (feature `cli`: arguments, signals, progress, exit codes)
 //!  ───────────────────────────────────────────────────────────── library
-//!  calibrate, sensitivity         analyses over runs
+//!  calibrate, sensitivity, psa    analyses over runs
 //!  report                         tables, files of a run, charts, report.html
 //!  experiment                     arms × replications, estimate before a run
 //!  model          network         the pathway; pure queueing networks
@@ -108,6 +117,7 @@ pub mod metric;
 pub mod model;
 pub mod network;
 pub mod output;
+pub mod psa;
 pub mod report;
 pub mod scenario;
 pub mod sensitivity;

@@ -7,6 +7,7 @@ pub mod load;
 pub mod merge;
 mod place;
 pub mod raw;
+pub mod uncertainty;
 pub mod validate;
 
 use crate::engine::calendar::Calendar;

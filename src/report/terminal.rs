@@ -119,7 +119,7 @@ pub fn comparison_table(result: &ExperimentResult, horizon_days: f64, replicatio
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Results over {horizon_days} days after warm-up, {replications} replications; mean (95% CI). Net = counterfactual minus arm, paired by replication."
+        "Results over {horizon_days} days after warm-up, {replications} replications; mean (95% CI of the mean over replications: simulation noise only; `signpost psa` gives the 95% uncertainty interval over plausible parameter values). Net = counterfactual minus arm, paired by replication."
     );
     out.push_str(&aligned(&rows));
     out.push_str(&freed_capacity_table(result));

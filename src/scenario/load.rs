@@ -163,6 +163,9 @@ pub fn load_with_base(base_text: &str, text: &str, label: &str, overrides: &[(St
     if !is_default {
         // Arms are the user's own: they are never inherited from the default.
         merged.remove("arms");
+        // So are priors: the default's describe its own values, not a
+        // file's that changes them.
+        merged.remove("uncertainty");
         if user.contains_key("name") {
             // A scenario that names itself but lacks a description should
             // not inherit the default's.
@@ -176,6 +179,7 @@ pub fn load_with_base(base_text: &str, text: &str, label: &str, overrides: &[(St
     }
     let base: RawScenario = deserialize(whole.clone(), text, label)?;
     let base_scenario = validate(&base, label, text)?;
+    super::uncertainty::parse(&base.uncertainty, &whole, text, label)?;
 
     let mut base_only = whole.clone();
     if let Value::Table(t) = &mut base_only {
@@ -277,10 +281,17 @@ pub fn hex_sha256(text: &str) -> String {
     Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Sets the value at a dotted path that must already exist. Array elements
-/// are selected by index (`vcse.services\[1\].places`, `vcse.services.1.places`)
-/// or by their `name` (`vcse.services.befriending.places`).
-pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), String> {
+/// One step of a resolved key path: a table key or an array index.
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// Resolves a dotted path against `root` into steps, with messages naming
+/// the first part that does not exist. Array elements are selected by
+/// index (`vcse.services\[1\].places`, `vcse.services.1.places`) or by
+/// their `name` (`vcse.services.befriending.places`).
+fn resolve(root: &Value, path: &str) -> Result<Vec<Step>, String> {
     let parts: Vec<String> = path
         .replace('[', ".")
         .replace(']', "")
@@ -293,8 +304,8 @@ pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), String
     }
     let mut node = root;
     let mut walked = String::new();
-    for (i, part) in parts.iter().enumerate() {
-        let last = i + 1 == parts.len();
+    let mut steps = Vec::with_capacity(parts.len());
+    for part in &parts {
         let here = if walked.is_empty() {
             part.clone()
         } else {
@@ -302,24 +313,17 @@ pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), String
         };
         node = match node {
             Value::Table(t) => {
-                if !t.contains_key(part) {
+                let Some(next) = t.get(part) else {
                     let hint = did_you_mean(part, t.keys().map(String::as_str));
                     let parent = if walked.is_empty() {
                         "the scenario".to_string()
                     } else {
                         format!("`{walked}`")
                     };
-                    return Err(format!(
-                        "no key `{part}` in {parent}{hint}; an arm can only override keys that exist"
-                    ));
-                }
-                if last {
-                    let old = &t[part];
-                    check_same_kind(old, &value, &here)?;
-                    t.insert(part.clone(), value);
-                    return Ok(());
-                }
-                t.get_mut(part).ok_or_else(|| format!("no key `{here}`"))?
+                    return Err(format!("no key `{part}` in {parent}{hint}"));
+                };
+                steps.push(Step::Key(part.clone()));
+                next
             }
             Value::Array(items) => {
                 let idx = match part.parse::<usize>() {
@@ -339,17 +343,51 @@ pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), String
                         }
                     }
                 };
-                if last {
-                    check_same_kind(&items[idx], &value, &here)?;
-                    items[idx] = value;
-                    return Ok(());
-                }
-                &mut items[idx]
+                steps.push(Step::Index(idx));
+                &items[idx]
             }
             _ => return Err(format!("`{walked}` is a value, not a table: cannot set `{here}`")),
         };
         walked = here;
     }
+    Ok(steps)
+}
+
+/// The value at a dotted path (the paths of [`set_path`]).
+pub fn get_path<'a>(root: &'a Value, path: &str) -> Result<&'a Value, String> {
+    let mut node = root;
+    for step in resolve(root, path)? {
+        node = match (node, step) {
+            (Value::Table(t), Step::Key(k)) => &t[&k],
+            (Value::Array(a), Step::Index(i)) => &a[i],
+            _ => return Err(format!("cannot follow `{path}`")),
+        };
+    }
+    Ok(node)
+}
+
+/// Sets the value at a dotted path that must already exist. Array elements
+/// are selected by index (`vcse.services\[1\].places`, `vcse.services.1.places`)
+/// or by their `name` (`vcse.services.befriending.places`).
+pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), String> {
+    let steps = resolve(root, path).map_err(|m| {
+        if m.starts_with("no key") {
+            format!("{m}; an arm can only override keys that exist")
+        } else {
+            m
+        }
+    })?;
+    let mut node = root;
+    for step in steps {
+        node = match (node, step) {
+            (Value::Table(t), Step::Key(k)) => t.get_mut(&k).ok_or_else(|| format!("no key `{k}`"))?,
+            (Value::Array(a), Step::Index(i)) => a.get_mut(i).ok_or_else(|| format!("no element {i}"))?,
+            _ => return Err(format!("cannot follow `{path}`")),
+        };
+    }
+    let shown = path.replace('[', ".").replace(']', "");
+    check_same_kind(node, &value, shown.trim_matches('.'))?;
+    *node = value;
     Ok(())
 }
 

@@ -54,6 +54,11 @@ pub struct RawScenario {
     /// Policy arms.
     #[serde(default)]
     pub arms: Vec<RawArm>,
+    /// Priors for probabilistic sensitivity analysis, as written: dotted key
+    /// path (or Dirichlet group name) → distribution, plus `groups` and
+    /// `decision`; checked by [`super::uncertainty::parse`].
+    #[serde(default, skip_serializing_if = "toml::Table::is_empty")]
+    pub uncertainty: toml::Table,
 }
 
 /// `\[time\]`.

@@ -17,6 +17,7 @@ mod network_errors;
 mod network_props;
 mod one_place;
 mod outputs;
+mod psa;
 mod readme_keys;
 mod regressions;
 mod report;

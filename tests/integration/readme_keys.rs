@@ -14,7 +14,7 @@ const END: &str = "<!-- keys:end -->";
 const REGENERATE: &str = "UPDATE_README=1 cargo test readme_keys";
 /// Top-level keys left out of the table: arms are a scenario's own, never
 /// inherited from the default (the text above the table describes them).
-const NOT_DEFAULTS: [&str; 1] = ["arms"];
+const NOT_DEFAULTS: [&str; 2] = ["arms", "uncertainty"];
 /// Longer values are cut to this many characters, ending in `…`.
 const MAX_VALUE: usize = 72;
 

@@ -23,7 +23,7 @@ pub(super) fn summary(h: &mut String, res: &Results) {
     if k.is_some() {
         let _ = writeln!(
             h,
-            "<p>Figures are scaled from the {}-day run to a year (365 days); means over replications with 95% confidence intervals (CI).</p>",
+            "<p>Figures are scaled from the {}-day run to a year (365 days); means over replications with 95% confidence intervals (CI) of the mean over replications, which cover simulation noise only, not what we do not know about the parameters: for that, <code>signpost psa</code> gives 95% uncertainty intervals over plausible parameter values.</p>",
             style::days(res.run.horizon_days.unwrap_or(365.0))
         );
     } else {

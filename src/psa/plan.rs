@@ -1,0 +1,149 @@
+//! A PSA ready to run: the scenario, its checked priors, and the decision
+//! settings, with every prior checked against its key's rules at the
+//! extremes a draw can take.
+
+use crate::error::ScenarioError;
+use crate::scenario::load::{load_str, load_with_overrides, LoadedScenario};
+use crate::scenario::uncertainty::{number, parse, Uncertainty};
+use crate::uncertainty::Prior;
+use toml::Value;
+
+/// Smallest (and one minus the largest) uniform a draw uses: design points
+/// are clamped to `[U_EDGE, 1 − U_EDGE]`, so the values at these two
+/// quantiles are the extremes any draw can take, and the ones checked.
+pub const U_EDGE: f64 = 1e-9;
+
+/// Default willingness-to-pay grid: £0 to £100 per GP appointment freed in
+/// steps of £5.
+pub fn default_wtp() -> Vec<f64> {
+    (0..=20).map(|i| i as f64 * 5.0).collect()
+}
+
+/// A checked PSA.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The scenario text.
+    pub text: String,
+    /// Its label in messages.
+    pub label: String,
+    /// The scenario as written (every parameter at its base value).
+    pub loaded: LoadedScenario,
+    /// The checked `[uncertainty]` section.
+    pub uncertainty: Uncertainty,
+    /// Value of one GP appointment freed \[GBP\], for net monetary benefit.
+    pub value_per_appointment: f64,
+    /// Willingness-to-pay grid of the CEAC \[GBP per GP appointment freed\].
+    pub wtp: Vec<f64>,
+    /// (arm, key): keys with a prior that an arm's own `set` fixes; that
+    /// arm keeps its value in every draw.
+    pub fixed_by_arm: Vec<(String, String)>,
+}
+
+/// Loads `text` and checks its `[uncertainty]` section: each prior's
+/// parameters, and that the scenario accepts each key at the smallest and
+/// largest value a draw can take (a Dirichlet at its mean shares). Errors
+/// name the file and the `uncertainty` key.
+pub fn plan(text: &str, label: &str) -> Result<Plan, ScenarioError> {
+    let loaded = load_str(text, label)?;
+    let whole = Value::try_from(&loaded.base).map_err(|e| ScenarioError::file(label, format!("cannot re-read the scenario: {e}")))?;
+    let uncertainty = parse(&loaded.base.uncertainty, &whole, text, label)?;
+    for p in &uncertainty.parameters {
+        let key = format!("uncertainty.\"{}\"", p.name);
+        let points: Vec<Vec<(String, Value)>> = match &p.prior {
+            Prior::Scalar(_) => [U_EDGE, 1.0 - U_EDGE]
+                .iter()
+                .map(|&u| p.overrides(&[u]))
+                .collect::<Result<_, _>>()
+                .map_err(|m| ScenarioError::key(label, &key, m))?,
+            Prior::Dirichlet(d) => vec![p
+                .keys
+                .iter()
+                .zip(&p.integer)
+                .zip(d.means())
+                .map(|((k, &int), m)| (k.clone(), number(m * p.scale, int)))
+                .collect()],
+        };
+        for overrides in points {
+            if let Err(e) = load_with_overrides(text, label, &overrides) {
+                let shown: Vec<String> = overrides.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+                let rule = format!("{}: {}", e.key.as_deref().unwrap_or("scenario"), e.message);
+                return Err(ScenarioError::key(
+                    label,
+                    &key,
+                    format!(
+                        "a draw can reach {} ({} prior), which the scenario refuses: {rule}; narrow or truncate the prior",
+                        shown.join(", "),
+                        prior_name(&p.prior)
+                    ),
+                )
+                .at(crate::scenario::keys::locate(text, &key)));
+            }
+        }
+    }
+    let value_per_appointment = uncertainty
+        .decision
+        .value_per_appointment
+        .unwrap_or(loaded.base.costs.gp_appointment);
+    let mut wtp = uncertainty.decision.wtp.clone().unwrap_or_else(default_wtp);
+    if !wtp.contains(&value_per_appointment) {
+        wtp.push(value_per_appointment);
+        wtp.sort_by(f64::total_cmp);
+    }
+    let mut fixed_by_arm = Vec::new();
+    for arm in &loaded.arms[1..] {
+        for (k, _) in &arm.overrides {
+            if uncertainty.parameters.iter().any(|p| p.keys.contains(k)) {
+                fixed_by_arm.push((arm.name.clone(), k.clone()));
+            }
+        }
+    }
+    Ok(Plan {
+        text: text.to_string(),
+        label: label.to_string(),
+        loaded,
+        uncertainty,
+        value_per_appointment,
+        wtp,
+        fixed_by_arm,
+    })
+}
+
+/// The distribution's name, for messages.
+fn prior_name(prior: &Prior) -> &'static str {
+    match prior {
+        Prior::Scalar(u) => u.name(),
+        Prior::Dirichlet(_) => "dirichlet",
+    }
+}
+
+impl Plan {
+    /// The parameter columns: every key with a prior, in draw order.
+    pub fn columns(&self) -> Vec<String> {
+        self.uncertainty.parameters.iter().flat_map(|p| p.keys.iter().cloned()).collect()
+    }
+
+    /// The overrides of one design point `u` (length
+    /// `uncertainty.dims()`), each uniform clamped to `[U_EDGE, 1 − U_EDGE]`.
+    pub fn overrides(&self, u: &[f64]) -> Result<Vec<(String, Value)>, String> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        for p in &self.uncertainty.parameters {
+            let dims = p.prior.dims();
+            let us: Vec<f64> = u
+                .get(at..at + dims)
+                .ok_or_else(|| format!("design point has {} uniforms, the priors need more", u.len()))?
+                .iter()
+                .map(|x| x.clamp(U_EDGE, 1.0 - U_EDGE))
+                .collect();
+            out.extend(p.overrides(&us)?);
+            at += dims;
+        }
+        Ok(out)
+    }
+
+    /// The scenario with `overrides` applied to the base (every arm that
+    /// does not set the key itself sees them).
+    pub fn scenario_for(&self, overrides: &[(String, Value)]) -> Result<LoadedScenario, ScenarioError> {
+        load_with_overrides(&self.text, &self.label, overrides)
+    }
+}
