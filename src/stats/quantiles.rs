@@ -232,7 +232,8 @@ mod tests {
     fn the_sketch_is_within_its_bound_of_the_exact_percentiles() {
         // Shapes a weekly series takes: counts, a heavy tail, values of
         // both signs and exact zeros.
-        let shapes: [(&str, fn(f64) -> f64); 4] = [
+        type Shape = fn(f64) -> f64;
+        let shapes: [(&str, Shape); 4] = [
             ("uniform counts", |u| (2000.0 + 300.0 * u).round()),
             ("lognormal-ish", |u| (8.0 * u - 4.0).exp()),
             ("both signs", |u| 1000.0 * (u - 0.3)),
