@@ -26,6 +26,7 @@ macro_rules! say_raw {
 
 mod commands;
 pub mod exit;
+mod journeys;
 pub mod progress;
 mod psa;
 mod run;
@@ -98,6 +99,15 @@ struct RunArgs {
     /// Trace N episodes per arm and replication into journeys.csv.
     #[arg(long)]
     journeys: Option<u32>,
+    /// Add replications until the 95% CI half-width of every arm's net GP
+    /// appointments freed is within this fraction of its mean, in (0, 1)
+    /// (Hoad, Robinson & Davies 2010, with look-ahead); replaces --reps.
+    #[arg(long, value_name = "FRACTION", allow_negative_numbers = true)]
+    precision: Option<String>,
+    /// With --precision: stop at this many replications whatever the
+    /// precision (at least 2) [default: 1000].
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    max_reps: Option<String>,
     /// Replace existing results (only once the new run has completed).
     #[arg(long)]
     force: bool,

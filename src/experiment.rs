@@ -2,13 +2,25 @@
 //! random numbers, reduced to per-arm summaries and paired comparisons
 //! against the counterfactual.
 //!
-//! Jobs are collected in a fixed order, so results are identical for any
-//! number of threads.
+//! Two parts, kept apart: a *producer* that runs one replication — every
+//! arm, with the same random numbers — and a *reduction* ([`Reducer`])
+//! that folds replications in as they finish. Replications run in batches
+//! in parallel; each batch is then handed to the [`ReplicationSink`] and
+//! the reducer in replication order, so results are identical for any
+//! number of threads or batch size, and memory holds one batch of
+//! replication outputs, not all of them.
 
 pub mod estimate;
+mod paired;
+pub mod precision;
+mod reduce;
 pub mod warmup;
+mod weekly;
 
-use crate::metric::Metric;
+pub use precision::{PrecisionOutcome, PrecisionTarget};
+pub use reduce::{MergeError, Reducer};
+pub use weekly::{WeekStat, WeeklySummary};
+
 use crate::model::{fork_blocker, run_replication_cancellable, Conservation, ReplicationOutput, WarmState};
 use crate::scenario::load::LoadedScenario;
 use crate::stats::Summary;
@@ -37,8 +49,8 @@ pub struct ArmResult {
     pub metric_names: Vec<String>,
     /// `values\[replication\]\[metric\]`; NaN where undefined.
     pub values: Vec<Vec<f64>>,
-    /// The raw replication outputs (weekly series, journeys).
-    pub replications: Vec<ReplicationOutput>,
+    /// The weekly series reduced over replications.
+    pub weekly: WeeklySummary,
 }
 
 impl ArmResult {
@@ -62,80 +74,220 @@ pub struct ExperimentResult {
     pub events: u64,
     /// Episode conservation totals over everything run.
     pub conservation: Conservation,
+    /// The first replication held: 0 for a whole run, a shard's start when
+    /// a run is split (replication `first_replication + i` is row `i` of
+    /// every arm's `values`).
+    pub first_replication: u64,
 }
 
-/// Why an experiment stopped early: its cancel flag was set. Nothing was
-/// written; the scenario is untouched and can be run again.
+/// Why an experiment stopped early: its cancel flag was set. The scenario
+/// is untouched and can be run again; a sink may hold the replications it
+/// was given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("cancelled after {done} of {total} arm-replications")]
 pub struct Cancelled {
     /// Jobs (arm × replication) finished before stopping.
     pub done: usize,
-    /// Jobs in total.
+    /// Jobs in total (at most, when running to a precision).
     pub total: usize,
 }
 
-/// Runs every arm for every replication on the current rayon pool.
-/// `progress(done, total)` is called as arm-replications finish; setting
-/// `cancel` stops the experiment within a few thousand events of every
-/// running job.
-///
-/// Each replication warms the counterfactual up once and launches every
-/// arm from that warm state ([`crate::model::WarmState`]); an arm that
-/// [`fork_blocker`] rules out runs its own warm-up instead. Arms of one
-/// replication run in parallel too, so one replication uses every thread.
+/// What a sink may fail with (a full disk, for one).
+pub type SinkError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Receives every replication's outputs, all arms, in replication order,
+/// before they are reduced and dropped: where a front end streams what the
+/// reduction does not keep (the CLI writes traced journeys to disk). The
+/// library does no I/O itself.
+pub trait ReplicationSink {
+    /// Replication `r`'s outputs; `outputs[a]` is arm `a`'s (arm 0 the
+    /// counterfactual). Called with `r = 0, 1, …`. An error stops the run.
+    fn replication(&mut self, r: u64, outputs: &[ReplicationOutput]) -> Result<(), SinkError>;
+}
+
+/// A sink that keeps nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Discard;
+
+impl ReplicationSink for Discard {
+    fn replication(&mut self, _: u64, _: &[ReplicationOutput]) -> Result<(), SinkError> {
+        Ok(())
+    }
+}
+
+/// A sink that keeps every output, by arm: `by_arm[a][r]`. Memory grows
+/// with replications; for tests and for front ends that want the raw
+/// weekly series or journeys of a small run.
+#[derive(Debug, Clone, Default)]
+pub struct Collect {
+    /// Outputs by arm, then replication.
+    pub by_arm: Vec<Vec<ReplicationOutput>>,
+}
+
+impl ReplicationSink for Collect {
+    fn replication(&mut self, _: u64, outputs: &[ReplicationOutput]) -> Result<(), SinkError> {
+        self.by_arm.resize_with(outputs.len(), Vec::new);
+        for (arm, out) in self.by_arm.iter_mut().zip(outputs) {
+            arm.push(out.clone());
+        }
+        Ok(())
+    }
+}
+
+/// Why [`run_experiment_with`] stopped without a result.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The cancel flag was set.
+    #[error(transparent)]
+    Cancelled(#[from] Cancelled),
+    /// The sink failed; the replications before were handed to it.
+    #[error("{0}")]
+    Sink(SinkError),
+}
+
+/// How many replications to run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Until {
+    /// Exactly this many.
+    Replications(u64),
+    /// Until the headline metrics reach a precision ([`precision`]).
+    Precision(PrecisionTarget),
+}
+
+/// What [`run_experiment_with`] produced.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    /// The reduced results.
+    pub result: ExperimentResult,
+    /// What the precision algorithm decided, when it ran.
+    pub precision: Option<PrecisionOutcome>,
+}
+
+/// Replications per thread in a batch. A batch's outputs are held until it
+/// is reduced, and the threads wait for its slowest replication; larger
+/// batches wait less often. When running to a precision, replications run
+/// beyond the stopping point are thrown away: at most one batch.
+const BATCH_PER_THREAD: u64 = 8;
+
+/// Runs every arm for `options.replications` replications on the current
+/// rayon pool. `progress(done, total)` is called as arm-replications
+/// finish; setting `cancel` stops the experiment within a few thousand
+/// events of every running job.
 pub fn run_experiment(
     loaded: &LoadedScenario,
     options: RunOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
     cancel: &AtomicBool,
 ) -> Result<ExperimentResult, Cancelled> {
-    let arms = &loaded.arms;
-    let blockers = arm_starts(loaded);
-    let total = options.replications as usize * arms.len();
-    let done = AtomicUsize::new(0);
-    let finished = |out: Option<ReplicationOutput>| {
-        if out.is_some() {
-            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-        }
-        out
+    match run_experiment_with(
+        loaded,
+        options,
+        Until::Replications(options.replications),
+        progress,
+        cancel,
+        &mut Discard,
+    ) {
+        Ok(done) => Ok(done.result),
+        Err(RunError::Cancelled(c)) => Err(c),
+        Err(RunError::Sink(_)) => unreachable!("Discard never fails"),
+    }
+}
+
+/// Runs replications in batches until `until` is met, handing each
+/// replication (all arms) to `sink` and then to the reduction, in
+/// replication order. `options.replications` is ignored with
+/// [`Until::Precision`].
+pub fn run_experiment_with(
+    loaded: &LoadedScenario,
+    options: RunOptions,
+    until: Until,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    cancel: &AtomicBool,
+    sink: &mut dyn ReplicationSink,
+) -> Result<Finished, RunError> {
+    let (limit, mut tracker) = match until {
+        Until::Replications(n) => (n, None),
+        Until::Precision(target) => (target.max_replications, Some(precision::Tracker::new(target))),
     };
-    let outputs: Vec<Option<Vec<ReplicationOutput>>> = (0..options.replications)
-        .into_par_iter()
-        .map(|r| {
-            if cancel.load(Ordering::Relaxed) {
-                return None;
-            }
-            let counterfactual = &arms[0].scenario;
-            let warm = WarmState::new(counterfactual, options.seed, r, options.journeys, cancel)?;
-            let mut outs = (0..arms.len())
-                .into_par_iter()
-                .map(|a| {
-                    let arm = &arms[a].scenario;
-                    finished(match blockers[a] {
-                        None => warm.run_arm(arm, cancel),
-                        Some(_) => run_replication_cancellable(arm, options.seed, r, options.journeys, cancel),
-                    })
-                })
-                .collect::<Option<Vec<ReplicationOutput>>>()?;
-            // The shared warm-up's events are counted once, with the counterfactual.
-            outs[0].events += warm.events();
-            Some(outs)
-        })
-        .collect();
-    if cancel.load(Ordering::Relaxed) || outputs.iter().any(Option::is_none) {
-        return Err(Cancelled {
-            done: done.load(Ordering::Relaxed),
-            total,
-        });
-    }
-    let mut by_arm: Vec<Vec<ReplicationOutput>> = vec![Vec::new(); arms.len()];
-    for outs in outputs.into_iter().flatten() {
-        for (a, out) in outs.into_iter().enumerate() {
-            by_arm[a].push(out);
+    let arms = loaded.arms.len();
+    let total = arms * limit as usize;
+    let done = AtomicUsize::new(0);
+    let cancelled = || Cancelled {
+        done: done.load(Ordering::Relaxed),
+        total,
+    };
+    let on_arm_done = || progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+    let batch = BATCH_PER_THREAD * rayon::current_num_threads() as u64;
+    let blockers = arm_starts(loaded);
+    let mut reducer = Reducer::new(loaded, 0);
+    let mut next = 0;
+    while next < limit {
+        let end = (next + batch).min(limit);
+        let outputs: Vec<Option<Vec<ReplicationOutput>>> = (next..end)
+            .into_par_iter()
+            .map(|r| replication(loaded, &blockers, options, r, cancel, &on_arm_done))
+            .collect();
+        if cancel.load(Ordering::Relaxed) {
+            return Err(cancelled().into());
         }
+        for (r, out) in (next..end).zip(outputs) {
+            let out = out.ok_or_else(cancelled)?;
+            sink.replication(r, &out).map_err(RunError::Sink)?;
+            reducer
+                .add_replication(r, out)
+                .unwrap_or_else(|e| unreachable!("replications are reduced in order: {e}"));
+            if let Some(outcome) = tracker.as_mut().and_then(|t| t.update(reducer.result())) {
+                return Ok(Finished {
+                    result: reducer.finish(),
+                    precision: Some(outcome),
+                });
+            }
+        }
+        next = end;
     }
-    Ok(assemble(loaded, by_arm))
+    Ok(Finished {
+        result: reducer.finish(),
+        precision: None,
+    })
+}
+
+/// The producer: replication `r` of every arm, with the same random
+/// numbers (`None` when cancelled). `on_arm_done` is called as each arm
+/// finishes.
+///
+/// The counterfactual warms up once and every arm is launched from that
+/// warm state ([`crate::model::WarmState`]); an arm with a `blockers`
+/// entry (see [`arm_starts`]) runs its own warm-up instead. The arms of
+/// one replication run in parallel too, so one replication uses every
+/// thread.
+fn replication(
+    loaded: &LoadedScenario,
+    blockers: &[Option<&'static str>],
+    options: RunOptions,
+    r: u64,
+    cancel: &AtomicBool,
+    on_arm_done: &(dyn Fn() + Sync),
+) -> Option<Vec<ReplicationOutput>> {
+    if cancel.load(Ordering::Relaxed) {
+        return None;
+    }
+    let arms = &loaded.arms;
+    let warm = WarmState::new(&arms[0].scenario, options.seed, r, options.journeys, cancel)?;
+    let mut outs = (0..arms.len())
+        .into_par_iter()
+        .map(|a| {
+            let arm = &arms[a].scenario;
+            let out = match blockers[a] {
+                None => warm.run_arm(arm, cancel),
+                Some(_) => run_replication_cancellable(arm, options.seed, r, options.journeys, cancel),
+            }?;
+            on_arm_done();
+            Some(out)
+        })
+        .collect::<Option<Vec<ReplicationOutput>>>()?;
+    // The shared warm-up's events are counted once, with the counterfactual.
+    outs[0].events += warm.events();
+    Some(outs)
 }
 
 /// Per arm, why it runs its own warm-up instead of starting from the
@@ -144,133 +296,4 @@ pub fn run_experiment(
 pub fn arm_starts(loaded: &LoadedScenario) -> Vec<Option<&'static str>> {
     let counterfactual = &loaded.arms[0].scenario;
     loaded.arms.iter().map(|arm| fork_blocker(counterfactual, &arm.scenario)).collect()
-}
-
-/// Adds paired metrics and packs results per arm.
-fn assemble(loaded: &LoadedScenario, by_arm: Vec<Vec<ReplicationOutput>>) -> ExperimentResult {
-    let mut events = 0;
-    let mut conservation = Conservation {
-        created: 0,
-        resolved: 0,
-        unmet: 0,
-        open: 0,
-    };
-    for out in by_arm.iter().flatten() {
-        events += out.events;
-        conservation.created += out.conservation.created;
-        conservation.resolved += out.conservation.resolved;
-        conservation.unmet += out.conservation.unmet;
-        conservation.open += out.conservation.open;
-    }
-    let value = |out: &ReplicationOutput, metric: Metric| {
-        let name = metric.name();
-        out.metrics.iter().find(|(k, _)| k == name).map_or(f64::NAN, |(_, v)| *v)
-    };
-    let prices = Prices::of(loaded);
-    let counterfactual = &by_arm[0];
-    let rows: Vec<(Vec<String>, Vec<Vec<f64>>)> = by_arm
-        .iter()
-        .map(|outs| {
-            let mut metric_names: Vec<String> = outs
-                .first()
-                .map(|o| o.metrics.iter().map(|(k, _)| k.clone()).collect())
-                .unwrap_or_default();
-            metric_names.extend(Metric::paired().map(|m| m.name().to_string()));
-            let values = outs
-                .iter()
-                .zip(counterfactual)
-                .map(|(out, cf)| {
-                    let mut row: Vec<f64> = out.metrics.iter().map(|(_, v)| *v).collect();
-                    let get = |m: Metric| (value(out, m), value(cf, m));
-                    row.extend(Metric::paired().map(|m| paired_value(m, &get, &prices)));
-                    row
-                })
-                .collect();
-            (metric_names, values)
-        })
-        .collect();
-    let arms = loaded
-        .arms
-        .iter()
-        .zip(rows)
-        .zip(by_arm)
-        .map(|((arm, (metric_names, values)), replications)| ArmResult {
-            name: arm.name.clone(),
-            description: arm.description.clone(),
-            metric_names,
-            values,
-            replications,
-        })
-        .collect();
-    ExperimentResult {
-        arms,
-        events,
-        conservation,
-    }
-}
-
-/// The scenario's prices and conversions the paired metrics use.
-struct Prices {
-    /// `costs.gp_appointment` \[GBP\].
-    gp_appointment: f64,
-    /// `costs.gp_hour` \[GBP per hour\].
-    gp_hour: f64,
-    /// `costs.gp_minutes_per_appointment` \[minutes\].
-    gp_minutes: f64,
-    /// GP appointments one FTE gives over the statistics window \[appointments\].
-    per_fte_window: f64,
-}
-
-impl Prices {
-    fn of(loaded: &LoadedScenario) -> Prices {
-        let base = &loaded.base;
-        Prices {
-            gp_appointment: base.costs.gp_appointment,
-            gp_hour: base.costs.gp_hour,
-            gp_minutes: base.costs.gp_minutes_per_appointment,
-            per_fte_window: base.gp.appointments_per_fte_day * base.costs.gp_working_days_per_fte_year * base.time.horizon_days / 365.25,
-        }
-    }
-}
-
-/// One paired metric of one replication, from `get(metric) = (arm value,
-/// counterfactual value)` in that replication. Definitions are in
-/// [`Metric`]'s docs; "saved" and "avoided" are counterfactual minus arm.
-fn paired_value(m: Metric, get: &dyn Fn(Metric) -> (f64, f64), p: &Prices) -> f64 {
-    let avoided = |metric: Metric| {
-        let (arm, cf) = get(metric);
-        cf - arm
-    };
-    let net = avoided(Metric::GpAppointments);
-    let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
-    match m {
-        Metric::GpAppointmentsSavedNet => net,
-        Metric::GpAppointmentsSavedGross => net - avoided(Metric::GpAppointmentsFromBounceBack),
-        Metric::GpAppointmentsLostToBounceBack => -avoided(Metric::GpAppointmentsFromBounceBack),
-        Metric::GpShareFreed => ratio(net, get(Metric::GpAppointments).1),
-        Metric::CostIncremental => -avoided(Metric::ProgrammeCost),
-        // Undefined when none is freed; negative when the arm saves money
-        // and frees appointments (dominant), kept as a number in CSVs.
-        Metric::CostPerGpAppointmentFreed if net > 0.0 => -avoided(Metric::ProgrammeCost) / net,
-        Metric::CostPerGpAppointmentFreed => f64::NAN,
-        Metric::GpTimeValueFreed => net * p.gp_appointment,
-        Metric::GpDemandReduction => avoided(Metric::GpDemand),
-        Metric::GpCapacityTakenUp => avoided(Metric::GpDemand) - net,
-        Metric::GpRequestsUnbookedAvoided => avoided(Metric::GpRequestsUnbooked),
-        Metric::GpWaitDaysSaved => {
-            let (bookings, _) = get(Metric::GpBookings);
-            let (arm, cf) = get(Metric::GpWaitDaysMean);
-            if bookings > 0.0 {
-                bookings * (cf - arm)
-            } else {
-                0.0
-            }
-        }
-        Metric::UnmetNeedsAvoided => avoided(Metric::UnmetNeeds),
-        Metric::NavigationAbandonedAvoided => avoided(Metric::NavigationAbandoned),
-        Metric::GpFteReleased => ratio(net, p.per_fte_window),
-        Metric::GpHoursFreed => net * p.gp_minutes / 60.0,
-        Metric::GpTimeValueFreedHourly => net * p.gp_minutes / 60.0 * p.gp_hour,
-        measured => unreachable!("{} is measured in the run, not paired", measured.name()),
-    }
 }

@@ -65,6 +65,18 @@
 //! draws into uncertainty intervals, the CEAC, EVPI and EVPPI, using the
 //! numerical library in [`uncertainty`]. See the example in [`psa`].
 //!
+//! # Results that merge
+//!
+//! A run never holds every replication: [`experiment::run_experiment_with`]
+//! hands each replication's outputs (all arms) to an
+//! [`experiment::ReplicationSink`] (where a front end streams what it
+//! wants kept, such as traced journeys) and then to an
+//! [`experiment::Reducer`], in replication order, which keeps the metric
+//! values and folds the weekly series into per-week
+//! [`stats::Quantiles`]. Results of consecutive blocks of replications
+//! merge with [`experiment::ExperimentResult::merge`] into the same bytes as
+//! one run, so a run can be split across machines.
+//!
 //! # Adding a mechanism: the files you touch
 //!
 //! 1. Its keys: a field with `#[serde(default)]` and a doc comment with its

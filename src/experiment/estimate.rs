@@ -4,6 +4,7 @@
 
 use crate::model::expected_episodes;
 use crate::scenario::load::LoadedScenario;
+use crate::stats::EXACT_LIMIT;
 
 /// Events the model processes (as `run.json` counts them) per episode that
 /// [`expected_episodes`] counts. That count includes a 30% allowance for
@@ -41,8 +42,10 @@ pub struct Estimate {
 /// the counterfactual's warm state counts its window only: the warm-up is
 /// run once, with the counterfactual); memory from the patients and
 /// episodes of the largest arm per running model (an arm may override the
-/// list size or run length) plus one warm state per thread, and the
-/// weekly series and metrics kept for every replication until the end.
+/// list size or run length) plus one warm state per thread, the weekly
+/// series reduced over replications (exact up to [`EXACT_LIMIT`] values a
+/// week, then a sketch of similar size) and the metrics kept for every
+/// replication.
 pub fn estimate(loaded: &LoadedScenario, replications: u64, threads: usize) -> Estimate {
     let b = &loaded.base;
     let threads = threads.max(1) as f64;
@@ -63,7 +66,8 @@ pub fn estimate(loaded: &LoadedScenario, replications: u64, threads: usize) -> E
         .fold(0.0, f64::max);
     let jobs = loaded.arms.len() as f64 * replications as f64;
     let series = 20.0 + 2.0 * (b.roles.len() + b.vcse.services.len()) as f64;
-    let weekly = jobs * (b.time.horizon_days / 7.0) * series * 8.0;
+    let kept = replications.min(EXACT_LIMIT as u64) as f64;
+    let weekly = loaded.arms.len() as f64 * kept * (b.time.horizon_days / 7.0) * series * 8.0;
     let bytes = per_rep * 2.0 * threads + weekly + jobs * 80.0 * 8.0;
     Estimate {
         events,

@@ -1,8 +1,7 @@
 //! What a pathway run writes, made in memory: the files of the output
-//! contract (DESIGN.md section 3), `journeys.csv` when episodes were traced,
-//! and the charts and `report.html` built from the same results — not from
-//! the CSVs read back, so a front end without a file system gets the same
-//! report. [`html::write_report`] rebuilds it from a directory's files;
+//! contract (DESIGN.md section 3), and the charts and `report.html` built
+//! from the same results — not from the CSVs read back, so a front end
+//! without a file system gets the same report. [`html::write_report`] rebuilds it from a directory's files;
 //! both give the same bytes.
 
 use super::charts::ChartError;
@@ -17,7 +16,10 @@ use crate::stats::Summary;
 use std::path::Path;
 
 /// The files of a run, in the order they are written. With `charts`, also
-/// `charts/NN_name.{svg,png}` and `report.html`.
+/// `charts/NN_name.{svg,png}` and `report.html`. `journeys.csv` is not
+/// among them: traced steps are not kept in the result but streamed, as
+/// replications finish, by a [`crate::experiment::ReplicationSink`]
+/// through [`tables::journey_rows`].
 pub fn run_files(
     result: &ExperimentResult,
     loaded: &LoadedScenario,
@@ -35,9 +37,6 @@ pub fn run_files(
         ResultFile::new("run.json", tables::json_text(&run_json)),
         ResultFile::new("scenario.toml", scenario_toml.clone()),
     ];
-    if options.journeys > 0 {
-        files.push(ResultFile::new("journeys.csv", tables::journeys_csv(result, loaded)));
-    }
     if charts {
         let res = in_memory(result, &run_json, scenario_toml)?;
         files.extend(html::report_files(&res).map_err(|e: ChartError| e.context("drawing charts and report.html"))?);

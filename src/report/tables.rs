@@ -1,8 +1,10 @@
 //! The CSV and JSON files of the output contract (DESIGN.md section 3).
 
+use crate::experiment::precision::{self, PrecisionOutcome};
 use crate::experiment::warmup::WarmupDiagnostic;
 use crate::experiment::{ArmResult, ExperimentResult, RunOptions};
 use crate::metric::Metric;
+use crate::model::journey::JourneyStep;
 use crate::output::contract::{replication_row, summary_row, REPLICATIONS_HEADER, SCHEMA_VERSION, SUMMARY_HEADER};
 use crate::scenario::load::LoadedScenario;
 use crate::stats::warmup::Verdict;
@@ -87,24 +89,13 @@ pub fn comparison_csv(result: &ExperimentResult) -> String {
 pub fn replications_csv(result: &ExperimentResult) -> String {
     let mut out = String::from(REPLICATIONS_HEADER);
     for arm in &result.arms {
-        for (r, row) in arm.values.iter().enumerate() {
+        for (r, row) in (result.first_replication as usize..).zip(&arm.values) {
             for (name, v) in arm.metric_names.iter().zip(row) {
                 replication_row(&mut out, &arm.name, r, name, *v);
             }
         }
     }
     out
-}
-
-/// Empirical quantile (type 7) of sorted values.
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let h = (sorted.len() - 1) as f64 * q;
-    let lo = h.floor() as usize;
-    let hi = h.ceil() as usize;
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
 /// One week of one weekly series over an arm's replications (NaN where
@@ -129,29 +120,17 @@ pub struct WeekRow<'a> {
 pub fn weeks(result: &ExperimentResult) -> Vec<WeekRow<'_>> {
     let mut rows = Vec::new();
     for arm in &result.arms {
-        let Some(first) = arm.replications.first() else { continue };
-        let weeks = first.weekly.values.first().map_or(0, Vec::len);
-        for week in 0..weeks {
-            for (s, name) in first.weekly.names.iter().enumerate() {
-                let mut vals: Vec<f64> = arm
-                    .replications
-                    .iter()
-                    .map(|r| r.weekly.values[s][week])
-                    .filter(|v| v.is_finite())
-                    .collect();
-                vals.sort_by(f64::total_cmp);
-                let mean = if vals.is_empty() {
-                    f64::NAN
-                } else {
-                    vals.iter().sum::<f64>() / vals.len() as f64
-                };
+        let weekly = &arm.weekly;
+        for week in 0..weekly.weeks {
+            for (s, name) in weekly.names.iter().enumerate() {
+                let stat = weekly.stat(s, week);
                 rows.push(WeekRow {
                     arm: &arm.name,
                     week: week + 1,
                     series: name,
-                    mean,
-                    p05: quantile(&vals, 0.05),
-                    p95: quantile(&vals, 0.95),
+                    mean: stat.mean,
+                    p05: stat.p05,
+                    p95: stat.p95,
                 });
             }
         }
@@ -178,31 +157,30 @@ pub fn timeseries_csv(result: &ExperimentResult) -> String {
     out
 }
 
-/// `journeys.csv`: every step of the sampled episodes.
-pub fn journeys_csv(result: &ExperimentResult, loaded: &LoadedScenario) -> String {
-    let mut out = String::from("arm,replication,episode,patient,need,day,place,event,reason\n");
+/// The header line of `journeys.csv`.
+pub const JOURNEYS_HEADER: &str = "arm,replication,episode,patient,need,day,place,event,reason\n";
+
+/// `journeys.csv` rows of one arm's traced steps in one replication,
+/// appended to `out`. The file is the header, then every arm's rows in arm
+/// order, each arm's replications in order.
+pub fn journey_rows(out: &mut String, loaded: &LoadedScenario, arm: &str, replication: u64, steps: &[JourneyStep]) {
     let needs = &loaded.base.needs;
-    for arm in &result.arms {
-        for (r, rep) in arm.replications.iter().enumerate() {
-            for step in &rep.journeys {
-                let need = needs.get(usize::from(step.need)).map_or("", |n| n.name.as_str());
-                let _ = writeln!(
-                    out,
-                    "{},{},{},{},{},{:.4},{},{},{}",
-                    csv_field(&arm.name),
-                    r,
-                    step.episode,
-                    step.patient,
-                    csv_field(need),
-                    step.time / crate::engine::calendar::MINUTES_PER_DAY,
-                    step.place.name(),
-                    step.event,
-                    step.reason.code()
-                );
-            }
-        }
+    for step in steps {
+        let need = needs.get(usize::from(step.need)).map_or("", |n| n.name.as_str());
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{:.4},{},{},{}",
+            csv_field(arm),
+            replication,
+            step.episode,
+            step.patient,
+            csv_field(need),
+            step.time / crate::engine::calendar::MINUTES_PER_DAY,
+            step.place.name(),
+            step.event,
+            step.reason.code()
+        );
     }
-    out
 }
 
 /// Facts about the run for `run.json` that are not in the results.
@@ -215,6 +193,42 @@ pub struct RunFacts<'a> {
     pub source: &'a str,
     /// The warm-up diagnostic of the counterfactual, if it was run.
     pub warmup: Option<&'a WarmupDiagnostic>,
+    /// What `--precision` decided, when the run went to a precision.
+    pub precision: Option<&'a PrecisionOutcome>,
+}
+
+/// `run.json`'s `precision`: the target, the algorithm and how it ended.
+fn precision_json(p: &PrecisionOutcome) -> serde_json::Value {
+    let checks: Vec<serde_json::Value> = p
+        .checks
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "arm": c.arm,
+                "metric": c.metric,
+                "mean": finite(c.mean),
+                "ci95_half_width": finite(c.half_width),
+                "allowed_half_width": finite(c.allowed),
+                "met": c.met(),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "method": "Hoad, Robinson & Davies (2010) replications algorithm: 95% CI half-width of each headline metric within precision x max(|mean|, floor_share x counterfactual gp_appointments), confirmed over a look-ahead of f(k_limit, n) replications",
+        "precision": p.target.precision,
+        "max_replications": p.target.max_replications,
+        "min_replications": precision::MIN_REPLICATIONS,
+        "k_limit": precision::LOOK_AHEAD,
+        "floor_share": precision::FLOOR_SHARE,
+        "stopped": p.reason.code(),
+        "needed": p.needed,
+        "replications": p.replications,
+        "headline": checks,
+    })
+}
+
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
 }
 
 /// `run.json`'s `warmup_diagnostic`: MSER-5 verdicts per weekly queue, or
@@ -280,7 +294,7 @@ pub fn run_json_value(result: &ExperimentResult, loaded: &LoadedScenario, option
         })
         .collect();
     let t = &loaded.base.time;
-    serde_json::json!({
+    let mut value = serde_json::json!({
         "schema_version": SCHEMA_VERSION,
         "version": env!("CARGO_PKG_VERSION"),
         "scenario": {
@@ -290,7 +304,7 @@ pub fn run_json_value(result: &ExperimentResult, loaded: &LoadedScenario, option
             "sha256": loaded.sha256,
         },
         "seed": options.seed,
-        "replications": options.replications,
+        "replications": result.replications(),
         "threads": facts.threads,
         "warmup_days": t.warmup_days,
         "horizon_days": t.horizon_days,
@@ -313,5 +327,9 @@ pub fn run_json_value(result: &ExperimentResult, loaded: &LoadedScenario, option
             "os": std::env::consts::OS,
             "arch": std::env::consts::ARCH,
         },
-    })
+    });
+    if let (Some(p), Some(o)) = (facts.precision, value.as_object_mut()) {
+        o.insert("precision".into(), precision_json(p));
+    }
+    value
 }

@@ -4,7 +4,7 @@
 //! paired 95% confidence interval (arm − other arm, replication by
 //! replication, common random numbers) excludes zero.
 
-use crate::support::{load, run, small_text};
+use crate::support::{load, run, run_outputs, small_text};
 use signpost::experiment::ExperimentResult;
 use signpost::report::tables::paired;
 use signpost::scenario::load::{load_with_overrides, LoadedScenario};
@@ -203,10 +203,10 @@ fn lever_inappropriate_gp_referrals_are_screened_before_the_wait() {
     // remit) while the waiting list is long; assessment screens them on
     // receipt of the referral, not after the whole wait.
     let text = scenario("fte = 0.5\nscreen_out_of_remit = 1.0\n", "");
-    let result = run(&load_common_social(&text, &[("needs.mh_crisis.gp_refer_splw", 1.0)]), 2, 100_000);
-    let arm = result.arms.iter().find(|a| a.name == "counterfactual").expect("arm");
+    let (result, outputs) = run_outputs(&load_common_social(&text, &[("needs.mh_crisis.gp_refer_splw", 1.0)]), 2, 100_000);
+    let arm = result.arms.iter().position(|a| a.name == "counterfactual").expect("arm");
     let mut screened = 0;
-    for rep in &arm.replications {
+    for rep in &outputs[arm] {
         let steps = &rep.journeys;
         for (i, s) in steps.iter().enumerate() {
             if s.place == Place::Splw && s.event == "failed" && s.reason.code() == "out_of_remit" {

@@ -24,6 +24,7 @@ mod report;
 mod scenario_library;
 mod scenario_merge;
 mod sensitivity;
+mod streaming;
 mod support;
 mod validation;
 mod warmup;

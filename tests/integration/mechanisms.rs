@@ -2,7 +2,7 @@
 //! claim is statistical, the paired 95% confidence interval must exclude
 //! zero in the claimed direction.
 
-use crate::support::{load, run, small_text};
+use crate::support::{load, run, run_outputs, small_text};
 use signpost::experiment::ExperimentResult;
 use signpost::report::tables::paired;
 use signpost::scenario::Place;
@@ -24,9 +24,9 @@ fn paired_ci(result: &ExperimentResult, arm: &str, other: &str, name: &str) -> (
 #[test]
 fn conservation_every_episode_ends_once_or_is_still_open() {
     let loaded = load(&small_text());
-    let result = run(&loaded, 3, 0);
-    for arm in &result.arms {
-        for rep in &arm.replications {
+    let (result, outputs) = run_outputs(&loaded, 3, 0);
+    for (arm, reps) in result.arms.iter().zip(&outputs) {
+        for rep in reps {
             let c = rep.conservation;
             assert!(c.created > 0);
             assert_eq!(c.created, c.resolved + c.unmet + c.open, "{}: {c:?}", arm.name);
@@ -133,12 +133,12 @@ return_probability = 1.0
 name = "to_vcse"
 set = { "navigation.mode" = "active", "navigation.training" = "expert", "navigation.acceptance" = 1.0 }
 "#;
-    let result = run(&load(&text), 2, 5_000);
+    let (result, outputs) = run_outputs(&load(&text), 2, 5_000);
     let rejections = metric(&result, "to_vcse", "vcse_rejections.befriending");
     assert!(rejections.iter().all(|&r| r > 0.0), "befriending must reject: {rejections:?}");
-    let arm = result.arms.iter().find(|a| a.name == "to_vcse").unwrap();
+    let arm = result.arms.iter().position(|a| a.name == "to_vcse").unwrap();
     // Follow one rejected patient: the rejection is followed by a bounce back.
-    let steps = &arm.replications[0].journeys;
+    let steps = &outputs[arm][0].journeys;
     let rejected = steps
         .iter()
         .position(|s| s.place == Place::Vcse && s.reason.code() == "rejected_full")
@@ -202,14 +202,14 @@ wellbeing = { vcse = 1.0 }
 name = "to_vcse"
 set = { "navigation.mode" = "active", "navigation.training" = "expert", "navigation.acceptance" = 1.0 }
 "#;
-    let result = run(&load(&text), 2, 5_000);
+    let (result, outputs) = run_outputs(&load(&text), 2, 5_000);
     let rejected = metric(&result, "to_vcse", "vcse_rejections.full_no_list");
     assert!(
         rejected.iter().all(|&r| r == 0.0),
         "a service with room was available: {rejected:?}"
     );
-    let arm = result.arms.iter().find(|a| a.name == "to_vcse").unwrap();
-    let waiting = arm.replications[0]
+    let arm = result.arms.iter().position(|a| a.name == "to_vcse").unwrap();
+    let waiting = outputs[arm][0]
         .journeys
         .iter()
         .filter(|s| s.place == Place::Vcse && s.event == "waiting")
@@ -219,9 +219,9 @@ set = { "navigation.mode" = "active", "navigation.training" = "expert", "navigat
 
 #[test]
 fn link_worker_caseload_never_exceeds_its_cap() {
-    let result = run(&load(&small_text()), 2, 0);
-    for arm in &result.arms {
-        for rep in &arm.replications {
+    let (result, outputs) = run_outputs(&load(&small_text()), 2, 0);
+    for (arm, reps) in result.arms.iter().zip(&outputs) {
+        for rep in reps {
             let per_fte = rep.metrics.iter().find(|(k, _)| k == "splw_caseload_per_fte_mean").unwrap().1;
             // Cap per FTE = caseload_per_fte × (1 − admin share) = 45 × 0.7.
             assert!(per_fte <= 45.0 * 0.7 + 1e-9, "{}: {per_fte}", arm.name);

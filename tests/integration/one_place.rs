@@ -12,7 +12,7 @@
 //! tier, capacity-aware navigation and the directory. Deterministic: a
 //! fixed seed and 24 cases (a few seconds).
 
-use crate::support::{load, run, small_text};
+use crate::support::{load, run_outputs, small_text};
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::{Config, RngSeed};
@@ -124,9 +124,9 @@ fn every_episode_is_in_one_place_at_a_time() {
         .run(&knobs(), |k| {
             let loaded = load(&scenario(&k));
             // A debug assertion that fails in the model panics here.
-            let result = run(&loaded, 2, 0);
-            for arm in &result.arms {
-                for rep in &arm.replications {
+            let (result, outputs) = run_outputs(&loaded, 2, 0);
+            for (arm, reps) in result.arms.iter().zip(&outputs) {
+                for rep in reps {
                     let c = rep.conservation;
                     prop_assert_eq!(c.created, c.resolved + c.unmet + c.open, "{}: {:?}", arm.name, k);
                 }

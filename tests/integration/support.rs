@@ -1,6 +1,7 @@
 //! Shared helpers for integration tests.
 
-use signpost::experiment::{run_experiment, ExperimentResult, RunOptions};
+use signpost::experiment::{run_experiment, run_experiment_with, Collect, ExperimentResult, RunOptions, Until};
+use signpost::model::ReplicationOutput;
 use signpost::scenario::load::{load_str, LoadedScenario};
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -39,6 +40,28 @@ pub fn run(loaded: &LoadedScenario, replications: u64, journeys: u32) -> Experim
         journeys,
     };
     run_experiment(loaded, options, &|_, _| {}, &AtomicBool::new(false)).expect("not cancelled")
+}
+
+/// Runs an experiment on the global rayon pool and keeps every
+/// replication's raw output (weekly series, journeys), by arm:
+/// `outputs[arm][replication]`.
+pub fn run_outputs(loaded: &LoadedScenario, replications: u64, journeys: u32) -> (ExperimentResult, Vec<Vec<ReplicationOutput>>) {
+    let options = RunOptions {
+        replications,
+        seed: loaded.base.seed,
+        journeys,
+    };
+    let mut collect = Collect::default();
+    let done = run_experiment_with(
+        loaded,
+        options,
+        Until::Replications(replications),
+        &|_, _| {},
+        &AtomicBool::new(false),
+        &mut collect,
+    )
+    .expect("not cancelled");
+    (done.result, collect.by_arm)
 }
 
 /// Runs the real `signpost` binary.

@@ -13,10 +13,10 @@ use toml::Value;
 #[test]
 fn b2_a_vcse_service_with_zero_places_keeps_no_waiting_list() {
     let loaded = small_with(&[("vcse.funding".to_string(), Value::Float(0.0))]);
-    let result = crate::support::run(&loaded, 2, 0);
+    let (_, outputs) = crate::support::run_outputs(&loaded, 2, 0);
     let mut last_week_lists = 0.0;
-    for arm in &result.arms {
-        for rep in &arm.replications {
+    for reps in &outputs {
+        for rep in reps {
             let w = &rep.weekly;
             for (name, values) in w.names.iter().zip(&w.values) {
                 if name.starts_with("queue.vcse:") {

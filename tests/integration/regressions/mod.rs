@@ -20,10 +20,6 @@ pub fn small_with(overrides: &[(String, Value)]) -> LoadedScenario {
 
 /// Traced steps of every replication of every arm.
 pub fn journeys(loaded: &LoadedScenario, reps: u64, traced: u32) -> Vec<Vec<JourneyStep>> {
-    let result = crate::support::run(loaded, reps, traced);
-    result
-        .arms
-        .iter()
-        .flat_map(|a| a.replications.iter().map(|r| r.journeys.clone()))
-        .collect()
+    let (_, outputs) = crate::support::run_outputs(loaded, reps, traced);
+    outputs.into_iter().flatten().map(|r| r.journeys).collect()
 }
