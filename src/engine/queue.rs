@@ -32,11 +32,11 @@
 use std::collections::{BinaryHeap, VecDeque};
 
 /// Width of a time window \[minutes\]: one simulated day.
-pub const WINDOW: f64 = 1440.0;
+pub const WINDOW: f64 = 60.0;
 
 /// Windows ahead of the current one that have a bucket; later events wait
 /// in the overflow heap. 2¹⁰ days covers a booking horizon many times over.
-pub const RING_WINDOWS: usize = 1024;
+pub const RING_WINDOWS: usize = 4096;
 
 /// Order-preserving map of a finite `f64` to a `u64`: `a.total_cmp(&b)`
 /// equals `key(a).cmp(&key(b))`, so two integer compares replace a float
@@ -228,7 +228,7 @@ impl<E> EventQueue<E> {
                 continue;
             }
             self.in_ring -= bucket.len();
-            bucket.sort_unstable_by(|a, b| b.key().cmp(&a.key()));
+            bucket.sort_unstable_by_key(|e| std::cmp::Reverse(u128::from(e.time) << 64 | u128::from(e.seq)));
             std::mem::swap(&mut self.run, &mut bucket);
             self.spare.push(bucket);
         }
