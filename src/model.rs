@@ -21,6 +21,8 @@ mod link_worker;
 pub mod metrics;
 mod navigation;
 mod pharmacy;
+#[doc(hidden)]
+pub mod probe;
 mod reception;
 mod results;
 mod vcse;

@@ -164,7 +164,10 @@ impl Calendar {
 
     /// Simulation day containing `time` \[minutes\].
     pub fn day_of(time: f64) -> usize {
-        (time / MINUTES_PER_DAY).floor().max(0.0) as usize
+        // `as` truncates towards zero and saturates below zero (and NaN) to
+        // 0: for every input the same as `floor().max(0.0)`, without the
+        // libm `floor` call baseline x86-64 makes on this hot path.
+        (time / MINUTES_PER_DAY) as usize
     }
 
     /// Opening instant of `day` \[minutes\].
@@ -214,6 +217,26 @@ mod tests {
         assert!(Date::parse("2025-02-29").is_none());
         assert!(Date::parse("2025-13-01").is_none());
         assert!(Date::parse("garbage").is_none());
+    }
+
+    #[test]
+    fn day_of_is_floor_clamped_at_zero() {
+        let xs = [
+            -1e20,
+            -1440.0,
+            -0.5,
+            -0.0,
+            0.0,
+            1439.999,
+            1440.0,
+            2879.5,
+            1e7,
+            f64::NAN,
+            f64::INFINITY,
+        ];
+        for t in xs {
+            assert_eq!(Calendar::day_of(t), (t / MINUTES_PER_DAY).floor().max(0.0) as usize, "{t}");
+        }
     }
 
     #[test]
