@@ -4,7 +4,7 @@
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use rand::Rng;
 use signpost::engine::{stream_rng, Stream};
-use signpost::model::diary::{Diary, DiaryShape, Request};
+use signpost::model::diary::{Diary, Request};
 use signpost::scenario::load::load_default;
 use std::hint::black_box;
 
@@ -14,17 +14,7 @@ const REQUESTS: u64 = 20_000;
 fn diary(c: &mut Criterion) {
     let loaded = load_default().expect("built-in default scenario is valid");
     let s = &loaded.arms[0].scenario;
-    let gp = &s.raw.gp;
-    let shape = DiaryShape {
-        fte: gp.fte,
-        changes: &s.gp_changes,
-        per_fte_day: gp.appointments_per_fte_day,
-        rota: s.gp_rota,
-        share: 1.0,
-        same_day_share: gp.same_day_share,
-        horizon: gp.booking_horizon_days as usize,
-        prebooked: gp.prebooked_share,
-    };
+    let shape = signpost::model::diary_shapes(s, s.raw.gp.prebooked_share).swap_remove(0);
     let mut rng = stream_rng(1, 0, Stream::Numbered(0));
     let requests: Vec<Request> = (0..REQUESTS)
         .map(|i| Request {

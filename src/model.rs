@@ -166,7 +166,7 @@ pub use crate::limits::CANCEL_CHECK_EVENTS;
 
 /// The shapes of scenario `s`'s diaries: the GP's, then each role's, with
 /// `prebooked` of the first days' bookable-ahead slots taken.
-fn diary_shapes(s: &Scenario, prebooked: f64) -> Vec<DiaryShape<'_>> {
+pub fn diary_shapes(s: &Scenario, prebooked: f64) -> Vec<DiaryShape<'_>> {
     let gp = &s.raw.gp;
     let gp_shape = DiaryShape {
         fte: gp.fte,

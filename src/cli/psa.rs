@@ -3,13 +3,12 @@
 //! complete.
 
 use super::progress::{catch_signals, Progress};
-use super::scenario::{nothing_written, on_pool, pathway_only, read_scenario, replications_and_threads};
+use super::scenario::{nothing_written, on_pool, pathway_only, read_scenario, replications_and_threads, write_and_commit};
 use super::{CliError, PsaArgs};
-use crate::output::{write_files, PendingDir};
+use crate::output::PendingDir;
 use crate::psa::files::{psa_files, terminal_table, PsaFacts};
 use crate::psa::{analyse, plan, run_psa, PsaError, PsaOptions};
 use std::path::Path;
-use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 /// Draws when `--draws` is not given.
@@ -93,14 +92,7 @@ pub(super) fn psa(args: PsaArgs) -> Result<(), CliError> {
         wall_seconds: started.elapsed().as_secs_f64(),
     };
     let files = psa_files(&plan, &run, &analysis, facts, !args.no_charts).map_err(|e| CliError::failed("writing results", e))?;
-    write_files(pending.path(), &files)?;
-    if cancel.load(Ordering::SeqCst) {
-        return Err(CliError::stopped(format!(
-            "stopped while writing results; {}",
-            nothing_written(&target)
-        )));
-    }
-    let written = pending.commit()?;
+    let written = write_and_commit(pending, &files, &target, cancel)?;
     if !args.quiet {
         say!("{}", terminal_table(&run, &analysis));
         say!(

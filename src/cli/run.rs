@@ -4,7 +4,9 @@
 use super::commands::{warmup_error, warmup_warning};
 use super::journeys::JourneyFiles;
 use super::progress::{catch_signals, Progress};
-use super::scenario::{load_any, nothing_written, on_pool, read_scenario, refuse_if_too_big, replications_and_threads, AnyScenario};
+use super::scenario::{
+    load_any, nothing_written, on_pool, read_scenario, refuse_if_too_big, replications_and_threads, write_and_commit, AnyScenario,
+};
 use super::{CliError, RunArgs};
 use crate::experiment::estimate::estimate;
 use crate::experiment::precision::{StopReason, DEFAULT_MAX_REPLICATIONS};
@@ -17,7 +19,7 @@ use crate::report::tables::RunFacts;
 use crate::report::terminal::comparison_table;
 use crate::scenario::load::LoadedScenario;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 /// Runs a scenario of either kind.
@@ -144,14 +146,7 @@ fn run_pathway(args: &RunArgs, loaded: &LoadedScenario, source: &str, started: I
         precision: finished.precision.as_ref(),
     };
     let files = run_files(&result, loaded, options, &facts, !args.no_charts).map_err(|e| CliError::failed("writing results", e))?;
-    write_files(pending.path(), &files)?;
-    if cancel.load(Ordering::SeqCst) {
-        return Err(CliError::stopped(format!(
-            "stopped while writing results; {}",
-            nothing_written(&target)
-        )));
-    }
-    let written = pending.commit()?;
+    let written = write_and_commit(pending, &files, &target, cancel)?;
     if let Some(p) = &finished.precision {
         // How many replications, and why: printed even with --quiet, as
         // the count is a result of the run.

@@ -92,6 +92,24 @@ pub(super) fn on_pool<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) 
     Ok(pool.install(work))
 }
 
+/// Writes `files` into `pending` and moves it to `target`, unless `cancel`
+/// was set meanwhile (then nothing reaches `target`); the final path.
+pub(super) fn write_and_commit(
+    pending: crate::output::PendingDir,
+    files: &[crate::output::ResultFile],
+    target: &Path,
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<std::path::PathBuf, CliError> {
+    crate::output::write_files(pending.path(), files)?;
+    if cancel.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(CliError::stopped(format!(
+            "stopped while writing results; {}",
+            nothing_written(target)
+        )));
+    }
+    Ok(pending.commit()?)
+}
+
 /// The end of an interruption message: what became of the output.
 pub(super) fn nothing_written(target: &Path) -> String {
     let state = if target.exists() { "left as it was" } else { "not created" };
