@@ -100,6 +100,7 @@
 pub mod calibrate;
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod data;
 pub mod engine;
 pub mod error;
 pub mod experiment;

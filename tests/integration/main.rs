@@ -3,6 +3,7 @@
 mod calibration;
 mod cli;
 mod corpus;
+mod data_readers;
 mod edges;
 mod estimate;
 mod fuzz;
