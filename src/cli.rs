@@ -1,4 +1,4 @@
-//! The command line: `signpost run | check | verify | calibrate |
+//! The command line: `signpost run | check | verify | calibrate | init |
 //! sensitivity | report`. Thin by design: parse the arguments, call the
 //! library, write what it returns, map its errors to exit codes
 //! ([`exit`]). Everything a Python or browser front end also needs lives in
@@ -26,6 +26,7 @@ macro_rules! say_raw {
 
 mod commands;
 pub mod exit;
+mod init;
 pub mod progress;
 mod run;
 pub mod scenario;
@@ -60,6 +61,8 @@ enum Command {
     /// One-at-a-time sensitivity of a headline result to the scenario's
     /// assumptions: a table, sensitivity.csv and a tornado chart.
     Sensitivity(SensitivityArgs),
+    /// Write a scenario for a PCN, practices or an area from NHS published data.
+    Init(init::InitArgs),
     /// Redraw charts/ and report.html of a result directory from its CSVs.
     Report {
         /// A directory written by `signpost run`.
@@ -172,5 +175,6 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
         Command::Sensitivity(args) => commands::sensitivity(&args),
         Command::Report { dir } => commands::report(&dir),
         Command::Verify => commands::verify(),
+        Command::Init(args) => init::init(&args),
     }
 }

@@ -17,13 +17,15 @@
 //!
 //! Anything unreadable is a [`DataError`] naming the file, line and column
 //! and the rule broken; nothing here prints or panics on user data.
-//! [`figures`] turns the aggregates into a population's local figures.
+//! [`figures`] turns the aggregates into a population's local figures and
+//! [`init`] writes them as a commented scenario.
 
 pub mod appointments;
 pub mod coverage;
 pub mod date;
 pub mod figures;
 pub mod header;
+pub mod init;
 pub mod labels;
 pub mod mapping;
 pub mod patients;

@@ -54,6 +54,9 @@ pub struct RawScenario {
     /// Policy arms.
     #[serde(default)]
     pub arms: Vec<RawArm>,
+    /// The population's own observed figures (written by `signpost init`), compared with the baseline by `signpost calibrate`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub local_targets: BTreeMap<String, super::local_targets::LocalTarget>,
 }
 
 /// `\[time\]`.
