@@ -69,8 +69,6 @@ pub enum Measure {
     Ratio(Metric, Metric),
     /// A metric as it is (e.g. a share already computed by the run).
     Metric(Metric),
-    /// `part / (part + rest)` (empty when both are 0).
-    Share(Metric, Metric),
 }
 
 /// A published figure the model should reproduce.
@@ -243,14 +241,6 @@ fn replication_value(arm: &ArmResult, rep: usize, measure: Measure, patient_year
             }
         }
         Measure::Metric(metric) => get(metric),
-        Measure::Share(part, rest) => {
-            let total = get(part) + get(rest);
-            if total > 0.0 {
-                get(part) / total
-            } else {
-                f64::NAN
-            }
-        }
     }
 }
 

@@ -11,49 +11,60 @@ use crate::text::aligned;
 
 /// A local figure the model can be measured against: its key in
 /// `[local_targets]`, its key in `calibration.csv`, how it is measured
-/// (`None`: the model does not report it) and what it set.
+/// (`None`: the model cannot report it, and `why_not` says why) and what
+/// it set.
 struct LocalMeasure {
     key: &'static str,
     csv_key: &'static str,
     measure: Option<Measure>,
+    why_not: &'static str,
     used: Use,
 }
+
+/// Why other-staff figures cannot be compared.
+const ROLES_NOT_SIMULATED: &str = "the model simulates only the navigated demand other roles take (their planned care is not simulated), so the counterfactual has no other-staff appointments to compare; roles.*.fte were scaled by this figure";
 
 const LOCAL_MEASURES: [LocalMeasure; 6] = [
     LocalMeasure {
         key: "gp_appointments_per_patient_year",
         csv_key: "local.gp_appointments_per_patient_year",
         measure: Some(Measure::PerPatientYear(Metric::GpAppointments)),
+        why_not: "",
         used: Use::SetParameter("population.contacts_per_patient_year (with gp.fte)"),
     },
     LocalMeasure {
         key: "other_appointments_per_patient_year",
         csv_key: "local.other_appointments_per_patient_year",
-        measure: Some(Measure::PerPatientYear(Metric::RoleAppointments)),
+        measure: None,
+        why_not: ROLES_NOT_SIMULATED,
         used: Use::SetParameter("roles.*.fte"),
     },
     LocalMeasure {
         key: "gp_share_of_appointments",
         csv_key: "local.gp_share_of_appointments",
-        measure: Some(Measure::Share(Metric::GpAppointments, Metric::RoleAppointments)),
+        measure: None,
+        why_not: ROLES_NOT_SIMULATED,
         used: Use::HeldOut,
     },
     LocalMeasure {
         key: "gp_same_day_share",
         csv_key: "local.gp_same_day_share",
         measure: Some(Measure::Ratio(Metric::GpAppointmentsSameDay, Metric::GpAppointments)),
+        why_not: "",
         used: Use::SetParameter("gp.lead_time_bands, gp.same_day_share"),
     },
     LocalMeasure {
         key: "gp_dna_rate",
         csv_key: "local.gp_dna_rate",
         measure: Some(Measure::Ratio(Metric::GpDna, Metric::GpAppointments)),
+        why_not: "",
         used: Use::SetParameter("gp.dna_bands"),
     },
     LocalMeasure {
         key: "weekday_monday_share",
         csv_key: "local.weekday_monday_share",
         measure: None,
+        why_not: "the model reports no appointments by weekday; population.weekday_weights was set from this profile",
         used: Use::SetParameter("population.weekday_weights"),
     },
 ];
@@ -89,9 +100,7 @@ pub fn evaluate(loaded: &LoadedScenario, result: &ExperimentResult) -> Vec<Outco
                     arm: Some(arm.name.clone()),
                     mean: None,
                     ci: None,
-                    verdict: Verdict::NotApplicable(
-                        "the model reports no appointments by weekday; population.weekday_weights was set from this profile".into(),
-                    ),
+                    verdict: Verdict::NotApplicable(m.why_not.into()),
                 },
             })
         })

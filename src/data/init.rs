@@ -145,7 +145,7 @@ pub fn scenario_text(input: &InitInput, default: &RawScenario) -> String {
     );
     let _ = writeln!(
         w,
-        "# its source there; so do the arms. Check: `signpost check FILE`; compare the baseline"
+        "# its source there; the arms are the default's, copied at the end. Check: `signpost check FILE`; compare the baseline"
     );
     let _ = writeln!(w, "# with these local figures and the national ranges: `signpost calibrate FILE`.");
     let _ = writeln!(w);

@@ -189,8 +189,11 @@ fn calibrate_measures_the_baseline_against_the_populations_own_figures() {
     let keys: Vec<&str> = outcomes.iter().map(|o| o.target.key).collect();
     assert_eq!(keys.len(), 5, "{keys:?}");
     for o in &outcomes {
-        assert!(o.mean.is_some_and(f64::is_finite), "{}: {:?}", o.target.key, o.verdict);
-        assert!(!matches!(o.verdict, Verdict::NotApplicable(_)), "{}", o.target.key);
+        // Other roles' planned care is not simulated: those two figures are
+        // reported, with the reason, not judged.
+        let measurable = !o.target.key.contains("other_") && !o.target.key.contains("gp_share");
+        assert_eq!(o.mean.is_some_and(f64::is_finite), measurable, "{}: {:?}", o.target.key, o.verdict);
+        assert_eq!(!matches!(o.verdict, Verdict::NotApplicable(_)), measurable, "{}", o.target.key);
     }
     let table = local::table(&loaded, &outcomes, 2);
     assert!(
