@@ -86,6 +86,7 @@
 //!  report                         tables, files of a run, charts, report.html
 //!  experiment                     arms × replications, estimate before a run
 //!  model          network         the pathway; pure queueing networks
+//!  data                           NHS published files → a population's figures → scenario text
 //!  scenario                       load, merge, validate
 //!  output, stats, engine          result directories; statistics; event queue
 //!  uncertainty                    PSA priors, designs, decision outputs, EVPPI (uses stats)

@@ -230,7 +230,7 @@ impl LocalFigures {
         let (Some(first), Some(last)) = (months.first(), months.last()) else {
             return Err(DataError::file(
                 &files,
-                format!("no appointments for {} in these files", population.label),
+                format!("no appointments for {} in these files{}", population.label, era_hint(population, a)),
             ));
         };
         let period = if first == last {
@@ -375,4 +375,15 @@ impl LocalFigures {
             coverage_note,
         })
     }
+}
+
+/// For area-level files matching no row: the likely reason.
+fn era_hint(population: &Population, a: &Appointments) -> String {
+    if !a.area_level {
+        return String::new();
+    }
+    format!(
+        " (area files are matched on {}: codes changed from CCG to sub-ICB location in July 2022, so give a patients or mapping file of the same era)",
+        population.areas.iter().cloned().collect::<Vec<_>>().join(", ")
+    )
 }
