@@ -39,7 +39,7 @@ pub(super) struct InitArgs {
     /// Published CSV files, each recognised from its header: registered
     /// patients (required), practice-to-PCN mapping, GPAD practice-level,
     /// sub-ICB daily or CCG monthly appointments, GPAD coverage.
-    #[arg(required = true)]
+    #[arg(required = true, value_name = "DATA_FILES")]
     files: Vec<PathBuf>,
 }
 

@@ -147,6 +147,10 @@ fn bad_input_is_exit_2_with_one_line_and_no_file() {
         (vec!["--practices", "Z90001,Q12345", &patients], "practice Q12345"),
         (vec!["--area", "Z9A", &map], "no registered-patients file"),
         (vec!["--area", "Z9A", "README.md"], "README.md: line 1"),
+        (
+            vec!["--area", "00L", TRAPS_PATIENTS, "tests/fixtures/nhs/traps/ccg-monthly-mar2019.csv"],
+            "codes changed from CCG to sub-ICB location in July 2022",
+        ),
     ];
     for (extra, want) in cases {
         let mut args = vec!["init", "--out", out_s.as_str()];
@@ -158,6 +162,30 @@ fn bad_input_is_exit_2_with_one_line_and_no_file() {
         assert!(err.contains(want), "want `{want}` in: {err}");
         assert!(!out.exists(), "nothing written for {args:?}");
     }
+}
+
+const TRAPS_PATIENTS: &str = "tests/fixtures/nhs/traps/patients-ccg-era.csv";
+
+#[test]
+fn init_for_an_area_reads_ccg_era_patients_with_daily_appointments_and_partial_coverage() {
+    let dir = temp_dir("init-area");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("northumberland.toml");
+    let o = signpost(&[
+        "init",
+        "--area",
+        "00L",
+        "--out",
+        &out.display().to_string(),
+        TRAPS_PATIENTS,
+        "tests/fixtures/nhs/traps/sub-icb-daily-repackaged.csv",
+        "tests/fixtures/nhs/traps/coverage-partial.csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = assert_sourced(&out);
+    assert!(text.contains("lowest coverage 90.0% (00L, DEC2021)"), "{text}");
+    let loaded = load_file(&out).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(loaded.base.population.list_size, 10_000);
 }
 
 #[test]
