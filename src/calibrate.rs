@@ -14,6 +14,8 @@
 //! tuning held) or was held out ([`Use::HeldOut`]: nothing was tuned to it,
 //! so "inside" is a test of the model).
 
+pub mod local;
+
 use crate::experiment::{ArmResult, ExperimentResult};
 use crate::metric::Metric;
 use crate::scenario::load::LoadedScenario;
@@ -242,10 +244,15 @@ fn replication_value(arm: &ArmResult, rep: usize, measure: Measure, patient_year
     }
 }
 
+/// Patient-years in the statistics window of `loaded`.
+fn patient_years(loaded: &LoadedScenario) -> f64 {
+    loaded.base.population.list_size as f64 * loaded.base.time.horizon_days / 365.25
+}
+
 /// Measures every target on a run of `loaded` (or of
 /// [`calibration_arms`]`(loaded)`: arms are found by name).
 pub fn evaluate(loaded: &LoadedScenario, result: &ExperimentResult) -> Vec<Outcome> {
-    let patient_years = loaded.base.population.list_size as f64 * loaded.base.time.horizon_days / 365.25;
+    let patient_years = patient_years(loaded);
     let trained_name = trained_arm(loaded).map(|i| loaded.arms[i].name.clone());
     TARGETS
         .iter()
@@ -263,29 +270,34 @@ pub fn evaluate(loaded: &LoadedScenario, result: &ExperimentResult) -> Vec<Outco
                     verdict: Verdict::NotApplicable("the scenario has no arm with trained navigators".into()),
                 };
             };
-            let summary = Summary::of(
-                (0..arm.values.len())
-                    .map(|rep| replication_value(arm, rep, target.measure, patient_years))
-                    .filter(|v| v.is_finite()),
-            );
-            let mean = summary.mean();
-            let ci = summary.confidence_interval(0.95);
-            let (lo, hi) = ci.map_or((mean, mean), |c| (Some(c.low), Some(c.high)));
-            let verdict = match (lo, hi) {
-                (Some(_), Some(hi)) if hi < target.low => Verdict::Below,
-                (Some(lo), Some(_)) if lo > target.high => Verdict::Above,
-                (Some(_), Some(_)) => Verdict::Inside,
-                _ => Verdict::NotApplicable(format!("no replication measured it on arm `{}`", arm.name)),
-            };
-            Outcome {
-                target,
-                arm: Some(arm.name.clone()),
-                mean,
-                ci,
-                verdict,
-            }
+            measure(target, arm, patient_years)
         })
         .collect()
+}
+
+/// Measures `target` on `arm` and judges it against its range.
+fn measure(target: Target, arm: &ArmResult, patient_years: f64) -> Outcome {
+    let summary = Summary::of(
+        (0..arm.values.len())
+            .map(|rep| replication_value(arm, rep, target.measure, patient_years))
+            .filter(|v| v.is_finite()),
+    );
+    let mean = summary.mean();
+    let ci = summary.confidence_interval(0.95);
+    let (lo, hi) = ci.map_or((mean, mean), |c| (Some(c.low), Some(c.high)));
+    let verdict = match (lo, hi) {
+        (Some(_), Some(hi)) if hi < target.low => Verdict::Below,
+        (Some(lo), Some(_)) if lo > target.high => Verdict::Above,
+        (Some(_), Some(_)) => Verdict::Inside,
+        _ => Verdict::NotApplicable(format!("no replication measured it on arm `{}`", arm.name)),
+    };
+    Outcome {
+        target,
+        arm: Some(arm.name.clone()),
+        mean,
+        ci,
+        verdict,
+    }
 }
 
 /// A value as the table shows it.
@@ -295,6 +307,25 @@ fn shown(target: &Target, x: f64) -> String {
     } else {
         format!("{x:.2}")
     }
+}
+
+/// One outcome as a table row: label, arm, target (range), simulated (95%
+/// CI), verdict, use.
+fn row(o: &Outcome) -> Vec<String> {
+    let t = &o.target;
+    let simulated = match (o.mean, o.ci) {
+        (Some(m), Some(ci)) => format!("{} ({} to {})", shown(t, m), shown(t, ci.low), shown(t, ci.high)),
+        (Some(m), None) => shown(t, m),
+        _ => "–".into(),
+    };
+    vec![
+        t.label.to_string(),
+        o.arm.clone().unwrap_or_else(|| "–".into()),
+        format!("{} ({}–{})", shown(t, t.published), shown(t, t.low), shown(t, t.high)),
+        simulated,
+        o.verdict.word().to_string(),
+        t.used.word().to_string(),
+    ]
 }
 
 /// The calibration table for people: one row per target, sources below.
@@ -307,22 +338,7 @@ pub fn table(outcomes: &[Outcome], replications: u64) -> String {
         "verdict".into(),
         "figure used to".into(),
     ]];
-    for o in outcomes {
-        let t = &o.target;
-        let simulated = match (o.mean, o.ci) {
-            (Some(m), Some(ci)) => format!("{} ({} to {})", shown(t, m), shown(t, ci.low), shown(t, ci.high)),
-            (Some(m), None) => shown(t, m),
-            _ => "–".into(),
-        };
-        rows.push(vec![
-            t.label.to_string(),
-            o.arm.clone().unwrap_or_else(|| "–".into()),
-            format!("{} ({}–{})", shown(t, t.published), shown(t, t.low), shown(t, t.high)),
-            simulated,
-            o.verdict.word().to_string(),
-            t.used.word().to_string(),
-        ]);
-    }
+    rows.extend(outcomes.iter().map(row));
     let mut out = format!(
         "Calibration against published figures, {replications} replications. Inside = the 95% CI of the simulated mean meets the published range.\n"
     );

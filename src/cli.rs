@@ -1,4 +1,4 @@
-//! The command line: `signpost run | check | verify | calibrate |
+//! The command line: `signpost run | check | verify | calibrate | init |
 //! sensitivity | psa | report`. Thin by design: parse the arguments, call the
 //! library, write what it returns, map its errors to exit codes
 //! ([`exit`]). Everything a Python or browser front end also needs lives in
@@ -26,6 +26,7 @@ macro_rules! say_raw {
 
 mod commands;
 pub mod exit;
+mod init;
 mod journeys;
 pub mod progress;
 mod psa;
@@ -65,6 +66,8 @@ enum Command {
     /// Probabilistic sensitivity analysis over the scenario's [uncertainty]
     /// priors: uncertainty intervals, acceptability curve, value of information.
     Psa(PsaArgs),
+    /// Write a scenario for a PCN, practices or an area from NHS published data.
+    Init(init::InitArgs),
     /// Redraw charts/ and report.html of a result directory from its CSVs.
     Report {
         /// A directory written by `signpost run`.
@@ -230,5 +233,6 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
         Command::Psa(args) => psa::psa(args),
         Command::Report { dir } => commands::report(&dir),
         Command::Verify => commands::verify(),
+        Command::Init(args) => init::init(&args),
     }
 }

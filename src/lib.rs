@@ -107,6 +107,7 @@
 //!  report                         tables, files of a run, charts, report.html
 //!  experiment                     arms × replications, estimate before a run
 //!  model          network         the pathway; pure queueing networks
+//!  data                           NHS published files → a population's figures → scenario text
 //!  scenario                       load, merge, validate
 //!  output, stats, engine          result directories; statistics; event queue
 //!  uncertainty                    PSA priors, designs, decision outputs, EVPPI (uses stats)
@@ -121,6 +122,7 @@
 pub mod calibrate;
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod data;
 pub mod engine;
 pub mod error;
 pub mod experiment;

@@ -4,6 +4,7 @@
 pub mod dist;
 pub mod keys;
 pub mod load;
+pub mod local_targets;
 pub mod merge;
 mod place;
 pub mod raw;

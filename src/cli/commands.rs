@@ -177,12 +177,17 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     let cut = crate::calibrate::calibration_arms(&loaded);
     let result = on_pool(threads, || run_experiment(&cut, options, &|_, _| {}, cancel))?
         .map_err(|c| CliError::stopped(format!("stopped after {} of {} runs; nothing written", c.done, c.total)))?;
-    let outcomes = crate::calibrate::evaluate(&loaded, &result);
+    let national = crate::calibrate::evaluate(&loaded, &result);
+    let local = crate::calibrate::local::evaluate(&loaded, &result);
+    let outcomes: Vec<_> = national.iter().chain(&local).cloned().collect();
     if let Some(path) = &args.csv {
         crate::output::write_atomic(path, crate::calibrate::csv(&outcomes).as_bytes()).map_err(|e| CliError::Failed(e.to_string()))?;
     }
     say!("{}: {}", loaded.file, loaded.name());
-    say_raw!("{}", crate::calibrate::table(&outcomes, replications));
+    say_raw!("{}", crate::calibrate::table(&national, replications));
+    if !local.is_empty() {
+        say_raw!("\n{}", crate::calibrate::local::table(&loaded, &local, replications));
+    }
     let outside = outcomes
         .iter()
         .filter(|o| matches!(o.verdict, crate::calibrate::Verdict::Below | crate::calibrate::Verdict::Above))

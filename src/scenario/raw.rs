@@ -59,6 +59,9 @@ pub struct RawScenario {
     /// `decision`; checked by [`super::uncertainty::parse`].
     #[serde(default, skip_serializing_if = "toml::Table::is_empty")]
     pub uncertainty: toml::Table,
+    /// The population's own observed figures (written by `signpost init`), compared with the baseline by `signpost calibrate`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub local_targets: BTreeMap<String, super::local_targets::LocalTarget>,
 }
 
 /// `\[time\]`.

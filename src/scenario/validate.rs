@@ -34,6 +34,7 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
         ));
     }
     crate::limits::replications(raw.replications).map_err(|e| c.fail("replications", e.to_string()))?;
+    super::local_targets::check(&raw.local_targets, file, text)?;
 
     // Time.
     let t = &raw.time;

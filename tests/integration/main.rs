@@ -3,6 +3,8 @@
 mod calibration;
 mod cli;
 mod corpus;
+mod data_init;
+mod data_readers;
 mod edges;
 mod estimate;
 mod fuzz;

@@ -134,7 +134,7 @@ struct Cursor<'a> {
 /// value, or through a full-line comment above it in the same paragraph
 /// (lines up to the previous blank line). Arm overrides always change the
 /// base, so every `set` line needs a source; `name` and `description` never do.
-fn unsourced_lines(text: &str, default: &Table) -> Vec<String> {
+pub(crate) fn unsourced_lines(text: &str, default: &Table) -> Vec<String> {
     let user: Table = text.parse().expect("valid TOML");
     let mut problems = Vec::new();
     let mut cursor = Cursor {
@@ -234,7 +234,7 @@ fn unsourced_lines(text: &str, default: &Table) -> Vec<String> {
     problems
 }
 
-fn default_table() -> Table {
+pub(crate) fn default_table() -> Table {
     DEFAULT_TOML.parse().expect("default.toml parses")
 }
 
