@@ -128,21 +128,12 @@ pub fn run_json(plan: &Plan, run: &PsaRun, a: &Analysis, facts: PsaFacts) -> ser
             serde_json::json!({ "name": p.name, "keys": p.keys, "dist": dist })
         })
         .collect();
-    let arms: Vec<serde_json::Value> = loaded
-        .arms
-        .iter()
-        .map(|a| serde_json::json!({ "name": a.name, "description": a.description }))
-        .collect();
+    let arms = crate::report::tables::arms_json(loaded);
     serde_json::json!({
         "schema_version": SCHEMA_VERSION,
         "kind": "psa",
         "version": env!("CARGO_PKG_VERSION"),
-        "scenario": {
-            "name": loaded.name(),
-            "description": loaded.base.description,
-            "file": loaded.file,
-            "sha256": loaded.sha256,
-        },
+        "scenario": crate::report::tables::scenario_json(loaded),
         "seed": run.options.seed,
         "draws": run.options.draws,
         "reps_per_draw": run.options.reps_per_draw,

@@ -278,13 +278,23 @@ pub fn json_text(value: &serde_json::Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
 }
 
-/// `run.json`'s content: provenance and run facts.
-pub fn run_json_value(result: &ExperimentResult, loaded: &LoadedScenario, options: RunOptions, facts: &RunFacts) -> serde_json::Value {
-    let starts = crate::experiment::arm_starts(loaded);
-    let arms: Vec<serde_json::Value> = result
+/// `run.json`'s `scenario`: what was run, and where it came from.
+pub fn scenario_json(loaded: &LoadedScenario) -> serde_json::Value {
+    serde_json::json!({
+        "name": loaded.name(),
+        "description": loaded.base.description,
+        "file": loaded.file,
+        "sha256": loaded.sha256,
+    })
+}
+
+/// `run.json`'s `arms`: name, description and how each starts (launched
+/// from the counterfactual's warm state, or its own warm-up and why).
+pub fn arms_json(loaded: &LoadedScenario) -> Vec<serde_json::Value> {
+    loaded
         .arms
         .iter()
-        .zip(&starts)
+        .zip(crate::experiment::arm_starts(loaded))
         .map(|(a, blocker)| {
             let start = match blocker {
                 None => "launched from the counterfactual's warm state".to_string(),
@@ -292,17 +302,17 @@ pub fn run_json_value(result: &ExperimentResult, loaded: &LoadedScenario, option
             };
             serde_json::json!({ "name": a.name, "description": a.description, "start": start })
         })
-        .collect();
+        .collect()
+}
+
+/// `run.json`'s content: provenance and run facts.
+pub fn run_json_value(result: &ExperimentResult, loaded: &LoadedScenario, options: RunOptions, facts: &RunFacts) -> serde_json::Value {
+    let arms = arms_json(loaded);
     let t = &loaded.base.time;
     let mut value = serde_json::json!({
         "schema_version": SCHEMA_VERSION,
         "version": env!("CARGO_PKG_VERSION"),
-        "scenario": {
-            "name": loaded.name(),
-            "description": loaded.base.description,
-            "file": loaded.file,
-            "sha256": loaded.sha256,
-        },
+        "scenario": scenario_json(loaded),
         "seed": options.seed,
         "replications": result.replications(),
         "threads": facts.threads,
