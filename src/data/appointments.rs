@@ -73,21 +73,11 @@ impl Appointments {
     pub fn count(&self, staff: Option<Staff>, status: Option<Status>, band: Option<Band>, mode: Option<Mode>) -> u64 {
         const STAFF: [Staff; 3] = [Staff::Gp, Staff::Other, Staff::Unknown];
         const STATUS: [Status; 3] = [Status::Attended, Status::Dna, Status::Unknown];
-        const BANDS: [Band; 8] = [
-            Band::SameDay,
-            Band::OneDay,
-            Band::TwoToSeven,
-            Band::EightToFourteen,
-            Band::FifteenToTwentyOne,
-            Band::TwentyTwoToTwentyEight,
-            Band::MoreThan28,
-            Band::Unknown,
-        ];
         const MODES: [Mode; 5] = [Mode::FaceToFace, Mode::Telephone, Mode::HomeVisit, Mode::VideoOnline, Mode::Unknown];
         let mut total = 0;
         for s in STAFF.iter().filter(|&&s| staff.map_or(true, |x| x == s)) {
             for st in STATUS.iter().filter(|&&x| status.map_or(true, |y| y == x)) {
-                for b in BANDS.iter().filter(|&&x| band.map_or(true, |y| y == x)) {
+                for b in Band::ALL.iter().filter(|&&x| band.map_or(true, |y| y == x)) {
                     for m in MODES.iter().filter(|&&x| mode.map_or(true, |y| y == x)) {
                         total += self.cube[cell(*s, *st, *b, *m)];
                     }

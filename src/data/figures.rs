@@ -211,15 +211,8 @@ fn share(num: u64, den: u64) -> f64 {
     }
 }
 
-const KNOWN_BANDS: [Band; 7] = [
-    Band::SameDay,
-    Band::OneDay,
-    Band::TwoToSeven,
-    Band::EightToFourteen,
-    Band::FifteenToTwentyOne,
-    Band::TwentyTwoToTwentyEight,
-    Band::MoreThan28,
-];
+/// The bands with a known lead time, in order ([`Band::DAYS`]' order).
+const KNOWN_BANDS: &[Band] = Band::ALL.split_at(Band::DAYS.len()).0;
 
 impl LocalFigures {
     /// The figures for `population` from its appointments (read with
@@ -287,7 +280,7 @@ impl LocalFigures {
         let gp = |status: Option<Status>, band: Option<Band>| a.count(Some(Staff::Gp), status, band, None);
         let known_gp: u64 = KNOWN_BANDS.iter().map(|&b| gp(None, Some(b))).sum();
         let mut gp_lead_shares = [0.0; 7];
-        for (s, &b) in gp_lead_shares.iter_mut().zip(&KNOWN_BANDS) {
+        for (s, &b) in gp_lead_shares.iter_mut().zip(KNOWN_BANDS) {
             *s = share(gp(None, Some(b)), known_gp);
         }
         let dna_in = |bands: &[Band]| {

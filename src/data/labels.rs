@@ -129,6 +129,17 @@ pub enum Band {
 impl Band {
     /// Number of categories.
     pub const N: usize = 8;
+    /// Every band, the known ones first in order of lead time, then `Unknown`.
+    pub const ALL: [Band; Band::N] = [
+        Band::SameDay,
+        Band::OneDay,
+        Band::TwoToSeven,
+        Band::EightToFourteen,
+        Band::FifteenToTwentyOne,
+        Band::TwentyTwoToTwentyEight,
+        Band::MoreThan28,
+        Band::Unknown,
+    ];
     /// Each known band's days `(from, to)`, in array order (`MoreThan28`
     /// open-ended: `to` is `u32::MAX`).
     pub const DAYS: [(u32, u32); 7] = [(0, 0), (1, 1), (2, 7), (8, 14), (15, 21), (22, 28), (29, u32::MAX)];
