@@ -166,7 +166,11 @@ def load_network(path_or_text: PathOrText) -> NetworkScenario:
 # ---------------------------------------------------------------- results
 
 
-def _csv(data: bytes, text_columns: Sequence[str] = ("arm", "metric")):
+#: Columns that hold names, never numbers (an arm may be called "1" or "NA").
+_TEXT_COLUMNS = ("arm", "metric", "node", "parameter", "group", "need", "place", "event", "reason")
+
+
+def _csv(data: bytes, text_columns: Sequence[str] = _TEXT_COLUMNS):
     """A CSV file of the output contract as a DataFrame, its columns exactly
     the file's header. Only an empty field is missing (NaN): an arm called
     "NA" stays a name."""
@@ -232,7 +236,14 @@ class _FileResults:
             import polars as pl
         except ImportError as e:
             raise ImportError("to_polars needs polars: pip install polars") from e
-        return {name: pl.from_pandas(getattr(self, name)) for name in type(self)._tables if type(self)._tables[name] in self._files}
+        out = {}
+        for name, file in type(self)._tables.items():
+            if file in self._files:
+                data = self._files[file]
+                header = data.split(b"\n", 1)[0].decode("utf-8").split(",")
+                text = {c: pl.Utf8 for c in _TEXT_COLUMNS if c in header}
+                out[name] = pl.read_csv(io.BytesIO(data), schema_overrides=text, null_values=[""], infer_schema_length=None)
+        return out
 
     def report_html(self) -> str:
         """``report.html`` as a string: charts inline, one self-contained
