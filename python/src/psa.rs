@@ -99,6 +99,7 @@ impl PsaResult {
 /// Runs a PSA of `scenario`; see `signpost.psa` for the arguments.
 #[pyfunction]
 #[pyo3(signature = (scenario, draws = None, reps_per_draw = None, seed = None, threads = None, wtp = None, progress = None))]
+#[allow(clippy::too_many_arguments)] // Python's keyword arguments
 pub fn psa(
     py: Python<'_>,
     scenario: &Scenario,

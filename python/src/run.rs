@@ -192,7 +192,7 @@ fn precision_target(
 /// Runs `scenario`; see `signpost.run` for the arguments.
 #[pyfunction]
 #[pyo3(signature = (scenario, replications = None, seed = None, threads = None, precision = None, max_replications = None, journeys = None, progress = None))]
-#[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments)] // Python's keyword arguments
 pub fn run(
     py: Python<'_>,
     scenario: &Scenario,
