@@ -52,21 +52,34 @@ fn output_error(e: &OutputError) -> PyErr {
     }
 }
 
-/// `files` as a list of `(name, bytes)` for Python.
-fn files_to_py<'py>(py: Python<'py>, files: &[ResultFile]) -> Vec<(String, Bound<'py, PyBytes>)> {
-    files.iter().map(|f| (f.name.clone(), PyBytes::new(py, &f.bytes))).collect()
+/// A finished run whose files the library builds on demand, charts and
+/// `report.html` only when asked for.
+trait ResultFiles: Sync {
+    /// The files in the order they are written.
+    fn result_files(&self, charts: bool) -> PyResult<Vec<ResultFile>>;
 }
 
-/// Writes `files` into `dir` as the CLI does: into a pending directory
-/// that replaces `dir` only once complete, refusing existing results
-/// unless `force`. Returns the final path.
-fn write_dir(py: Python<'_>, dir: PathBuf, force: bool, files: &[ResultFile]) -> PyResult<PathBuf> {
+/// `result.files(charts)` for Python, as `[(name, bytes)]`, built without
+/// the GIL.
+fn py_files<'py>(py: Python<'py>, result: &impl ResultFiles, charts: bool) -> PyResult<Vec<(String, Bound<'py, PyBytes>)>> {
+    let files = py.detach(|| result.result_files(charts))?;
+    Ok(files.iter().map(|f| (f.name.clone(), PyBytes::new(py, &f.bytes))).collect())
+}
+
+/// `result.write(dir, force, charts)` for Python, as the CLI writes a
+/// result directory: into a pending directory that replaces `dir` only
+/// once complete, refusing existing results unless `force`. Returns the
+/// final path.
+fn py_write(py: Python<'_>, result: &impl ResultFiles, dir: PathBuf, force: bool, charts: bool) -> PyResult<PathBuf> {
     py.detach(|| {
-        let pending = PendingDir::create(&dir, force)?;
-        signpost::output::write_files(pending.path(), files)?;
-        pending.commit()
+        let files = result.result_files(charts)?;
+        let write = || {
+            let pending = PendingDir::create(&dir, force)?;
+            signpost::output::write_files(pending.path(), &files)?;
+            pending.commit()
+        };
+        write().map_err(|e| output_error(&e))
     })
-    .map_err(|e| output_error(&e))
 }
 
 /// The compiled module.

@@ -3,7 +3,7 @@
 //! `signpost run` runs it.
 
 use crate::interrupt::{run_detached, threads as checked_threads};
-use crate::{files_to_py, limit_error, scenario_error};
+use crate::{limit_error, scenario_error};
 use pyo3::exceptions::PyKeyboardInterrupt;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -84,9 +84,10 @@ pub struct NetworkResult {
     results: NetworkResults,
 }
 
-impl NetworkResult {
-    fn all_files(&self) -> Vec<ResultFile> {
-        self.results.files()
+impl crate::ResultFiles for NetworkResult {
+    /// A network run has no charts: the same files whatever `charts`.
+    fn result_files(&self, _charts: bool) -> PyResult<Vec<ResultFile>> {
+        Ok(self.results.files())
     }
 }
 
@@ -95,18 +96,14 @@ impl NetworkResult {
     /// The files of the run as `[(name, bytes)]`: summary.csv,
     /// replications.csv, run.json, scenario.toml.
     #[pyo3(signature = (charts = false))]
-    fn files<'py>(&self, py: Python<'py>, charts: bool) -> Vec<(String, Bound<'py, PyBytes>)> {
-        // A network run has no charts; the argument keeps one signature
-        // for every kind of result.
-        let _ = charts;
-        files_to_py(py, &self.all_files())
+    fn files<'py>(&self, py: Python<'py>, charts: bool) -> PyResult<Vec<(String, Bound<'py, PyBytes>)>> {
+        crate::py_files(py, self, charts)
     }
 
     /// Writes the run's files into `dir` as `signpost run --out dir` does.
     #[pyo3(signature = (dir, force = false, charts = true))]
     fn write(&self, py: Python<'_>, dir: PathBuf, force: bool, charts: bool) -> PyResult<PathBuf> {
-        let _ = charts;
-        crate::write_dir(py, dir, force, &self.all_files())
+        crate::py_write(py, self, dir, force, charts)
     }
 
     /// The scenario's name.

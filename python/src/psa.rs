@@ -4,7 +4,7 @@
 
 use crate::interrupt::{run_detached, threads as checked_threads};
 use crate::scenario::Scenario;
-use crate::{files_to_py, scenario_error};
+use crate::scenario_error;
 use pyo3::exceptions::{PyKeyboardInterrupt, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -28,8 +28,8 @@ pub struct PsaResult {
     options: PsaOptions,
 }
 
-impl PsaResult {
-    fn all_files(&self, charts: bool) -> PyResult<Vec<ResultFile>> {
+impl crate::ResultFiles for PsaResult {
+    fn result_files(&self, charts: bool) -> PyResult<Vec<ResultFile>> {
         psa_files(&self.plan, &self.run, &self.analysis, self.facts, charts)
             .map_err(|e| PyOSError::new_err(format!("writing results: {e}")))
     }
@@ -42,15 +42,13 @@ impl PsaResult {
     /// `report.html`.
     #[pyo3(signature = (charts = false))]
     fn files<'py>(&self, py: Python<'py>, charts: bool) -> PyResult<Vec<(String, Bound<'py, PyBytes>)>> {
-        let files = py.detach(|| self.all_files(charts))?;
-        Ok(files_to_py(py, &files))
+        crate::py_files(py, self, charts)
     }
 
     /// Writes the PSA's files into `dir` as `signpost psa --out dir` does.
     #[pyo3(signature = (dir, force = false, charts = true))]
     fn write(&self, py: Python<'_>, dir: PathBuf, force: bool, charts: bool) -> PyResult<PathBuf> {
-        let files = py.detach(|| self.all_files(charts))?;
-        crate::write_dir(py, dir, force, &files)
+        crate::py_write(py, self, dir, force, charts)
     }
 
     /// The scenario's name.

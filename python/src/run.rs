@@ -5,7 +5,7 @@
 
 use crate::interrupt::{run_detached, threads as checked_threads};
 use crate::scenario::Scenario;
-use crate::{files_to_py, limit_error, scenario_error};
+use crate::{limit_error, scenario_error};
 use pyo3::exceptions::{PyKeyboardInterrupt, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -39,10 +39,10 @@ pub struct RunResult {
     warning: Option<String>,
 }
 
-impl RunResult {
+impl crate::ResultFiles for RunResult {
     /// Every file `signpost run` writes, charts and `report.html` too when
     /// `charts`.
-    fn all_files(&self, charts: bool) -> PyResult<Vec<ResultFile>> {
+    fn result_files(&self, charts: bool) -> PyResult<Vec<ResultFile>> {
         let facts = RunFacts {
             threads: self.threads,
             wall_seconds: self.wall_seconds,
@@ -65,8 +65,7 @@ impl RunResult {
     /// `scenario.toml`; with `charts`, also `charts/*` and `report.html`.
     #[pyo3(signature = (charts = false))]
     fn files<'py>(&self, py: Python<'py>, charts: bool) -> PyResult<Vec<(String, Bound<'py, PyBytes>)>> {
-        let files = py.detach(|| self.all_files(charts))?;
-        Ok(files_to_py(py, &files))
+        crate::py_files(py, self, charts)
     }
 
     /// Writes the run's files into `dir` as `signpost run --out dir` does:
@@ -74,8 +73,7 @@ impl RunResult {
     /// refused unless `force`. Returns the directory.
     #[pyo3(signature = (dir, force = false, charts = true))]
     fn write(&self, py: Python<'_>, dir: PathBuf, force: bool, charts: bool) -> PyResult<PathBuf> {
-        let files = py.detach(|| self.all_files(charts))?;
-        crate::write_dir(py, dir, force, &files)
+        crate::py_write(py, self, dir, force, charts)
     }
 
     /// The CLI's one-line warning when the statistics window starts in a
