@@ -150,18 +150,6 @@ pub(super) fn warmup_report(d: &WarmupDiagnostic) -> String {
     out
 }
 
-/// `signpost run`'s one-line warning when the window starts in a transient.
-pub(super) fn warmup_warning(d: &WarmupDiagnostic) -> Option<String> {
-    let names: Vec<&str> = d.problems().map(|s| s.name.as_str()).collect();
-    (!names.is_empty()).then(|| {
-        format!(
-            "warning: the statistics window starts in a start-up transient ({}); suggested time.warmup_days >= {:.0} (see `signpost check`)",
-            names.join(", "),
-            d.suggested_warmup_days()
-        )
-    })
-}
-
 /// `signpost calibrate`: the baseline against published figures.
 pub(super) fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     let cancel = catch_signals();

@@ -1,7 +1,7 @@
 //! `signpost run`: a pathway scenario's arms, or a queueing network's
 //! replications, into a result directory that appears only when complete.
 
-use super::commands::{warmup_error, warmup_warning};
+use super::commands::warmup_error;
 use super::journeys::JourneyFiles;
 use super::progress::{catch_signals, Progress};
 use super::scenario::{
@@ -16,7 +16,7 @@ use crate::network::NetworkScenario;
 use crate::output::{write_files, PendingDir};
 use crate::report::files::run_files;
 use crate::report::tables::RunFacts;
-use crate::report::terminal::comparison_table;
+use crate::report::terminal::{comparison_table, warmup_warning};
 use crate::scenario::load::LoadedScenario;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;

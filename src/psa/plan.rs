@@ -3,7 +3,7 @@
 //! extremes a draw can take.
 
 use crate::error::ScenarioError;
-use crate::scenario::load::{load_str, load_with_overrides, LoadedScenario};
+use crate::scenario::load::{load_with_overrides, LoadedScenario};
 use crate::scenario::uncertainty::{number, parse, Uncertainty};
 use crate::uncertainty::Prior;
 use toml::Value;
@@ -26,6 +26,10 @@ pub struct Plan {
     pub text: String,
     /// Its label in messages.
     pub label: String,
+    /// Overrides of the base applied before every draw's (as
+    /// [`load_with_overrides`] takes them); a draw's value for the same key
+    /// wins.
+    pub overrides: Vec<(String, Value)>,
     /// The scenario as written (every parameter at its base value).
     pub loaded: LoadedScenario,
     /// The checked `[uncertainty]` section.
@@ -44,7 +48,16 @@ pub struct Plan {
 /// largest value a draw can take (a Dirichlet at its mean shares). Errors
 /// name the file and the `uncertainty` key.
 pub fn plan(text: &str, label: &str) -> Result<Plan, ScenarioError> {
-    let loaded = load_str(text, label)?;
+    plan_with_overrides(text, label, &[])
+}
+
+/// As [`plan`], with `base` overrides applied to the scenario first (as
+/// [`load_with_overrides`] applies them): how a front end that changes a
+/// scenario's keys without rewriting its text (Python's
+/// `Scenario.with_overrides`) runs a PSA of it.
+pub fn plan_with_overrides(text: &str, label: &str, base: &[(String, Value)]) -> Result<Plan, ScenarioError> {
+    let with_base = |draw: &[(String, Value)]| -> Vec<(String, Value)> { base.iter().chain(draw).cloned().collect() };
+    let loaded = load_with_overrides(text, label, base)?;
     let whole = Value::try_from(&loaded.base).map_err(|e| ScenarioError::file(label, format!("cannot re-read the scenario: {e}")))?;
     let uncertainty = parse(&loaded.base.uncertainty, &whole, text, label)?;
     for p in &uncertainty.parameters {
@@ -64,7 +77,7 @@ pub fn plan(text: &str, label: &str) -> Result<Plan, ScenarioError> {
                 .collect()],
         };
         for overrides in points {
-            if let Err(e) = load_with_overrides(text, label, &overrides) {
+            if let Err(e) = load_with_overrides(text, label, &with_base(&overrides)) {
                 let shown: Vec<String> = overrides.iter().map(|(k, v)| format!("{k} = {v}")).collect();
                 let rule = format!("{}: {}", e.key.as_deref().unwrap_or("scenario"), e.message);
                 return Err(ScenarioError::key(
@@ -100,6 +113,7 @@ pub fn plan(text: &str, label: &str) -> Result<Plan, ScenarioError> {
     Ok(Plan {
         text: text.to_string(),
         label: label.to_string(),
+        overrides: base.to_vec(),
         loaded,
         uncertainty,
         value_per_appointment,
@@ -144,6 +158,7 @@ impl Plan {
     /// The scenario with `overrides` applied to the base (every arm that
     /// does not set the key itself sees them).
     pub fn scenario_for(&self, overrides: &[(String, Value)]) -> Result<LoadedScenario, ScenarioError> {
-        load_with_overrides(&self.text, &self.label, overrides)
+        let all: Vec<(String, Value)> = self.overrides.iter().chain(overrides).cloned().collect();
+        load_with_overrides(&self.text, &self.label, &all)
     }
 }

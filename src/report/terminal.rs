@@ -1,10 +1,25 @@
 //! The comparison table printed at the end of a run.
 
 use super::tables::paired;
+use crate::experiment::warmup::WarmupDiagnostic;
 use crate::experiment::{ArmResult, ExperimentResult};
 use crate::metric::Metric;
 use crate::text::aligned;
 use std::fmt::Write as _;
+
+/// A run's one-line warning when the statistics window starts in a
+/// start-up transient, as `signpost run` prints it and the Python package
+/// raises it (`warnings.warn`).
+pub fn warmup_warning(d: &WarmupDiagnostic) -> Option<String> {
+    let names: Vec<&str> = d.problems().map(|s| s.name.as_str()).collect();
+    (!names.is_empty()).then(|| {
+        format!(
+            "warning: the statistics window starts in a start-up transient ({}); suggested time.warmup_days >= {:.0} (see `signpost check`)",
+            names.join(", "),
+            d.suggested_warmup_days()
+        )
+    })
+}
 
 /// Formats `mean (low–high)` with the given decimals; `–` when undefined.
 fn with_ci(mean: Option<f64>, ci: Option<(f64, f64)>, scale: f64, decimals: usize) -> String {
