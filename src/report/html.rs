@@ -13,6 +13,7 @@ use crate::metric::Metric;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+pub mod portfolio;
 pub mod psa;
 mod summary;
 
