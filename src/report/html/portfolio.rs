@@ -2,7 +2,7 @@
 //! of PCNs (appointments freed per 1,000 patients, with intervals), and
 //! the portfolio charts. Self-contained, like the run report.
 
-use super::{ci_text, escape, inline_svg, CSS};
+use super::{ci_text, escape, numbered_figures, page_start};
 use crate::report::charts::portfolio_charts::PortfolioChartData;
 use crate::report::charts::style;
 use crate::report::portfolio::{Estimate, NHS_AIM_SHARE};
@@ -27,13 +27,10 @@ fn against_aim(e: Estimate) -> &'static str {
 pub fn portfolio_page(d: &PortfolioChartData, charts: &[(String, String, String)]) -> String {
     let name = escape(&d.portfolio);
     let mut h = String::with_capacity(1 << 20);
+    page_start(&mut h, &format!("signpost ICB: {}", d.portfolio));
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
-         <title>signpost ICB: {name}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n\
-         <header>\n<h1>Active signposting across the ICB</h1>\n<p class=\"sub\">Portfolio <strong>{name}</strong>: {} PCNs, {} registered patients, {} replications per PCN and arm, a {}-day window.</p>\n</header>\n",
+        "<header>\n<h1>Active signposting across the ICB</h1>\n<p class=\"sub\">Portfolio <strong>{name}</strong>: {} PCNs, {} registered patients, {} replications per PCN and arm, a {}-day window.</p>\n</header>\n",
         d.pcns.len(),
         style::thousands(d.icb.list_size as f64),
         d.replications,
@@ -41,7 +38,7 @@ pub fn portfolio_page(d: &PortfolioChartData, charts: &[(String, String, String)
     );
     h.push_str(
         "<section id=\"icb\">\n<h2>The ICB against the NHS 5% aim</h2>\n\
-         <p>Every PCN added up, replication by replication: each interval is over the ICB's per-replication totals, paired with the counterfactual (signposting off) in the same random numbers — not the PCNs' intervals added.</p>\n\
+         <p>Every PCN added up, replication by replication: each interval is over the ICB's per-replication totals, paired with the counterfactual (signposting off) in the same random numbers — not the PCNs' intervals added. They show simulation noise at the scenario's values; how much the answer moves with uncertain inputs is what <code>signpost psa</code> on a PCN's file measures.</p>\n\
          <table>\n<thead><tr><th scope=\"col\">Arm</th><th scope=\"col\">Net GP appointments freed (95% CI)</th><th scope=\"col\">Per 1,000 patients a year</th><th scope=\"col\">Share freed</th><th scope=\"col\">Against 5%</th></tr></thead>\n<tbody>\n",
     );
     for a in &d.icb.arms {
@@ -76,16 +73,7 @@ pub fn portfolio_page(d: &PortfolioChartData, charts: &[(String, String, String)
         h.push_str("</tr>\n");
     }
     h.push_str("</tbody>\n</table>\n</section>\n<section id=\"charts\">\n<h2>Charts</h2>\n");
-    for (i, (title, description, svg)) in charts.iter().enumerate() {
-        let id = format!("portfolio-{}", i + 1);
-        let _ = write!(
-            h,
-            "<figure id=\"{id}\">\n{}\n<figcaption><strong>Figure {}.</strong> {}</figcaption>\n</figure>\n",
-            inline_svg(svg, &id, title),
-            i + 1,
-            escape(description)
-        );
-    }
+    numbered_figures(&mut h, "portfolio", charts);
     h.push_str(
         "</section>\n<section id=\"method\">\n<h2>How the ICB figures are made</h2>\n<p>Per replication, counts, people, money, FTE and hours are added over PCNs; means, percentiles and shares are weighted by registered patients; the share of GP appointments freed and the cost per appointment freed are recomputed from the added totals. Each PCN's own results are under <code>pcns/</code>; the ICB's, in the same columns, under <code>icb/</code>.</p>\n</section>\n</main>\n</body>\n</html>\n",
     );
