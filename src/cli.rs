@@ -28,6 +28,7 @@ mod commands;
 pub mod exit;
 mod init;
 mod journeys;
+mod portfolio;
 pub mod progress;
 mod psa;
 mod run;

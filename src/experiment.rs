@@ -18,6 +18,7 @@ pub mod warmup;
 mod weekly;
 
 pub use precision::{PrecisionOutcome, PrecisionTarget};
+pub(crate) use reduce::add_conservation;
 pub use reduce::{MergeError, Reducer};
 pub use weekly::{WeekStat, WeeklySummary};
 
@@ -167,7 +168,7 @@ pub struct Finished {
 /// is reduced, and the threads wait for its slowest replication; larger
 /// batches wait less often. When running to a precision, replications run
 /// beyond the stopping point are thrown away: at most one batch.
-const BATCH_PER_THREAD: u64 = 8;
+pub(crate) const BATCH_PER_THREAD: u64 = 8;
 
 /// Runs every arm for `options.replications` replications on the current
 /// rayon pool. `progress(done, total)` is called as arm-replications
@@ -260,7 +261,7 @@ pub fn run_experiment_with(
 /// entry (see [`arm_starts`]) runs its own warm-up instead. The arms of
 /// one replication run in parallel too, so one replication uses every
 /// thread.
-fn replication(
+pub(crate) fn replication(
     loaded: &LoadedScenario,
     blockers: &[Option<&'static str>],
     options: RunOptions,

@@ -131,6 +131,7 @@ pub mod metric;
 pub mod model;
 pub mod network;
 pub mod output;
+pub mod portfolio;
 pub mod psa;
 pub mod report;
 pub mod scenario;

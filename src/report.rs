@@ -8,6 +8,7 @@ pub mod assumptions;
 pub mod charts;
 pub mod files;
 pub mod html;
+pub mod portfolio;
 pub mod results;
 pub mod tables;
 pub mod terminal;

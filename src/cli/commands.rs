@@ -71,6 +71,9 @@ fn check_network(label: &str, scenario: &NetworkScenario) {
 /// `signpost check FILE`: validate and print what would run.
 pub(super) fn check(path: &Path) -> Result<(), CliError> {
     let (label, text) = read_scenario(Some(path))?;
+    if crate::portfolio::is_portfolio(&text) {
+        return check_portfolio(path, &label, &text);
+    }
     let loaded = match load_any(&text, &label)? {
         AnyScenario::Network(scenario) => {
             check_network(&label, &scenario);
@@ -110,6 +113,46 @@ pub(super) fn check(path: &Path) -> Result<(), CliError> {
     let cancel = catch_signals();
     let d = warmup::diagnose(&loaded, b.seed, warmup::REPLICATIONS, cancel).map_err(warmup_error)?;
     say_raw!("{}", warmup_report(&d));
+    Ok(())
+}
+
+/// `signpost check PORTFOLIO`: every PCN loaded, the shared arms, the
+/// estimate, and each PCN's warm-up verdict in a line.
+fn check_portfolio(path: &Path, label: &str, text: &str) -> Result<(), CliError> {
+    let p = super::portfolio::load_portfolio(path, label, text, None)?;
+    let spec = &p.spec;
+    say!("{label}: OK");
+    say!("portfolio {} — {}", spec.name, spec.description);
+    say!(
+        "run       {} PCNs, {} patients, {} replications, seed {} (each PCN's derived from it)",
+        p.pcns.len(),
+        p.list_size(),
+        spec.replications,
+        spec.seed
+    );
+    say!("arms      {}", p.arm_names().join(", "));
+    let e = crate::portfolio::estimate(&p, spec.replications, 1);
+    say!(
+        "estimate  {:.1} M events, about {:.0} s on one core, {:.0} MiB",
+        e.events / 1e6,
+        e.seconds,
+        e.bytes / f64::from(1u32 << 20)
+    );
+    let cancel = catch_signals();
+    for pcn in &p.pcns {
+        let d = warmup::diagnose(&pcn.loaded, pcn.seed, warmup::REPLICATIONS, cancel).map_err(warmup_error)?;
+        let verdict = match warmup_warning(&d) {
+            None => "warm-up passes".to_string(),
+            Some(w) => w,
+        };
+        say!(
+            "  {:<20} {:>9} patients  seed {:<20} {}: {verdict}",
+            pcn.name(),
+            pcn.list_size(),
+            pcn.seed,
+            pcn.loaded.file
+        );
+    }
     Ok(())
 }
 

@@ -30,7 +30,8 @@ pub enum Selection {
     Pcn(String),
     /// These practices.
     Practices(Vec<String>),
-    /// Every practice of this sub-ICB location (or CCG) in the patients file.
+    /// Every practice of this sub-ICB location (or CCG) in the patients
+    /// file, or of this ICB (or STP) in the mapping file.
     Area(String),
 }
 
@@ -101,13 +102,20 @@ impl Population {
                     .filter(|(_, p)| p.area == area)
                     .map(|(c, _)| c.clone())
                     .collect();
-                if practices.is_empty() {
+                let of_icb = || -> BTreeSet<String> {
+                    let members = mapping.map(|m| m.practices.iter()).into_iter().flatten();
+                    members.filter(|(_, m)| m.icb == area).map(|(c, _)| c.clone()).collect()
+                };
+                if !practices.is_empty() {
+                    (format!("area {area}"), area, practices)
+                } else if let Some(practices) = Some(of_icb()).filter(|p| !p.is_empty()) {
+                    (format!("ICB {area}"), area, practices)
+                } else {
                     return Err(DataError::file(
                         &lists.file,
-                        format!("no practice of area {area} (column SUB_ICB_LOCATION_CODE or CCG_CODE)"),
+                        format!("no practice of area {area} (column SUB_ICB_LOCATION_CODE or CCG_CODE, or ICB_CODE in the mapping file)"),
                     ));
                 }
-                (format!("area {area}"), area, practices)
             }
         };
         let mut list_size = 0;

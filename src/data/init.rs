@@ -394,3 +394,26 @@ pub fn scenario_text(input: &InitInput, default: &RawScenario) -> String {
     }
     out
 }
+
+/// The `portfolio.toml` of `signpost init --by-pcn`: the PCN scenario
+/// files (`files`, in the same directory) of `area`, run as one ICB.
+pub fn portfolio_text(name: &str, area: &str, files: &[String]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# A portfolio: the PCNs of {area}, each from NHS published data (signpost init --by-pcn).\n\
+         # `signpost run` on this file runs every PCN × arm × replication in one pool and rolls\n\
+         # the results up to the ICB. The arms are the PCN files' own (the built-in default's);\n\
+         # an [[arms]] table here would replace them in every PCN."
+    );
+    let quoted = |text: &str| toml::Value::String(text.to_string()).to_string();
+    let _ = writeln!(out, "[portfolio]\nname = {}", quoted(name));
+    let description = format!("{} PCNs of {area} (signpost init --by-pcn)", files.len());
+    let _ = writeln!(out, "description = {}", quoted(&description));
+    let _ = writeln!(out, "pcns = [");
+    for f in files {
+        let _ = writeln!(out, "  {},", quoted(f));
+    }
+    out.push_str("]\n");
+    out
+}

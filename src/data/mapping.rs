@@ -12,6 +12,7 @@ const PRACTICE: Column = &["PRACTICE_CODE", "PARTNER_ORGANISATION_CODE"];
 const PCN: Column = &["PCN_CODE"];
 const PCN_NAME: Column = &["PCN_NAME"];
 const AREA: Column = &["SUB_ICB_LOCATION_CODE", "SUB_ICB_CODE", "CCG_CODE"];
+const ICB: Column = &["ICB_CODE", "STP_CODE"];
 
 /// A practice's PCN and area.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +23,8 @@ pub struct Member {
     pub pcn_name: String,
     /// Sub-ICB location (or CCG) code; empty if the file has none.
     pub area: String,
+    /// ICB (or, in CCG-era files, STP) code; empty if the file has none.
+    pub icb: String,
 }
 
 /// A mapping file read.
@@ -50,6 +53,7 @@ pub fn read_mapping(reader: impl Read, file: &str) -> Result<PcnMapping, DataErr
     let (practice, pcn) = (table.require(PRACTICE)?, table.require(PCN)?);
     let name = table.header().index(PCN_NAME);
     let area = table.header().index(AREA);
+    let icb = table.header().index(ICB);
     let mut out = PcnMapping {
         file: file.to_string(),
         ..PcnMapping::default()
@@ -63,6 +67,7 @@ pub fn read_mapping(reader: impl Read, file: &str) -> Result<PcnMapping, DataErr
             pcn: row.text(pcn).to_ascii_uppercase(),
             pcn_name: name.map_or(String::new(), |i| row.text(i).to_string()),
             area: area.map_or(String::new(), |i| row.text(i).to_ascii_uppercase()),
+            icb: icb.map_or(String::new(), |i| row.text(i).to_ascii_uppercase()),
         };
         if let Some(before) = out.practices.get(&code) {
             if before.pcn != member.pcn {

@@ -36,6 +36,9 @@ pub struct Estimate {
     pub bytes: f64,
     /// Wall time on `threads` threads \[s\].
     pub seconds: f64,
+    /// Of `bytes`, the reduced results held until the run ends (the rest
+    /// is the models running at once) \[bytes\].
+    pub held_bytes: f64,
 }
 
 /// Events from the expected episodes of every arm (an arm launched from
@@ -68,10 +71,12 @@ pub fn estimate(loaded: &LoadedScenario, replications: u64, threads: usize) -> E
     let series = 20.0 + 2.0 * (b.roles.len() + b.vcse.services.len()) as f64;
     let kept = replications.min(EXACT_LIMIT as u64) as f64;
     let weekly = loaded.arms.len() as f64 * kept * (b.time.horizon_days / 7.0) * series * 8.0;
-    let bytes = per_rep * 2.0 * threads + weekly + jobs * 80.0 * 8.0;
+    let held_bytes = weekly + jobs * 80.0 * 8.0;
+    let bytes = per_rep * 2.0 * threads + held_bytes;
     Estimate {
         events,
         bytes,
+        held_bytes,
         seconds: events / EVENTS_PER_SECOND / threads,
     }
 }

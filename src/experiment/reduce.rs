@@ -124,7 +124,8 @@ impl Reducer {
     }
 }
 
-fn add_conservation(total: &mut Conservation, c: &Conservation) {
+/// Adds `c`'s episode counts to `total`.
+pub(crate) fn add_conservation(total: &mut Conservation, c: &Conservation) {
     total.created += c.created;
     total.resolved += c.resolved;
     total.unmet += c.unmet;

@@ -27,7 +27,7 @@ pub struct ReplicationOutput {
 }
 
 /// Episode accounting for the conservation invariant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Conservation {
     /// Episodes created after warm-up.
     pub created: u64,

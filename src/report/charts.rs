@@ -14,6 +14,7 @@
 
 pub mod figures;
 pub mod panels;
+pub mod portfolio_charts;
 pub mod psa_charts;
 pub mod style;
 pub mod tornado;

@@ -13,6 +13,7 @@ use crate::metric::Metric;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+pub mod portfolio;
 pub mod psa;
 mod summary;
 
@@ -176,6 +177,34 @@ fn contents(h: &mut String, rendered: &[Rendered]) {
         "<li><a href=\"#tables\">Key results per arm</a></li>\n<li><a href=\"#assumptions\">Assumptions</a></li>\n\
          <li><a href=\"#reproducibility\">Reproducibility</a></li>\n<li><a href=\"#scenario\">Scenario as run</a></li>\n</ol>\n</nav>\n",
     );
+}
+
+/// The start of a standalone page: doctype, head (strict CSP, the
+/// report's CSS) and the opening of `<main>`; `title` is escaped.
+fn page_start(h: &mut String, title: &str) {
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
+         <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n",
+        escape(title)
+    );
+}
+
+/// Numbered figures from `(title, description, svg)`, with ids
+/// `{prefix}-1`, `{prefix}-2`, ….
+fn numbered_figures(h: &mut String, prefix: &str, charts: &[(String, String, String)]) {
+    for (i, (title, description, svg)) in charts.iter().enumerate() {
+        let id = format!("{prefix}-{}", i + 1);
+        let _ = write!(
+            h,
+            "<figure id=\"{id}\">\n{}\n<figcaption><strong>Figure {}.</strong> {}</figcaption>\n</figure>\n",
+            inline_svg(svg, &id, title),
+            i + 1,
+            escape(description)
+        );
+    }
 }
 
 /// Makes a plotters SVG fit for inlining: scalable (viewBox, no fixed

@@ -19,6 +19,7 @@ mod network_errors;
 mod network_props;
 mod one_place;
 mod outputs;
+mod portfolio;
 mod psa;
 mod readme_keys;
 mod regressions;

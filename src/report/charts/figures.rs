@@ -68,7 +68,9 @@ const CI_NOTE: &str = "Bars: mean over replications; whiskers: 95% confidence in
 
 fn gp_freed<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Result<()> {
     let res = ctx.res;
-    let aim = res.mean(COUNTERFACTUAL, Metric::GpAppointments.name()).map(|g| 0.05 * g);
+    let aim = res
+        .mean(COUNTERFACTUAL, Metric::GpAppointments.name())
+        .map(|g| crate::report::portfolio::NHS_AIM_SHARE * g);
     let aim_colour = RGBColor(0xB0, 0x00, 0x20);
     let mut legend = vec![
         LegendItem::new("gross (pale)", Swatch::Fill(style::pale(style::OKABE_ITO[3], 0.55))),

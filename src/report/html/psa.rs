@@ -1,7 +1,7 @@
 //! "How sure are we?": the report section of a probabilistic sensitivity
 //! analysis, in plain English, and the page `signpost psa` writes around it.
 
-use super::{escape, inline_svg, CSS};
+use super::{escape, numbered_figures, page_start};
 use crate::report::charts::style;
 use std::fmt::Write as _;
 
@@ -131,26 +131,14 @@ pub fn how_sure_section(h: &mut String, s: &HowSure) {
 pub fn how_sure_page(scenario: &str, s: &HowSure, charts: &[(String, String, String)]) -> String {
     let name = escape(scenario);
     let mut h = String::with_capacity(1 << 20);
+    page_start(&mut h, &format!("signpost PSA: {scenario}"));
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
-         <title>signpost PSA: {name}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n\
-         <header>\n<h1>Active signposting: how sure are we?</h1>\n<p class=\"sub\">Scenario <strong>{name}</strong>: probabilistic sensitivity analysis.</p>\n</header>\n"
+        "<header>\n<h1>Active signposting: how sure are we?</h1>\n<p class=\"sub\">Scenario <strong>{name}</strong>: probabilistic sensitivity analysis.</p>\n</header>\n"
     );
     how_sure_section(&mut h, s);
     h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
-    for (i, (title, description, svg)) in charts.iter().enumerate() {
-        let id = format!("psa-{}", i + 1);
-        let _ = write!(
-            h,
-            "<figure id=\"{id}\">\n{}\n<figcaption><strong>Figure {}.</strong> {}</figcaption>\n</figure>\n",
-            inline_svg(svg, &id, title),
-            i + 1,
-            escape(description)
-        );
-    }
+    numbered_figures(&mut h, "psa", charts);
     h.push_str("</section>\n</main>\n</body>\n</html>\n");
     h
 }
