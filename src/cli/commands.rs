@@ -141,7 +141,7 @@ fn check_portfolio(path: &Path, label: &str, text: &str) -> Result<(), CliError>
     let cancel = catch_signals();
     for pcn in &p.pcns {
         let d = warmup::diagnose(&pcn.loaded, pcn.seed, warmup::REPLICATIONS, cancel).map_err(warmup_error)?;
-        let verdict = match warmup_warning(&d) {
+        let verdict = match crate::report::terminal::warmup_warning(&d) {
             None => "warm-up passes".to_string(),
             Some(w) => w,
         };

@@ -1,7 +1,7 @@
 //! `signpost run PORTFOLIO`: every PCN of an ICB × arm × replication in
 //! one pool, into a result directory that appears only when complete.
 
-use super::commands::{warmup_error, warmup_warning};
+use super::commands::warmup_error;
 use super::progress::Progress;
 use super::scenario::{nothing_written, on_pool, refuse_if_too_big, replications_and_threads, write_and_commit};
 use super::{CliError, RunArgs};
@@ -10,6 +10,7 @@ use crate::output::PendingDir;
 use crate::portfolio::{self, run_portfolio, Portfolio};
 use crate::report::charts::style;
 use crate::report::portfolio::{portfolio_figures, portfolio_files, PortfolioFacts};
+use crate::report::terminal::warmup_warning;
 use crate::scenario::load;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
