@@ -7,5 +7,5 @@ pub mod rollup;
 pub mod run;
 pub mod spec;
 
-pub use run::{estimate, run_portfolio, PortfolioResult};
-pub use spec::{is_portfolio, parse, pcn_seed, Pcn, Portfolio, PortfolioSpec};
+pub use run::{diagnose, estimate, run_portfolio, PortfolioResult};
+pub use spec::{is_portfolio, load_file, parse, pcn_seed, Pcn, Portfolio, PortfolioSpec};

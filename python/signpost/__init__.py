@@ -16,9 +16,8 @@ Quick start::
     r.write("output/mine")  # the same files as `signpost run --out`
 
 Entry points: :func:`load_scenario`, :func:`default_scenario`, :func:`run`,
-:func:`psa`, :func:`load_network`, :func:`run_network`. A whole-ICB
-portfolio run will be :func:`run_portfolio`, returning results of the same
-shape (a :class:`_FileResults` subclass).
+:func:`psa`, :func:`load_network`, :func:`run_network`, and for a whole
+ICB :func:`run_portfolio` (a portfolio file of PCN scenarios).
 """
 
 from __future__ import annotations
@@ -39,12 +38,14 @@ __all__ = [
     "Results",
     "PsaResults",
     "NetworkResults",
+    "PortfolioResults",
     "load_scenario",
     "default_scenario",
     "load_network",
     "run",
     "psa",
     "run_network",
+    "run_portfolio",
     "__version__",
 ]
 
@@ -167,7 +168,7 @@ def load_network(path_or_text: PathOrText) -> NetworkScenario:
 
 
 #: Columns that hold names, never numbers (an arm may be called "1" or "NA").
-_TEXT_COLUMNS = ("arm", "metric", "node", "parameter", "group", "need", "place", "event", "reason")
+_TEXT_COLUMNS = ("arm", "metric", "pcn", "level", "node", "parameter", "group", "need", "place", "event", "reason")
 
 
 def _csv(data: bytes, text_columns: Sequence[str] = _TEXT_COLUMNS):
@@ -358,6 +359,62 @@ class NetworkResults(_FileResults):
         raise ValueError("a network run has no report.html (as on the command line)")
 
 
+class PortfolioResults(_FileResults):
+    """A whole-ICB run, exactly the CLI's files for ``signpost run
+    PORTFOLIO``:
+
+    - ``pcns``: ``pcns.csv``, a row per PCN (``level == "pcn"``) and for the
+      ICB (``"icb"``) and policy arm: net GP appointments freed, per 1,000
+      patients a year and the share freed, each with its 95% CI, and the
+      seed each PCN ran with;
+    - ``icb_summary``, ``icb_comparison``, ``icb_replications``: the ICB
+      roll-up (per-replication sums over PCNs) in the columns of
+      ``summary.csv``, ``comparison.csv`` and ``replications.csv``;
+    - :meth:`pcn_table`: one PCN's own contract files.
+    """
+
+    _tables = {
+        "pcns": "pcns.csv",
+        "icb_summary": "icb/summary.csv",
+        "icb_comparison": "icb/comparison.csv",
+        "icb_replications": "icb/replications.csv",
+    }
+
+    @property
+    def arms(self) -> List[str]:
+        """The arms, the counterfactual first."""
+        return list(self._raw.arms)
+
+    @property
+    def pcn_names(self) -> List[str]:
+        """The PCNs, in the portfolio's order."""
+        return list(self._raw.pcns)
+
+    @property
+    def warnings(self) -> List[Tuple[str, str]]:
+        """``(pcn, warning)`` for each PCN whose window starts in a
+        start-up transient (the CLI prints these)."""
+        return list(self._raw.warnings)
+
+    def pcn_table(self, pcn: str, table: str = "summary"):
+        """One PCN's ``summary``, ``comparison``, ``replications`` or
+        ``timeseries`` table (``pcns/PCN/TABLE.csv``) as a DataFrame."""
+        if not isinstance(pcn, str) or not isinstance(table, str):
+            raise TypeError("pcn_table: pcn and table must be strings")
+        if pcn not in self.pcn_names:
+            raise ValueError(f"pcn_table: no PCN {pcn!r}; the PCNs are {', '.join(self.pcn_names)}")
+        if table not in ("summary", "comparison", "replications", "timeseries"):
+            raise ValueError(f"pcn_table: table must be summary, comparison, replications or timeseries, found {table!r}")
+        return self._frame(f"pcns/{pcn}/{table}.csv")
+
+    def __repr__(self) -> str:
+        r = self._raw
+        return f"<signpost.PortfolioResults {r.name!r}: {len(r.pcns)} PCNs x {len(r.arms)} arms x {r.replications} replications>"
+
+    def _repr_html_(self) -> str:
+        return self.pcns.to_html(index=False)
+
+
 # ---------------------------------------------------------------- running
 
 
@@ -458,3 +515,28 @@ def run_network(
     seed = _whole("seed", seed)
     threads = _whole("threads", threads, 1, _signpost.MAX_THREADS)
     return NetworkResults(_signpost.run_network(scenario, replications, seed, threads))
+
+
+def run_portfolio(
+    path: PathOrText,
+    replications: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: Optional[int] = None,
+    progress: Progress = False,
+) -> PortfolioResults:
+    """Runs a portfolio file (a whole ICB: PCN scenario files with shared
+    arms, as ``signpost init --by-pcn`` writes) as ``signpost run
+    PORTFOLIO`` does: every PCN x arm x replication in one pool, each PCN
+    with its own seed derived from the portfolio's ``seed`` and its name,
+    and the ICB rolled up from per-replication sums. ``replications``
+    defaults to the portfolio's."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"run_portfolio: path must be a path to a portfolio file, found {type(path).__name__}")
+    replications = _whole("replications", replications)
+    seed = _whole("seed", seed)
+    threads = _whole("threads", threads, 1, _signpost.MAX_THREADS)
+    with _Bar(progress, f"{os.fspath(path)}") as callback:
+        raw = _signpost.run_portfolio(os.fspath(path), replications, seed, threads, callback)
+    for pcn, warning in raw.warnings:
+        warnings.warn(f"{pcn}: {warning}", RuntimeWarning, stacklevel=2)
+    return PortfolioResults(raw)

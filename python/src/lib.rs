@@ -21,6 +21,7 @@ use std::path::PathBuf;
 
 mod interrupt;
 mod network;
+mod portfolio;
 mod psa;
 mod run;
 mod scenario;
@@ -95,6 +96,7 @@ fn _signpost(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<psa::PsaResult>()?;
     m.add_class::<network::NetworkScenario>()?;
     m.add_class::<network::NetworkResult>()?;
+    m.add_class::<portfolio::PortfolioResult>()?;
     m.add_function(wrap_pyfunction!(scenario::load_text, m)?)?;
     m.add_function(wrap_pyfunction!(scenario::load_path, m)?)?;
     m.add_function(wrap_pyfunction!(scenario::default_scenario, m)?)?;
@@ -104,5 +106,6 @@ fn _signpost(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(network::load_network_text, m)?)?;
     m.add_function(wrap_pyfunction!(network::load_network_path, m)?)?;
     m.add_function(wrap_pyfunction!(network::run_network, m)?)?;
+    m.add_function(wrap_pyfunction!(portfolio::run_portfolio, m)?)?;
     Ok(())
 }

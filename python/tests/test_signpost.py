@@ -291,3 +291,49 @@ def test_to_polars():
     frames = r.to_polars()
     assert isinstance(frames["summary"], pl.DataFrame)
     assert frames["summary"].columns == CONTRACT["summary"]
+
+
+def write_portfolio(tmp_path: pathlib.Path) -> pathlib.Path:
+    """Two tiny PCNs (one with a larger list) and their portfolio."""
+    for name, list_size in (("north", 5000), ("river", 6000)):
+        text = TINY.replace('name = "tiny"', f'name = "{name}"').replace("list_size = 5000", f"list_size = {list_size}")
+        (tmp_path / f"{name}.toml").write_text(text)
+    path = tmp_path / "portfolio.toml"
+    path.write_text('[portfolio]\nname = "vale"\nseed = 4\nreplications = 2\npcns = ["north.toml", "river.toml"]\n')
+    return path
+
+
+def test_run_portfolio_equals_the_cli(cli, tmp_path):
+    path = write_portfolio(tmp_path)
+    out = run_cli(cli, "run", str(path), "--out", str(tmp_path / "cli"), "--quiet")
+    assert out.returncode == 0, out.stderr
+    r = signpost.run_portfolio(path)
+    r.write(tmp_path / "py")
+    a, b = files_in(tmp_path / "cli"), files_in(tmp_path / "py")
+    assert sorted(a) == sorted(b)
+    for name in a:
+        if name.endswith(".json"):
+            ja, jb = json.loads(a[name]), json.loads(b[name])
+            for k in VOLATILE:
+                ja.pop(k, None), jb.pop(k, None)
+            assert ja == jb, name
+        else:
+            assert a[name] == b[name], name
+    assert r.pcn_names == ["north", "river"]
+    pcns = r.pcns
+    assert list(pcns.columns[:5]) == ["level", "pcn", "list_size", "seed", "arm"]
+    assert set(pcns["level"]) == {"pcn", "icb"}
+    icb = r.icb_summary
+    north = r.pcn_table("north")
+    river = r.pcn_table("river")
+    key = (icb["arm"] == "counterfactual") & (icb["metric"] == "gp_appointments")
+    each = [t[(t["arm"] == "counterfactual") & (t["metric"] == "gp_appointments")]["mean"].item() for t in (north, river)]
+    assert icb[key]["mean"].item() == pytest.approx(sum(each))
+    with pytest.raises(ValueError, match="no PCN"):
+        r.pcn_table("castle")
+    with pytest.raises(TypeError):
+        signpost.run_portfolio(3)
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[portfolio]\nname = "vale"\npcns = ["missing.toml"]\n')
+    with pytest.raises(signpost.ScenarioError, match="missing.toml"):
+        signpost.run_portfolio(bad)

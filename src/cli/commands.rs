@@ -72,7 +72,7 @@ fn check_network(label: &str, scenario: &NetworkScenario) {
 pub(super) fn check(path: &Path) -> Result<(), CliError> {
     let (label, text) = read_scenario(Some(path))?;
     if crate::portfolio::is_portfolio(&text) {
-        return check_portfolio(path, &label, &text);
+        return check_portfolio(path, &label);
     }
     let loaded = match load_any(&text, &label)? {
         AnyScenario::Network(scenario) => {
@@ -118,8 +118,8 @@ pub(super) fn check(path: &Path) -> Result<(), CliError> {
 
 /// `signpost check PORTFOLIO`: every PCN loaded, the shared arms, the
 /// estimate, and each PCN's warm-up verdict in a line.
-fn check_portfolio(path: &Path, label: &str, text: &str) -> Result<(), CliError> {
-    let p = super::portfolio::load_portfolio(path, label, text, None)?;
+fn check_portfolio(path: &Path, label: &str) -> Result<(), CliError> {
+    let p = crate::portfolio::load_file(path, None)?;
     let spec = &p.spec;
     say!("{label}: OK");
     say!("portfolio {} — {}", spec.name, spec.description);

@@ -309,8 +309,7 @@ fn init_by_pcn(args: &InitArgs, data: &DataFiles) -> Result<(), CliError> {
     let portfolio = dir.join("portfolio.toml");
     // What is written must load as any portfolio does.
     let label = portfolio.display().to_string();
-    let text = load::read_text(&portfolio, &label)?;
-    super::portfolio::load_portfolio(&portfolio, &label, &text, None)
+    crate::portfolio::load_file(&portfolio, None)
         .map_err(|e| CliError::Failed(format!("the generated portfolio does not load (a bug): {e}")))?;
     say!("{label}: {} PCNs of {}", pcns.len(), in_area.label);
     say!("  next: signpost run {label}");

@@ -5,45 +5,18 @@ use super::commands::warmup_error;
 use super::progress::Progress;
 use super::scenario::{nothing_written, on_pool, refuse_if_too_big, replications_and_threads, write_and_commit};
 use super::{CliError, RunArgs};
-use crate::experiment::warmup;
 use crate::output::PendingDir;
-use crate::portfolio::{self, run_portfolio, Portfolio};
+use crate::portfolio::{self, run_portfolio};
 use crate::report::charts::style;
 use crate::report::portfolio::{portfolio_figures, portfolio_files, PortfolioFacts};
 use crate::report::terminal::warmup_warning;
-use crate::scenario::load;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-/// Reads a portfolio file's PCN files (paths relative to it) and loads
-/// them; `--seed` replaces the portfolio's seed.
-pub(super) fn load_portfolio(path: &Path, label: &str, source: &str, seed: Option<u64>) -> Result<Portfolio, CliError> {
-    let mut spec = portfolio::parse(source, label)?;
-    if let Some(seed) = seed {
-        spec.seed = seed;
-    }
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let mut labels = Vec::with_capacity(spec.pcn_files.len());
-    let mut texts = Vec::with_capacity(spec.pcn_files.len());
-    for file in &spec.pcn_files {
-        let pcn_path = dir.join(file);
-        let pcn_label = pcn_path.display().to_string();
-        texts.push(load::read_text(&pcn_path, &pcn_label).map_err(|e| CliError::BadInput(format!("{label}: portfolio.pcns: {e}")))?);
-        labels.push(pcn_label);
-    }
-    Ok(Portfolio::assemble(spec, &labels, &texts)?)
-}
-
 /// Runs a portfolio.
-pub(super) fn run_portfolio_file(
-    args: &RunArgs,
-    path: &Path,
-    label: &str,
-    source: &str,
-    started: Instant,
-    cancel: &AtomicBool,
-) -> Result<(), CliError> {
+pub(super) fn run_portfolio_file(args: &RunArgs, path: &Path, started: Instant, cancel: &AtomicBool) -> Result<(), CliError> {
+    let label = path.display();
     for (given, flag) in [
         (args.journeys.is_some(), "--journeys"),
         (args.precision.is_some(), "--precision"),
@@ -55,7 +28,7 @@ pub(super) fn run_portfolio_file(
             )));
         }
     }
-    let portfolio = load_portfolio(path, label, source, args.common.seed)?;
+    let portfolio = portfolio::load_file(path, args.common.seed)?;
     let (replications, threads) = replications_and_threads(args.common.reps, portfolio.spec.replications, args.common.threads)?;
     let target = args.out.clone().unwrap_or_else(|| Path::new("output").join(&portfolio.spec.name));
     let estimate = portfolio::estimate(&portfolio, replications, threads);
@@ -74,13 +47,11 @@ pub(super) fn run_portfolio_file(
     }
     // Each PCN's warm-up checked as a single run's is; a warning prints even
     // with --quiet, being about the results' validity.
-    let mut warmups = Vec::with_capacity(portfolio.pcns.len());
-    for pcn in &portfolio.pcns {
-        let d = on_pool(threads, || warmup::diagnose(&pcn.loaded, pcn.seed, warmup::REPLICATIONS, cancel))?.map_err(warmup_error)?;
-        if let Some(warning) = warmup_warning(&d) {
+    let warmups = on_pool(threads, || portfolio::diagnose(&portfolio, cancel))?.map_err(warmup_error)?;
+    for (pcn, d) in portfolio.pcns.iter().zip(&warmups) {
+        if let Some(warning) = warmup_warning(d) {
             eprintln!("{}: {warning}", pcn.name());
         }
-        warmups.push(d);
     }
     let progress = Progress::new(args.quiet, long);
     let result = on_pool(threads, || {

@@ -30,7 +30,7 @@ pub(super) fn run(args: RunArgs) -> Result<(), CliError> {
     let cancel = catch_signals();
     let (label, source) = read_scenario(args.common.scenario.as_deref())?;
     if let Some(path) = args.common.scenario.as_deref().filter(|_| crate::portfolio::is_portfolio(&source)) {
-        return super::portfolio::run_portfolio_file(&args, path, &label, &source, started, cancel);
+        return super::portfolio::run_portfolio_file(&args, path, started, cancel);
     }
     match load_any(&source, &label)? {
         AnyScenario::Network(scenario) => run_network(&args, &scenario, cancel),

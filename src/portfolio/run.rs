@@ -5,6 +5,7 @@
 use super::rollup::roll_up;
 use super::spec::Portfolio;
 use crate::experiment::estimate::{estimate as pcn_estimate, Estimate};
+use crate::experiment::warmup::{self, DiagnosticError, WarmupDiagnostic};
 use crate::experiment::{arm_starts, replication, Cancelled, ExperimentResult, Reducer, RunOptions, BATCH_PER_THREAD};
 use crate::model::ReplicationOutput;
 use rayon::prelude::*;
@@ -73,6 +74,16 @@ pub fn run_portfolio(
     let weights: Vec<f64> = pcns.iter().map(|p| p.list_size() as f64).collect();
     let icb = roll_up(&pcn_results, &weights);
     Ok(PortfolioResult { pcns: pcn_results, icb })
+}
+
+/// Each PCN's warm-up diagnostic ([`warmup::diagnose`] with the PCN's
+/// seed), as a single run checks its scenario before it starts.
+pub fn diagnose(portfolio: &Portfolio, cancel: &AtomicBool) -> Result<Vec<WarmupDiagnostic>, DiagnosticError> {
+    portfolio
+        .pcns
+        .iter()
+        .map(|pcn| warmup::diagnose(&pcn.loaded, pcn.seed, warmup::REPLICATIONS, cancel))
+        .collect()
 }
 
 /// Memory a PCN keeps per arm until a portfolio run ends beyond its

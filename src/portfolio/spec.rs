@@ -25,6 +25,7 @@ use crate::scenario::keys::locate;
 use crate::scenario::load::{self, hex_sha256, parse_table, LoadedScenario};
 use crate::scenario::raw::RawArm;
 use serde::Deserialize;
+use std::path::Path;
 use toml::Value;
 
 /// Most PCNs a portfolio may list (an ICB has at most about 70; all of
@@ -249,6 +250,30 @@ impl Portfolio {
     pub fn arm_names(&self) -> Vec<&str> {
         self.pcns[0].loaded.arms.iter().map(|a| a.name.as_str()).collect()
     }
+}
+
+/// Reads and loads a portfolio file and the PCN files it lists (paths
+/// relative to it); `seed` replaces the portfolio's seed. Errors name the
+/// file (the portfolio's, or the PCN file's) and the rule.
+pub fn load_file(path: &Path, seed: Option<u64>) -> Result<Portfolio, ScenarioError> {
+    let label = path.display().to_string();
+    let text = load::read_text(path, &label)?;
+    let mut spec = parse(&text, &label)?;
+    if let Some(seed) = seed {
+        spec.seed = seed;
+    }
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let mut labels = Vec::with_capacity(spec.pcn_files.len());
+    let mut texts = Vec::with_capacity(spec.pcn_files.len());
+    for (i, file) in spec.pcn_files.iter().enumerate() {
+        let pcn_path = dir.join(file);
+        let pcn_label = pcn_path.display().to_string();
+        let text = load::read_text(&pcn_path, &pcn_label)
+            .map_err(|e| ScenarioError::key(&label, format!("portfolio.pcns[{i}]"), e.to_string()).at(locate(&text, "portfolio.pcns")))?;
+        texts.push(text);
+        labels.push(pcn_label);
+    }
+    Portfolio::assemble(spec, &labels, &texts)
 }
 
 /// A PCN file's text with its arms replaced by the portfolio's.
