@@ -111,26 +111,25 @@ impl AliasTable {
     /// Draws an index from two uniforms in [0, 1).
     #[inline]
     pub fn sample(&self, u_column: f64, u_coin: f64) -> usize {
-        let i = self.column(u_column);
-        let (keep, alias) = self.columns[i];
+        self.pick(self.column(u_column), u_coin)
+    }
+
+    /// The column a first uniform in [0, 1) selects; [`AliasTable::pick`]
+    /// then completes the draw ([`AliasTable::sample`] in two steps).
+    #[inline]
+    pub fn column(&self, u_column: f64) -> usize {
+        ((u_column * self.columns.len() as f64) as usize).min(self.columns.len() - 1)
+    }
+
+    /// The index drawn from `column` with the coin's uniform in [0, 1).
+    #[inline]
+    pub fn pick(&self, column: usize, u_coin: f64) -> usize {
+        let (keep, alias) = self.columns[column];
         if u_coin < keep {
-            i
+            column
         } else {
             alias as usize
         }
-    }
-
-    /// The two indices [`AliasTable::sample`] can return for `u_column`:
-    /// the column and its alias.
-    #[inline]
-    pub fn candidates(&self, u_column: f64) -> (usize, usize) {
-        let i = self.column(u_column);
-        (i, self.columns[i].1 as usize)
-    }
-
-    #[inline]
-    fn column(&self, u_column: f64) -> usize {
-        ((u_column * self.columns.len() as f64) as usize).min(self.columns.len() - 1)
     }
 }
 
@@ -180,27 +179,31 @@ impl Population {
     /// stream between a day's start and its last arrival, so drawing them
     /// here instead of as each arrives changes no number.
     ///
-    /// The loop also touches each patient drawn, so that their cache
-    /// misses overlap here rather than stall each arrival in turn.
+    /// The alias table is read in a second loop, after all the draws: a
+    /// loop of loads alone keeps many of its cache misses in flight, where
+    /// one that also ran the generator stalled on each in turn.
     pub fn draw_day(&mut self, s: &Scenario, day: usize, rng: &mut SimRng, times: &mut Vec<f64>, out: &mut Vec<Arrival>) {
         self.day_arrivals(s, day, rng, times);
         out.clear();
-        let mut touched = 0.0_f32;
-        for &time in times.iter() {
+        for time in times.iter_mut() {
             let (u_col, u_coin, u_need, u_thin): (f64, f64, f64, f64) = (rng.random(), rng.random(), rng.random(), rng.random());
-            let patient = self.by_rate.sample(u_col, u_coin);
-            touched += self.patients[patient].contact_factor;
             out.push(Arrival {
-                time,
+                time: *time,
                 u_thin,
-                patient: patient as u32,
+                patient: self.by_rate.column(u_col) as u32,
                 need: self.need_for(u_need) as u16,
             });
+            // The time is in `out` now: keep the coin in its place.
+            *time = u_coin;
         }
-        std::hint::black_box(touched);
+        for (a, &u_coin) in out.iter_mut().zip(times.iter()) {
+            a.patient = self.by_rate.pick(a.patient as usize, u_coin) as u32;
+        }
     }
 
-    /// Touches the patients of `arrivals` (see [`Population::draw_day`]).
+    /// Touches the patients of `arrivals`, so that their cache misses
+    /// overlap here, in one tight loop, instead of stalling each arrival in
+    /// turn (about a fifth of a run before, issue #12). Reads only.
     pub fn touch(&self, arrivals: &[Arrival]) {
         let touched: f32 = arrivals.iter().map(|a| self.patients[a.patient as usize].contact_factor).sum();
         std::hint::black_box(touched);
@@ -257,12 +260,12 @@ impl Model<'_> {
             Some(planned) => {
                 buf.clear();
                 buf.extend_from_slice(planned);
-                self.pop.touch(&buf);
             }
             None => self
                 .pop
                 .draw_day(self.s, day, &mut self.rng.arrivals, &mut self.arrival_times, &mut buf),
         }
+        self.pop.touch(&buf);
         // Drawn in time order: a lane, not one push (and one sort) each.
         self.q.push_lane(buf.iter().map(|a| a.time), Ev::Arrival);
         self.arrivals = buf;
