@@ -218,7 +218,7 @@ impl<E> EventQueue<E> {
             debug_assert!(t.is_finite(), "event time must be finite");
             time_key(t)
         }));
-        debug_assert!(self.lane.is_sorted(), "a lane must be in time order");
+        debug_assert!(self.lane.windows(2).all(|w| w[0] <= w[1]), "a lane must be in time order");
         self.seq += self.lane.len() as u64;
         self.lane_event = Some(event);
     }
