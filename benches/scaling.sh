@@ -4,7 +4,7 @@
 # 1. 2 threads vs 1 on the default (10 replications x 5 arms);
 # 2. list size 10,000 -> 1,000,000 with capacities scaled in proportion
 #    (population.list_size, every `fte`, navigation.servers, VCSE places,
-#    initial caseloads and waiting lists, the whole-system arm's splw.fte);
+#    initial caseloads, occupancies and waiting lists, the whole-system arm's splw.fte);
 # 3. horizon 1 -> 5 years.
 # Each point is one `signpost run --reps 2 --threads 1` (so 10 arm-
 # replications plus the warm-up diagnostic), user seconds, median of 3.
@@ -26,7 +26,7 @@ src, k, horizon = open(sys.argv[1]).read(), float(sys.argv[2]), sys.argv[3]
 def mul(m):
     v = float(m.group(2)) * k
     return m.group(1) + (str(int(round(v))) if '.' not in m.group(2) else repr(v))
-src = re.sub(r'(?m)^(\s*(?:list_size|fte|servers|places|initial_caseload|initial_waitlist|waitlist_cap)\s*=\s*)([0-9.]+)', mul, src)
+src = re.sub(r'(?m)^(\s*(?:list_size|fte|servers|places|initial_caseload|initial_waitlist|initial_occupancy|waitlist_cap)\s*=\s*)([0-9.]+)', mul, src)
 src = re.sub(r'("splw\.fte" = )([0-9.]+)', mul, src)
 src = re.sub(r'(?m)^(horizon_days\s*=\s*)[0-9.]+', lambda m: m.group(1) + horizon, src)
 print(src)

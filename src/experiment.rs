@@ -224,9 +224,10 @@ pub fn run_experiment_with(
     let mut next = 0;
     while next < limit {
         let end = (next + batch).min(limit);
+        let arms_in_parallel = end - next < rayon::current_num_threads() as u64;
         let outputs: Vec<Option<Vec<ReplicationOutput>>> = (next..end)
             .into_par_iter()
-            .map(|r| replication(loaded, &blockers, options, r, cancel, &on_arm_done))
+            .map(|r| replication(loaded, &blockers, options, r, arms_in_parallel, cancel, &on_arm_done))
             .collect();
         if cancel.load(Ordering::Relaxed) {
             return Err(cancelled().into());
@@ -258,14 +259,21 @@ pub fn run_experiment_with(
 ///
 /// The counterfactual warms up once and every arm is launched from that
 /// warm state ([`crate::model::WarmState`]); an arm with a `blockers`
-/// entry (see [`arm_starts`]) runs its own warm-up instead. The arms of
-/// one replication run in parallel too, so one replication uses every
-/// thread.
+/// entry (see [`arm_starts`]) runs its own warm-up instead.
+///
+/// With `arms_in_parallel` the arms run in parallel too, so that a batch
+/// of fewer replications than threads still uses every thread. Otherwise
+/// they run one after another: there is a replication for every thread,
+/// and a thread that waited on its own arms would steal another
+/// replication meanwhile and start a second warm state (a whole model of
+/// the list) on top of the first; nested that way, 1,000 replications of
+/// the default peaked at 1.47× the memory of 10 (issue #12).
 pub(crate) fn replication(
     loaded: &LoadedScenario,
     blockers: &[Option<&'static str>],
     options: RunOptions,
     r: u64,
+    arms_in_parallel: bool,
     cancel: &AtomicBool,
     on_arm_done: &(dyn Fn() + Sync),
 ) -> Option<Vec<ReplicationOutput>> {
@@ -274,18 +282,23 @@ pub(crate) fn replication(
     }
     let arms = &loaded.arms;
     let warm = WarmState::new(&arms[0].scenario, options.seed, r, options.journeys, cancel)?;
-    let mut outs = (0..arms.len())
-        .into_par_iter()
-        .map(|a| {
-            let arm = &arms[a].scenario;
-            let out = match blockers[a] {
-                None => warm.run_arm(arm, cancel),
-                Some(_) => run_replication_cancellable(arm, options.seed, r, options.journeys, cancel),
-            }?;
-            on_arm_done();
-            Some(out)
-        })
-        .collect::<Option<Vec<ReplicationOutput>>>()?;
+    let run_arm = |a: usize| {
+        let arm = &arms[a].scenario;
+        let out = match blockers[a] {
+            None => warm.run_arm(arm, cancel),
+            Some(_) => run_replication_cancellable(arm, options.seed, r, options.journeys, cancel),
+        }?;
+        on_arm_done();
+        Some(out)
+    };
+    let mut outs = if arms_in_parallel {
+        (0..arms.len())
+            .into_par_iter()
+            .map(run_arm)
+            .collect::<Option<Vec<ReplicationOutput>>>()?
+    } else {
+        (0..arms.len()).map(run_arm).collect::<Option<Vec<ReplicationOutput>>>()?
+    };
     // The shared warm-up's events are counted once, with the counterfactual.
     outs[0].events += warm.events();
     Some(outs)

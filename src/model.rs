@@ -36,15 +36,16 @@ use crate::engine::calendar::{Calendar, MINUTES_PER_DAY, MINUTES_PER_WEEK};
 use crate::engine::{stream_rng, Categorical, EventQueue, QueueLimit, Resource, SimRng, Stream, Ticket};
 use crate::scenario::Scenario;
 use crate::stats::Summary;
-use demand::Population;
+use demand::{Arrival, ArrivalPlan, Population};
 use diary::{Diary, DiaryShape};
-use episode::Episode;
+use episode::Episodes;
 use journey::JourneyStep;
 use link_worker::LinkWorker;
 use metrics::{Counter, Weekly};
 use navigation::Directory;
 use results::SeriesIds;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use vcse::Service;
 
 /// A scheduled happening. Small and `Copy`.
@@ -120,8 +121,15 @@ pub struct Model<'s> {
     now: f64,
     rng: Rngs,
     pop: Population,
-    episodes: Vec<Episode>,
-    day_arrivals: Vec<f64>,
+    episodes: Episodes,
+    /// Today's arrivals, drawn at the day's start; the next to arrive.
+    arrivals: Vec<Arrival>,
+    next_arrival: usize,
+    /// Scratch for the arrival times of a day being drawn.
+    arrival_times: Vec<f64>,
+    /// Days whose arrivals are already drawn, shared with the other arms
+    /// forked from the same warm state.
+    plan: Option<Arc<ArrivalPlan>>,
     counters: [f64; Counter::COUNT],
     // Reception.
     /// Navigators answering calls, and callers queueing for them.
@@ -237,7 +245,17 @@ impl<'s> WarmState<'s> {
     pub fn new(counterfactual: &'s Scenario, seed: u64, replication: u64, journeys: u32, cancel: &AtomicBool) -> Option<Self> {
         let mut model = Model::new(counterfactual, seed, replication, journeys);
         let launch = counterfactual.warmup_minutes;
-        model.advance_before(launch, cancel).then_some(WarmState { model })
+        if !model.advance_before(launch, cancel) {
+            return None;
+        }
+        // Every arm would draw the same arrivals from here on: draw them
+        // once. The first day planned is the first whose start is not yet
+        // handled.
+        let days = (counterfactual.end_minutes / MINUTES_PER_DAY).ceil() as usize;
+        let first = (0..days).find(|&d| d as f64 * MINUTES_PER_DAY >= launch).unwrap_or(days);
+        let plan = ArrivalPlan::draw(counterfactual, &model.pop, &model.rng.arrivals, first, days);
+        model.plan = Some(Arc::new(plan));
+        Some(WarmState { model })
     }
 
     /// Events handled during the warm-up (shared by every arm).
@@ -282,8 +300,11 @@ impl<'s> Model<'s> {
             now: 0.0,
             rng: Rngs::new(seed, rep),
             pop,
-            episodes: Vec::with_capacity(expected_episodes(&s.raw) as usize),
-            day_arrivals: Vec::new(),
+            episodes: Episodes::with_capacity(expected_episodes(&s.raw) as usize),
+            arrivals: Vec::new(),
+            next_arrival: 0,
+            arrival_times: Vec::new(),
+            plan: None,
             counters: [0.0; Counter::COUNT],
             reception: Resource::new(s.raw.navigation.servers, QueueLimit::Unbounded, start),
             diaries,

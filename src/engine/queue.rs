@@ -22,7 +22,13 @@
 //! - when the current window is used up, the next non-empty bucket is
 //!   sorted once and becomes a sorted run that pops from its end.
 //!
-//! A pop takes the smaller of the heap's top and the run's head. Every
+//! A run of events scheduled together already in time order (a day's
+//! arrivals) can skip all of that: [`EventQueue::push_lane`] keeps them
+//! as they are, in a *lane*, each with the sequence number it would have
+//! had if pushed one by one.
+//!
+//! A pop takes the smallest of the heap's top, the run's head and the
+//! lane's head. Every
 //! event keeps the sequence number it was given when pushed, and buckets
 //! are only opened in window order, so the pop order is exactly that of
 //! one heap ordered by `(time, sequence)` — the property test below checks
@@ -119,6 +125,13 @@ pub struct EventQueue<E> {
     current: i64,
     /// Events in the ring's buckets.
     in_ring: usize,
+    /// Times ([`time_key`]) of the lane: events scheduled together in time
+    /// order, all the same event; `lane[lane_pos..]` are still pending.
+    lane: Vec<u64>,
+    lane_pos: usize,
+    /// Sequence number of `lane[0]` (`lane[i]` has `lane_seq + i`).
+    lane_seq: u64,
+    lane_event: Option<E>,
     seq: u64,
     popped: u64,
 }
@@ -154,6 +167,10 @@ impl<E> EventQueue<E> {
             spare: Vec::new(),
             current: 0,
             in_ring: 0,
+            lane: Vec::new(),
+            lane_pos: 0,
+            lane_seq: 0,
+            lane_event: None,
             seq: 0,
             popped: 0,
         }
@@ -180,6 +197,38 @@ impl<E> EventQueue<E> {
         }
     }
 
+    /// Schedules `event` at each of `times` \[minutes\], which must be
+    /// finite and in ascending order: the same as pushing them one by one,
+    /// in order (the same pops, ties included), without sorting them again.
+    /// While an earlier lane is still pending they are pushed one by one.
+    pub fn push_lane(&mut self, times: impl ExactSizeIterator<Item = f64>, event: E)
+    where
+        E: Copy,
+    {
+        if self.lane_pos < self.lane.len() {
+            for t in times {
+                self.push(t, event);
+            }
+            return;
+        }
+        self.lane.clear();
+        self.lane_pos = 0;
+        self.lane_seq = self.seq;
+        self.lane.extend(times.map(|t| {
+            debug_assert!(t.is_finite(), "event time must be finite");
+            time_key(t)
+        }));
+        debug_assert!(self.lane.windows(2).all(|w| w[0] <= w[1]), "a lane must be in time order");
+        self.seq += self.lane.len() as u64;
+        self.lane_event = Some(event);
+    }
+
+    /// The lane's next event's `(time key, sequence)`.
+    #[inline]
+    fn lane_head(&self) -> Option<(u64, u64)> {
+        self.lane.get(self.lane_pos).map(|&t| (t, self.lane_seq + self.lane_pos as u64))
+    }
+
     /// The bucket `index` windows after the next one, created if needed.
     #[inline]
     fn bucket(&mut self, index: usize) -> &mut Vec<Entry<E>> {
@@ -192,18 +241,37 @@ impl<E> EventQueue<E> {
 
     /// Removes and returns the earliest event with its time \[minutes\].
     #[inline]
-    pub fn pop(&mut self) -> Option<(f64, E)> {
+    pub fn pop(&mut self) -> Option<(f64, E)>
+    where
+        E: Copy,
+    {
         if self.near.is_empty() && self.run.is_empty() && !self.advance() {
-            return None;
+            return self.pop_lane();
         }
-        let from_run = match (self.near.peek(), self.run.last()) {
-            (Some(n), Some(r)) => r.key() < n.0.key(),
-            (None, _) => true,
-            (Some(_), None) => false,
+        let (from_run, key) = match (self.near.peek(), self.run.last()) {
+            (Some(n), Some(r)) => (r.key() < n.0.key(), r.key().min(n.0.key())),
+            (None, Some(r)) => (true, r.key()),
+            (Some(n), None) => (false, n.0.key()),
+            (None, None) => unreachable!("advance found an event"),
         };
+        if self.lane_head().is_some_and(|lane| lane < key) {
+            return self.pop_lane();
+        }
         let entry = if from_run { self.run.pop() } else { self.near.pop().map(|n| n.0) }?;
         self.popped += 1;
         Some((key_time(entry.time), entry.event))
+    }
+
+    /// Pops the lane's next event, if any.
+    #[inline]
+    fn pop_lane(&mut self) -> Option<(f64, E)>
+    where
+        E: Copy,
+    {
+        let &time = self.lane.get(self.lane_pos)?;
+        self.lane_pos += 1;
+        self.popped += 1;
+        Some((key_time(time), self.lane_event?))
     }
 
     /// Opens windows until one has events (the next bucket becomes the
@@ -271,13 +339,17 @@ impl<E> EventQueue<E> {
             bucket
                 .and_then(|b| b.iter().map(Entry::key).min())
                 .or_else(|| self.far.peek().map(|n| n.0.key()))
-        })?;
+        });
+        let key = match (key, self.lane_head()) {
+            (Some(a), Some(b)) => a.min(b),
+            (a, b) => a.or(b)?,
+        };
         Some(key_time(key.0))
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.near.len() + self.run.len() + self.in_ring + self.far.len()
+        self.near.len() + self.run.len() + self.in_ring + self.far.len() + (self.lane.len() - self.lane_pos)
     }
 
     /// Whether no event is pending.
@@ -378,6 +450,63 @@ mod tests {
             while let Some((t, id)) = q.pop() {
                 got.push((time_key(t), id));
             }
+            prop_assert_eq!(got, reference_order(&timed));
+        }
+
+        /// As above, with lanes: runs of sorted times pushed together
+        /// (sometimes while an earlier lane is pending) pop exactly as if
+        /// pushed one by one.
+        #[test]
+        fn lanes_pop_as_pushes_one_by_one(
+            ops in prop::collection::vec((0u32..3, 0u32..40, 0u32..4, 0u32..6, 0usize..12), 1..300)
+        ) {
+            let mut q = EventQueue::new();
+            let mut now = 0.0;
+            let mut timed = Vec::new();
+            let mut got = Vec::new();
+            for &(kind, a, b, scale, n) in &ops {
+                let span = [0.0, 1.0, WINDOW / 4.0, WINDOW, WINDOW * 37.0, WINDOW * 900.0][scale as usize];
+                let t = now + f64::from(a) * span + f64::from(b) * 0.25 - 0.5;
+                match kind {
+                    0 => if let Some((t, id)) = q.pop() {
+                        now = t;
+                        got.push((time_key(t), id));
+                        timed.push((false, 0.0));
+                    },
+                    1 => {
+                        q.push(t, timed.len());
+                        timed.push((true, t));
+                    }
+                    _ => {
+                        // Ascending, with ties; each gets the id it would have pushed singly.
+                        let times: Vec<f64> = (0..n).map(|i| t + (i / 2) as f64 * span / 3.0).collect();
+                        let first = timed.len();
+                        timed.extend(times.iter().map(|&t| (true, t)));
+                        // A lane's events are all the same: tag them by time, check ids after.
+                        q.push_lane(times.iter().copied(), usize::MAX - first);
+                    }
+                }
+            }
+            while let Some((t, id)) = q.pop() {
+                got.push((time_key(t), id));
+            }
+            // Lane events come back as `usize::MAX - first`: give each its own id,
+            // in pop order (ties within a lane pop in order).
+            let mut next_of_lane = std::collections::HashMap::new();
+            let got: Vec<(u64, usize)> = got
+                .into_iter()
+                .map(|(k, id)| {
+                    if id > usize::MAX / 2 {
+                        let first = usize::MAX - id;
+                        let n = next_of_lane.entry(first).or_insert(first);
+                        *n += 1;
+                        (k, *n - 1)
+                    } else {
+                        (k, id)
+                    }
+                })
+                .collect();
+            // `timed` records a pop only where one happened.
             prop_assert_eq!(got, reference_order(&timed));
         }
     }

@@ -25,6 +25,60 @@ pub struct Patient {
     pub rural: bool,
 }
 
+/// One new episode's arrival, drawn whole at the start of its day.
+#[derive(Debug, Clone, Copy)]
+pub struct Arrival {
+    /// When it reaches the practice \[minutes\].
+    pub time: f64,
+    /// The uniform that thins (or duplicates) it by the patient's contact
+    /// factor, which is read when it arrives.
+    pub u_thin: f64,
+    /// Who.
+    pub patient: u32,
+    /// Which need.
+    pub need: u16,
+}
+
+/// The arrivals of a run of days, drawn once and shared by every arm
+/// launched from one warm state: under common random numbers (and with
+/// the population, needs and calendar that [`super::fork_blocker`] keeps
+/// equal) every arm would draw exactly these.
+#[derive(Debug, Clone)]
+pub struct ArrivalPlan {
+    /// The first day planned.
+    first_day: usize,
+    /// `arrivals[offsets[i]..offsets[i + 1]]` are day `first_day + i`'s.
+    offsets: Vec<usize>,
+    arrivals: Vec<Arrival>,
+}
+
+impl ArrivalPlan {
+    /// Draws days `first_day..days` from `pop` (its carried demand) and
+    /// `rng` as they stand: copies, so the model itself is untouched.
+    pub fn draw(s: &Scenario, pop: &Population, rng: &SimRng, first_day: usize, days: usize) -> Self {
+        let (mut pop, mut rng) = (pop.clone(), rng.clone());
+        let (mut times, mut day) = (Vec::new(), Vec::new());
+        let mut plan = ArrivalPlan {
+            first_day,
+            offsets: vec![0],
+            arrivals: Vec::new(),
+        };
+        for d in first_day..days {
+            pop.draw_day(s, d, &mut rng, &mut times, &mut day);
+            plan.arrivals.extend_from_slice(&day);
+            plan.offsets.push(plan.arrivals.len());
+        }
+        plan
+    }
+
+    /// Day `day`'s arrivals, if it is planned.
+    pub fn day(&self, day: usize) -> Option<&[Arrival]> {
+        let i = day.checked_sub(self.first_day)?;
+        let (from, to) = (*self.offsets.get(i)?, *self.offsets.get(i + 1)?);
+        Some(&self.arrivals[from..to])
+    }
+}
+
 /// Walker/Vose alias table: O(1) sampling of a patient in proportion to
 /// their personal contact rate.
 #[derive(Debug, Clone)]
@@ -57,26 +111,25 @@ impl AliasTable {
     /// Draws an index from two uniforms in [0, 1).
     #[inline]
     pub fn sample(&self, u_column: f64, u_coin: f64) -> usize {
-        let i = self.column(u_column);
-        let (keep, alias) = self.columns[i];
+        self.pick(self.column(u_column), u_coin)
+    }
+
+    /// The column a first uniform in [0, 1) selects; [`AliasTable::pick`]
+    /// then completes the draw ([`AliasTable::sample`] in two steps).
+    #[inline]
+    pub fn column(&self, u_column: f64) -> usize {
+        ((u_column * self.columns.len() as f64) as usize).min(self.columns.len() - 1)
+    }
+
+    /// The index drawn from `column` with the coin's uniform in [0, 1).
+    #[inline]
+    pub fn pick(&self, column: usize, u_coin: f64) -> usize {
+        let (keep, alias) = self.columns[column];
         if u_coin < keep {
-            i
+            column
         } else {
             alias as usize
         }
-    }
-
-    /// The two indices [`AliasTable::sample`] can return for `u_column`:
-    /// the column and its alias.
-    #[inline]
-    pub fn candidates(&self, u_column: f64) -> (usize, usize) {
-        let i = self.column(u_column);
-        (i, self.columns[i].1 as usize)
-    }
-
-    #[inline]
-    fn column(&self, u_column: f64) -> usize {
-        ((u_column * self.columns.len() as f64) as usize).min(self.columns.len() - 1)
     }
 }
 
@@ -119,22 +172,40 @@ impl Population {
         }
     }
 
-    /// Touches the patients the day's next `arrivals` will most likely
-    /// draw, so that their cache misses overlap here, in one tight loop,
-    /// instead of stalling each arrival in turn (about a fifth of a run
-    /// before, issue #12). `rng` is a copy of the arrivals stream: the
-    /// stream itself is not advanced, so no result can change; a guess
-    /// that turns out wrong (a day whose arrivals interleave with
-    /// another's) only costs the misses it would have had anyway.
-    pub fn warm(&self, mut rng: SimRng, arrivals: usize) {
-        let mut touched = 0.0_f32;
-        for _ in 0..arrivals {
-            let (u_col, _, _, _): (f64, f64, f64, f64) = (rng.random(), rng.random(), rng.random(), rng.random());
-            // Both candidates, without the coin's branch: a mispredicted
-            // branch would stall the loads this loop exists to overlap.
-            let (column, alias) = self.by_rate.candidates(u_col);
-            touched += self.patients[column].contact_factor + self.patients[alias].contact_factor;
+    /// Day `day`'s arrivals, in time order, into `out` (`times` is
+    /// scratch): their times, then for each the four draws an arrival has
+    /// always made (patient column and coin, need, thinning), in the same
+    /// order from the same stream. No other draw comes from the arrivals
+    /// stream between a day's start and its last arrival, so drawing them
+    /// here instead of as each arrives changes no number.
+    ///
+    /// The alias table is read in a second loop, after all the draws: a
+    /// loop of loads alone keeps many of its cache misses in flight, where
+    /// one that also ran the generator stalled on each in turn.
+    pub fn draw_day(&mut self, s: &Scenario, day: usize, rng: &mut SimRng, times: &mut Vec<f64>, out: &mut Vec<Arrival>) {
+        self.day_arrivals(s, day, rng, times);
+        out.clear();
+        for time in times.iter_mut() {
+            let (u_col, u_coin, u_need, u_thin): (f64, f64, f64, f64) = (rng.random(), rng.random(), rng.random(), rng.random());
+            out.push(Arrival {
+                time: *time,
+                u_thin,
+                patient: self.by_rate.column(u_col) as u32,
+                need: self.need_for(u_need) as u16,
+            });
+            // The time is in `out` now: keep the coin in its place.
+            *time = u_coin;
         }
+        for (a, &u_coin) in out.iter_mut().zip(times.iter()) {
+            a.patient = self.by_rate.pick(a.patient as usize, u_coin) as u32;
+        }
+    }
+
+    /// Touches the patients of `arrivals`, so that their cache misses
+    /// overlap here, in one tight loop, instead of stalling each arrival in
+    /// turn (about a fifth of a run before, issue #12). Reads only.
+    pub fn touch(&self, arrivals: &[Arrival]) {
+        let touched: f32 = arrivals.iter().map(|a| self.patients[a.patient as usize].contact_factor).sum();
         std::hint::black_box(touched);
     }
 
@@ -183,13 +254,22 @@ impl Population {
 
 impl Model<'_> {
     pub(super) fn day_start(&mut self, day: usize) {
-        let mut buf = std::mem::take(&mut self.day_arrivals);
-        self.pop.day_arrivals(self.s, day, &mut self.rng.arrivals, &mut buf);
-        self.pop.warm(self.rng.arrivals.clone(), buf.len());
-        for &t in &buf {
-            self.q.push(t, Ev::Arrival);
+        debug_assert_eq!(self.next_arrival, self.arrivals.len(), "a day's arrivals outlived it");
+        let mut buf = std::mem::take(&mut self.arrivals);
+        match self.plan.as_ref().and_then(|p| p.day(day)) {
+            Some(planned) => {
+                buf.clear();
+                buf.extend_from_slice(planned);
+            }
+            None => self
+                .pop
+                .draw_day(self.s, day, &mut self.rng.arrivals, &mut self.arrival_times, &mut buf),
         }
-        self.day_arrivals = buf;
+        self.pop.touch(&buf);
+        // Drawn in time order: a lane, not one push (and one sort) each.
+        self.q.push_lane(buf.iter().map(|a| a.time), Ev::Arrival);
+        self.arrivals = buf;
+        self.next_arrival = 0;
         if self.cal().is_open(day) {
             self.q.push(self.cal().closing(day), Ev::ReceptionClose);
         }
@@ -203,13 +283,13 @@ impl Model<'_> {
         }
     }
 
-    /// A new exogenous episode. Always draws the same four numbers from the
-    /// arrivals stream so every arm sees the same patients and needs.
+    /// A new exogenous episode: the day's next [`Arrival`] (arrivals leave
+    /// the queue in the order they were drawn: sorted, ties first-in,
+    /// first-out), so every arm sees the same patients and needs.
     pub(super) fn arrival(&mut self) {
-        let r = &mut self.rng.arrivals;
-        let (u_col, u_coin, u_need, u_thin): (f64, f64, f64, f64) = (r.random(), r.random(), r.random(), r.random());
-        let patient = self.pop.by_rate.sample(u_col, u_coin);
-        let need = self.pop.need_for(u_need) as u16;
+        let Arrival { u_thin, patient, need, .. } = self.arrivals[self.next_arrival];
+        self.next_arrival += 1;
+        let patient = patient as usize;
         let factor = f64::from(self.pop.patients[patient].contact_factor);
         // A lowered contact rate thins this patient's episodes; a raised one
         // (a sensitivity case) duplicates some.

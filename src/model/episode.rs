@@ -175,6 +175,44 @@ pub(super) struct Episode {
     pub(super) splw_joined: f64,
 }
 
+/// The episode arena: every episode created, indexed by id (ids are never
+/// reused: journeys.csv names them).
+///
+/// A clone keeps the capacity. An arm forked from a warm state goes on to
+/// create as many episodes again; a plain `Vec` clone would start at the
+/// warm state's length and grow by reallocating and copying the lot, and
+/// the differently sized blocks fragment the heap (issue #12).
+#[derive(Default)]
+pub(super) struct Episodes(Vec<Episode>);
+
+impl Episodes {
+    /// An empty arena with room for `capacity` episodes.
+    pub(super) fn with_capacity(capacity: usize) -> Self {
+        Episodes(Vec::with_capacity(capacity))
+    }
+}
+
+impl Clone for Episodes {
+    fn clone(&self) -> Self {
+        let mut v = Vec::with_capacity(self.0.capacity());
+        v.extend_from_slice(&self.0);
+        Episodes(v)
+    }
+}
+
+impl std::ops::Deref for Episodes {
+    type Target = Vec<Episode>;
+    fn deref(&self) -> &Vec<Episode> {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Episodes {
+    fn deref_mut(&mut self) -> &mut Vec<Episode> {
+        &mut self.0
+    }
+}
+
 impl Model<'_> {
     pub(super) fn trace(&mut self, ep: u32, place: Place, event: &'static str, reason: Reason) {
         let e = &self.episodes[ep as usize];
@@ -193,13 +231,14 @@ impl Model<'_> {
 
     pub(super) fn new_episode(&mut self, patient: u32, need: u16, traced: bool) -> u32 {
         let id = self.episodes.len() as u32;
+        let in_window = self.in_window();
         self.episodes.push(Episode {
             patient,
             need,
             created: self.now,
             token: 0,
             bounced: false,
-            in_window: self.in_window(),
+            in_window,
             traced,
             follow_up: false,
             urgent_return: false,

@@ -47,8 +47,13 @@ pub fn run_portfolio(
     let mut reducers: Vec<Reducer> = pcns.iter().map(|p| Reducer::new(&p.loaded, 0)).collect();
     // PCN-major, so each PCN's replications reach its reducer in order.
     let jobs: Vec<(usize, u64)> = (0..pcns.len()).flat_map(|p| (0..replications).map(move |r| (p, r))).collect();
-    let batch = (BATCH_PER_THREAD as usize * rayon::current_num_threads()).max(1);
+    let threads = rayon::current_num_threads();
+    let batch = (BATCH_PER_THREAD as usize * threads).max(1);
     for chunk in jobs.chunks(batch) {
+        // As in a single run: arms in parallel only when the batch has
+        // fewer jobs than threads (else a waiting thread starts another
+        // job's warm state on top of its own).
+        let arms_in_parallel = chunk.len() < threads;
         let outputs: Vec<Option<Vec<ReplicationOutput>>> = chunk
             .par_iter()
             .map(|&(p, r)| {
@@ -57,7 +62,7 @@ pub fn run_portfolio(
                     seed: pcns[p].seed,
                     journeys: 0,
                 };
-                replication(&pcns[p].loaded, &blockers[p], options, r, cancel, &on_arm_done)
+                replication(&pcns[p].loaded, &blockers[p], options, r, arms_in_parallel, cancel, &on_arm_done)
             })
             .collect();
         if cancel.load(Ordering::Relaxed) {
