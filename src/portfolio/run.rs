@@ -93,11 +93,11 @@ pub fn diagnose(portfolio: &Portfolio, cancel: &AtomicBool) -> Result<Vec<Warmup
 
 /// Memory a PCN keeps per arm until a portfolio run ends beyond its
 /// reduced results \[bytes\]: its loaded scenario and its files, made
-/// before any is written. Measured: peak RSS of 40 against 6 PCNs of
-/// 37,000–63,000 patients, 5 arms, 10 replications, 2 threads (441 MB
-/// against 229 MB: 6.2 MB a PCN, of which the reduced results
-/// [`pcn_estimate`] counts are about 0.7 MB).
-const HELD_BYTES_PER_PCN_ARM: f64 = 1.1e6;
+/// before any is written. Measured: peak RSS of 40 PCNs of 37,000–63,000
+/// patients (357 MB, `--no-charts`) against 6 (231 MB, with charts), 5
+/// arms, 10 replications, 2 threads: 3.7 MB a PCN, of which the reduced
+/// results [`pcn_estimate`] counts are about 0.7 MB.
+const HELD_BYTES_PER_PCN_ARM: f64 = 0.6e6;
 
 /// Estimated events, peak memory and run time of a portfolio run: every
 /// PCN's events and time added; memory for the models running at once
