@@ -52,4 +52,34 @@ function launch(chromiumBin, userDir, width) {
   return { chrome, send, waitFor, listeners, stderr: () => chromeStderr };
 }
 
-module.exports = { launch };
+// Pass/fail lines and counts.
+function checker() {
+  const counts = { passed: 0, failed: 0 };
+  const check = (ok, what) => {
+    if (ok) { counts.passed++; console.log(`ok: ${what}`); } else { counts.failed++; console.log(`FAIL: ${what}`); }
+  };
+  return { check, counts };
+}
+
+// Runs main() under a watchdog, prints the counts and exits 0 only when
+// every check passed (1 on a failure, an exception or the time-out).
+function run(main, { chrome, stderr }, counts, timeoutMs) {
+  const end = (code) => { chrome.kill('SIGKILL'); process.exit(code); };
+  const watchdog = setTimeout(() => {
+    console.log(`FAIL: timed out after ${timeoutMs / 1000} s`);
+    console.log(stderr().slice(-2000));
+    end(1);
+  }, timeoutMs);
+  main().then(() => {
+    clearTimeout(watchdog);
+    console.log(`${counts.passed} passed, ${counts.failed} failed`);
+    setTimeout(() => end(counts.failed ? 1 : 0), 300);
+  }, (e) => {
+    clearTimeout(watchdog);
+    console.log(`FAIL: ${e.message}`);
+    console.log(stderr().slice(-2000));
+    end(1);
+  });
+}
+
+module.exports = { launch, checker, run };

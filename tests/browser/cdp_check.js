@@ -12,7 +12,7 @@
 const fs = require('fs');
 const path = require('path');
 
-const { launch } = require('./cdp');
+const { launch, checker, run } = require('./cdp');
 
 const [, , reportArg, outDir, userDir, chromiumBin = 'chromium'] = process.argv;
 if (!reportArg || !outDir || !userDir) {
@@ -23,13 +23,10 @@ const report = path.resolve(reportArg);
 const WIDTH = 1280;
 const SLICE = 1600;
 
-const { chrome, send, waitFor, listeners, stderr } = launch(chromiumBin, userDir, WIDTH);
+const browser = launch(chromiumBin, userDir, WIDTH);
+const { send, waitFor, listeners } = browser;
 
-let passed = 0;
-let failed = 0;
-function check(ok, what) {
-  if (ok) { passed++; console.log(`ok: ${what}`); } else { failed++; console.log(`FAIL: ${what}`); }
-}
+const { check, counts } = checker();
 
 async function main() {
   const problems = [];
@@ -114,21 +111,4 @@ async function main() {
   try { await send('Browser.close'); } catch (e) { /* closing */ }
 }
 
-const watchdog = setTimeout(() => {
-  console.log('FAIL: timed out after 90 s');
-  console.log(stderr().slice(-2000));
-  chrome.kill('SIGKILL');
-  process.exit(1);
-}, 90000);
-
-main().then(() => {
-  clearTimeout(watchdog);
-  console.log(`${passed} passed, ${failed} failed`);
-  setTimeout(() => { chrome.kill('SIGKILL'); process.exit(failed ? 1 : 0); }, 300);
-}, (e) => {
-  clearTimeout(watchdog);
-  console.log(`FAIL: ${e.message}`);
-  console.log(stderr().slice(-2000));
-  chrome.kill('SIGKILL');
-  process.exit(1);
-});
+run(main, browser, counts, 90000);

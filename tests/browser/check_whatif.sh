@@ -18,16 +18,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
-chromium_bin=$(command -v chromium || true)
-if [[ -z $chromium_bin ]]; then
-  echo "chromium not found: installing Debian's chromium" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq chromium >/dev/null
-  chromium_bin=$(command -v chromium)
-fi
-profile=$(mktemp -d)
-trap 'rm -rf "$profile"' EXIT
+# shellcheck source=tests/browser/chromium.sh
+source "$here/chromium.sh"
 
 "$bin" whatif --out "$out/whatif.html" --force
 node "$here/whatif_check.js" "$out/whatif.html" "$fragment" "$out" "$profile/cdp" "$chromium_bin" 2> >(grep -v -E 'dbus|^\[' >&2)

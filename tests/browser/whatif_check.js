@@ -17,7 +17,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { launch } = require('./cdp');
+const { launch, checker, run } = require('./cdp');
 
 const [, , pageArg, fragment, outDir, userDir, chromiumBin = 'chromium'] = process.argv;
 if (!pageArg || fragment === undefined || !outDir || !userDir) {
@@ -27,13 +27,10 @@ if (!pageArg || fragment === undefined || !outDir || !userDir) {
 const url = 'file://' + path.resolve(pageArg);
 const WIDTH = 1280;
 const CHANGES = parseInt(process.env.WHATIF_CHANGES || '5', 10);
-const { chrome, send, waitFor, listeners, stderr } = launch(chromiumBin, userDir, WIDTH);
+const browser = launch(chromiumBin, userDir, WIDTH);
+const { send, waitFor, listeners } = browser;
 
-let passed = 0;
-let failed = 0;
-function check(ok, what) {
-  if (ok) { passed++; console.log(`ok: ${what}`); } else { failed++; console.log(`FAIL: ${what}`); }
-}
+const { check, counts } = checker();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN; };
 
@@ -182,21 +179,4 @@ async function main() {
   try { await send('Browser.close'); } catch (e) { /* closing */ }
 }
 
-const watchdog = setTimeout(() => {
-  console.log('FAIL: timed out after 240 s');
-  console.log(stderr().slice(-2000));
-  chrome.kill('SIGKILL');
-  process.exit(1);
-}, 240000);
-
-main().then(() => {
-  clearTimeout(watchdog);
-  console.log(`${passed} passed, ${failed} failed`);
-  setTimeout(() => { chrome.kill('SIGKILL'); process.exit(failed ? 1 : 0); }, 300);
-}, (e) => {
-  clearTimeout(watchdog);
-  console.log(`FAIL: ${e.message}`);
-  console.log(stderr().slice(-2000));
-  chrome.kill('SIGKILL');
-  process.exit(1);
-});
+run(main, browser, counts, 240000);
