@@ -33,6 +33,7 @@ pub mod progress;
 mod psa;
 mod run;
 pub mod scenario;
+mod whatif;
 
 pub use exit::CliError;
 pub use scenario::{load_any, AnyScenario};
@@ -69,6 +70,9 @@ enum Command {
     Psa(PsaArgs),
     /// Write a scenario for a PCN, practices or an area from NHS published data.
     Init(init::InitArgs),
+    /// Write a what-if page: one HTML file with the simulator inside, whose
+    /// controls are the scenario's policy levers (no server, no install).
+    Whatif(WhatifArgs),
     /// Redraw charts/ and report.html of a result directory from its CSVs.
     Report {
         /// A directory written by `signpost run`.
@@ -171,6 +175,24 @@ struct PsaRun {
 }
 
 #[derive(Debug, Args)]
+struct WhatifArgs {
+    /// Scenario file (.toml); omit for the built-in default scenario.
+    scenario: Option<PathBuf>,
+    /// The HTML file to write [default: output/<scenario name>-whatif.html].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// The simulator's WebAssembly module [default: target/whatif/signpost_web.wasm, as web/build.sh writes it].
+    #[arg(long)]
+    wasm: Option<PathBuf>,
+    /// Replace the file if it exists.
+    #[arg(long)]
+    force: bool,
+    /// No line on stderr about the file written.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
 struct CalibrateArgs {
     #[command(flatten)]
     common: ScenarioRun,
@@ -235,5 +257,6 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
         Command::Report { dir } => commands::report(&dir),
         Command::Verify => commands::verify(),
         Command::Init(args) => init::init(&args),
+        Command::Whatif(args) => whatif::whatif(&args),
     }
 }

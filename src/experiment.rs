@@ -253,6 +253,16 @@ pub fn run_experiment_with(
     })
 }
 
+/// Replication `r` of every arm, exactly as [`run_experiment_with`] runs
+/// it (the counterfactual's warm state shared, the same random numbers),
+/// for a front end that must hand control back between replications and
+/// folds them into a [`Reducer`] itself: the what-if page runs on one
+/// browser thread and shows an answer after each replication. `None` when
+/// `cancel` is set.
+pub fn run_one_replication(loaded: &LoadedScenario, options: RunOptions, r: u64, cancel: &AtomicBool) -> Option<Vec<ReplicationOutput>> {
+    replication(loaded, &arm_starts(loaded), options, r, cancel, &|| {})
+}
+
 /// The producer: replication `r` of every arm, with the same random
 /// numbers (`None` when cancelled). `on_arm_done` is called as each arm
 /// finishes.

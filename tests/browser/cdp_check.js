@@ -9,9 +9,10 @@
 // Exit code 0 when every check passes, 1 otherwise. Stdout: one line per
 // finding, then "N passed, M failed".
 'use strict';
-const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
+
+const { launch, checker, run } = require('./cdp');
 
 const [, , reportArg, outDir, userDir, chromiumBin = 'chromium'] = process.argv;
 if (!reportArg || !outDir || !userDir) {
@@ -22,56 +23,10 @@ const report = path.resolve(reportArg);
 const WIDTH = 1280;
 const SLICE = 1600;
 
-const chrome = spawn(chromiumBin, [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--hide-scrollbars', '--mute-audio', `--window-size=${WIDTH},900`,
-  `--user-data-dir=${userDir}`, '--remote-debugging-pipe', 'about:blank',
-], { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
-let chromeStderr = '';
-chrome.stdio[2].on('data', (d) => { chromeStderr += d; });
+const browser = launch(chromiumBin, userDir, WIDTH);
+const { send, waitFor, listeners } = browser;
 
-const toChrome = chrome.stdio[3];
-const fromChrome = chrome.stdio[4];
-let nextId = 1;
-const pending = new Map();
-const listeners = [];
-let buf = Buffer.alloc(0);
-fromChrome.on('data', (chunk) => {
-  buf = Buffer.concat([buf, chunk]);
-  let i;
-  while ((i = buf.indexOf(0)) >= 0) {
-    const msg = JSON.parse(buf.subarray(0, i).toString('utf8'));
-    buf = buf.subarray(i + 1);
-    if (msg.id && pending.has(msg.id)) {
-      const { resolve, reject } = pending.get(msg.id);
-      pending.delete(msg.id);
-      if (msg.error) reject(new Error(JSON.stringify(msg.error)));
-      else resolve(msg.result);
-    } else if (msg.method) {
-      for (const l of listeners) l(msg);
-    }
-  }
-});
-function send(method, params = {}, sessionId) {
-  const id = nextId++;
-  const msg = { id, method, params };
-  if (sessionId) msg.sessionId = sessionId;
-  toChrome.write(JSON.stringify(msg) + '\0');
-  return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
-}
-function waitFor(method, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`timed out waiting for ${method}`)), timeoutMs);
-    listeners.push((m) => { if (m.method === method) { clearTimeout(t); resolve(m); } });
-  });
-}
-
-let passed = 0;
-let failed = 0;
-function check(ok, what) {
-  if (ok) { passed++; console.log(`ok: ${what}`); } else { failed++; console.log(`FAIL: ${what}`); }
-}
+const { check, counts } = checker();
 
 async function main() {
   const problems = [];
@@ -156,21 +111,4 @@ async function main() {
   try { await send('Browser.close'); } catch (e) { /* closing */ }
 }
 
-const watchdog = setTimeout(() => {
-  console.log('FAIL: timed out after 90 s');
-  console.log(chromeStderr.slice(-2000));
-  chrome.kill('SIGKILL');
-  process.exit(1);
-}, 90000);
-
-main().then(() => {
-  clearTimeout(watchdog);
-  console.log(`${passed} passed, ${failed} failed`);
-  setTimeout(() => { chrome.kill('SIGKILL'); process.exit(failed ? 1 : 0); }, 300);
-}, (e) => {
-  clearTimeout(watchdog);
-  console.log(`FAIL: ${e.message}`);
-  console.log(chromeStderr.slice(-2000));
-  chrome.kill('SIGKILL');
-  process.exit(1);
-});
+run(main, browser, counts, 90000);

@@ -21,17 +21,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
-chromium_bin=$(command -v chromium || true)
-if [[ -z $chromium_bin ]]; then
-  echo "chromium not found: installing Debian's chromium" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq chromium >/dev/null
-  chromium_bin=$(command -v chromium)
-fi
-
-profile=$(mktemp -d)
-trap 'rm -rf "$profile"' EXIT
+# shellcheck source=tests/browser/chromium.sh
+source "$here/chromium.sh"
 flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
   --disable-background-networking --disable-component-update --disable-sync
   --hide-scrollbars "--user-data-dir=$profile")

@@ -31,3 +31,4 @@ mod streaming;
 mod support;
 mod validation;
 mod warmup;
+mod whatif;

@@ -6,9 +6,7 @@
 //! "muted" palette, also colour-blind safe, so they are not mistaken for
 //! arms.
 
-use std::sync::Once;
-
-use plotters::style::{register_font, FontStyle, RGBColor};
+use plotters::style::RGBColor;
 
 /// Counterfactual grey.
 pub const COUNTERFACTUAL_GREY: RGBColor = RGBColor(0x99, 0x99, 0x99);
@@ -69,11 +67,17 @@ pub mod size {
     pub const CAPTION: f64 = 21.0;
 }
 
-static DEJAVU_SANS: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
-static DEJAVU_SANS_BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
-
 /// Registers the embedded DejaVu Sans (regular and bold) once per process.
+///
+/// On wasm32 plotters has no font registry (it would measure text through
+/// the browser's canvas); the what-if page draws its own SVG, so the
+/// library there registers nothing and carries no font bytes.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn register_fonts() {
+    use plotters::style::{register_font, FontStyle};
+    use std::sync::Once;
+    static DEJAVU_SANS: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+    static DEJAVU_SANS_BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // The bytes are compiled in and known to be valid TrueType, so a
@@ -83,6 +87,11 @@ pub fn register_fonts() {
         let _ = register_font(FAMILY, FontStyle::Bold, DEJAVU_SANS_BOLD);
     });
 }
+
+/// Registers the embedded DejaVu Sans: nothing to do on wasm32 (see the
+/// other target's doc).
+#[cfg(target_arch = "wasm32")]
+pub fn register_fonts() {}
 
 /// Colour of the arm at `index` in display order (0 = counterfactual).
 pub fn arm_colour(index: usize, name: &str) -> RGBColor {
