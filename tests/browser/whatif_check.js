@@ -152,6 +152,34 @@ async function main() {
   const unlabelled = await evaluate(`Array.from(document.querySelectorAll('input, select')).filter((e) => !e.labels || !e.labels.length).map((e) => e.id)`);
   check(unlabelled.length === 0, `every control has a label${unlabelled.length ? ': missing for ' + unlabelled.join(', ') : ''}`);
 
+  // WCAG 2.1 AA contrast (1.4.3): every visible text, HTML and SVG, against
+  // the first opaque background behind it: 4.5:1, or 3:1 for large text
+  // (at least 24 px, or 18.66 px bold). Colours are composited over white.
+  const contrast = await evaluate(`(() => {
+    const rgba = (c) => { const m = c.match(/[\\d.]+/g) || [0, 0, 0, 0]; return m.map(Number).concat([1]).slice(0, 4); };
+    const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+    const over = (top, under) => top.slice(0, 3).map((v, i) => v * top[3] + under[i] * (1 - top[3]));
+    const background = (el) => { for (let e = el; e; e = e.parentElement) { const c = rgba(getComputedStyle(e).backgroundColor); if (c[3] > 0.99) return c; } return [255, 255, 255, 1]; };
+    const worst = []; let checked = 0;
+    for (const el of document.querySelectorAll('body *')) {
+      const own = Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent.trim());
+      if (!own) continue;
+      const st = getComputedStyle(el);
+      if (st.visibility === 'hidden' || st.display === 'none' || !el.getClientRects().length) continue;
+      const svg = el instanceof SVGElement;
+      const fg = rgba(svg && st.fill && st.fill !== 'none' ? st.fill : st.color);
+      const bg = background(svg ? el.closest('svg') : el);
+      const ratio = ((a, b) => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05))(lum(over(fg, bg)), lum(bg));
+      const px = parseFloat(st.fontSize), bold = parseInt(st.fontWeight, 10) >= 700;
+      const need = px >= 24 || (bold && px >= 18.66) ? 3 : 4.5;
+      checked++;
+      if (ratio < need) worst.push(el.tagName + ' "' + el.textContent.trim().slice(0, 30) + '" ' + ratio.toFixed(2) + ':1 < ' + need);
+    }
+    return { checked, worst };
+  })()`);
+  check(contrast.checked > 50 && contrast.worst.length === 0,
+    `WCAG AA contrast: ${contrast.checked} text elements checked${contrast.worst.length ? ', below AA: ' + contrast.worst.slice(0, 5).join('; ') : ', all at least 4.5:1 (3:1 large)'}`);
+
   // 4. Print view: levers and scenario hash, no controls.
   await s('Emulation.setEmulatedMedia', { media: 'print' });
   const print = await evaluate(`(() => ({ levers: getComputedStyle(document.getElementById('print-levers')).display,

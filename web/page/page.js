@@ -202,7 +202,7 @@
     box.replaceChildren();
     if (!list.length) return;
     const intro = document.createElement("p");
-    intro.textContent = "This link could not be used as it stands, so the scenario's own values are shown:";
+    intro.textContent = "This link could not be used as it stands, so the scenario's own values are shown: ";
     box.append(intro);
     for (const e of list) { const p = document.createElement("p"); p.textContent = e; box.append(p); }
   }
@@ -284,9 +284,11 @@
       ["lost to bounce-back", m.gp_appointments_lost_to_bounce_back.diff, LOST],
       ["net", m.gp_appointments_saved_net.diff, BLUE],
     ];
-    const W = 760, left = 170, right = 30, top = 60, bh = 34, gap = 14, H = top + bars.length * (bh + gap) + 50;
+    // `right` leaves room for the value after the longest bar or whisker,
+    // so a label is always ink on white (WCAG AA), never on a bar.
+    const W = 760, left = 170, right = 80, top = 60, bh = 34, gap = 14, H = top + bars.length * (bh + gap) + 50;
     const values = bars.flatMap(([, s]) => [s.mean, s.high, s.low]).concat(aim === null ? [] : [aim]).filter((v) => v !== null);
-    const hi = Math.max(1, ...values) * 1.08, lo = Math.min(0, ...values);
+    const hi = Math.max(1, ...values) * 1.02, lo = Math.min(0, ...values);
     const x = (v) => left + (v - lo) / (hi - lo) * (W - left - right);
     const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-labelledby": "chart-title chart-desc", "font-family": "system-ui, sans-serif" });
     svg.append(el("title", { id: "chart-title" }, "GP appointments freed by the what-if"));
@@ -309,8 +311,7 @@
         for (const v of [s.low, s.high]) svg.append(el("line", { x1: x(v), x2: x(v), y1: cy - 8, y2: cy + 8, stroke: INK, "stroke-width": 2 }));
       }
       const tx = Math.max(x(s.mean), s.high === null ? 0 : x(s.high)) + 6;
-      const inside = tx > W - 70;
-      svg.append(el("text", { x: inside ? x(s.mean) - 6 : tx, y: y + bh / 2 + 5, "font-size": 13, fill: inside ? "#fff" : INK, "text-anchor": inside ? "end" : "start" }, fmt(s.mean, 0)));
+      svg.append(el("text", { x: tx, y: y + bh / 2 + 5, "font-size": 13, fill: INK, "text-anchor": "start" }, fmt(s.mean, 0)));
     });
     svg.append(el("line", { x1: x(0), x2: x(0), y1: top - 6, y2: H - 40, stroke: INK }));
     if (aim !== null) {
