@@ -260,7 +260,15 @@ pub fn run_experiment_with(
 /// browser thread and shows an answer after each replication. `None` when
 /// `cancel` is set.
 pub fn run_one_replication(loaded: &LoadedScenario, options: RunOptions, r: u64, cancel: &AtomicBool) -> Option<Vec<ReplicationOutput>> {
-    replication(loaded, &arm_starts(loaded), options, r, rayon::current_num_threads() > 1, cancel, &|| {})
+    replication(
+        loaded,
+        &arm_starts(loaded),
+        options,
+        r,
+        rayon::current_num_threads() > 1,
+        cancel,
+        &|| {},
+    )
 }
 
 /// The producer: replication `r` of every arm, with the same random
