@@ -191,7 +191,7 @@ class _FileResults:
 
     def __init__(self, raw: Any):
         self._raw = raw
-        self._files: Dict[str, bytes] = dict(raw.files(False))
+        self._files: Dict[str, bytes] = dict(_signpost.result_files(raw, False))
         self._frames: Dict[str, Any] = {}
 
     def _frame(self, file: str):
@@ -229,7 +229,7 @@ class _FileResults:
         ``force``. Returns the directory."""
         if not isinstance(dir, (str, os.PathLike)):
             raise TypeError(f"write: dir must be a path, found {type(dir).__name__}")
-        return str(self._raw.write(os.fspath(dir), bool(force), bool(charts)))
+        return str(_signpost.write_result(self._raw, os.fspath(dir), bool(force), bool(charts)))
 
     def to_polars(self) -> Dict[str, Any]:
         """Every table as a polars DataFrame, name -> frame (needs polars)."""
@@ -249,7 +249,7 @@ class _FileResults:
     def report_html(self) -> str:
         """``report.html`` as a string: charts inline, one self-contained
         page (the CLI's report for the same run)."""
-        for name, data in self._raw.files(True):
+        for name, data in _signpost.result_files(self._raw, True):
             if name == "report.html":
                 return data.decode("utf-8")
         raise ValueError("this kind of result has no report")

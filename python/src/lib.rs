@@ -60,20 +60,49 @@ trait ResultFiles: Sync {
     fn result_files(&self, charts: bool) -> PyResult<Vec<ResultFile>>;
 }
 
-/// `result.files(charts)` for Python, as `[(name, bytes)]`, built without
-/// the GIL.
-fn py_files<'py>(py: Python<'py>, result: &impl ResultFiles, charts: bool) -> PyResult<Vec<(String, Bound<'py, PyBytes>)>> {
-    let files = py.detach(|| result.result_files(charts))?;
+/// Any finished result: the one argument of [`result_files`] and
+/// [`write_result`], so the result classes share them instead of each
+/// repeating two methods.
+#[derive(FromPyObject)]
+enum AnyResult<'py> {
+    Run(PyRef<'py, run::RunResult>),
+    Psa(PyRef<'py, psa::PsaResult>),
+    Network(PyRef<'py, network::NetworkResult>),
+    Portfolio(PyRef<'py, portfolio::PortfolioResult>),
+}
+
+impl AnyResult<'_> {
+    fn files(&self) -> &dyn ResultFiles {
+        match self {
+            AnyResult::Run(r) => &**r,
+            AnyResult::Psa(r) => &**r,
+            AnyResult::Network(r) => &**r,
+            AnyResult::Portfolio(r) => &**r,
+        }
+    }
+}
+
+/// The files of a result as `[(name, bytes)]`, in the order they are
+/// written (with `charts`, also `charts/*` and `report.html`), built
+/// without the GIL.
+#[pyfunction]
+#[pyo3(signature = (result, charts = false))]
+fn result_files<'py>(py: Python<'py>, result: AnyResult<'py>, charts: bool) -> PyResult<Vec<(String, Bound<'py, PyBytes>)>> {
+    let source = result.files();
+    let files = py.detach(|| source.result_files(charts))?;
     Ok(files.iter().map(|f| (f.name.clone(), PyBytes::new(py, &f.bytes))).collect())
 }
 
-/// `result.write(dir, force, charts)` for Python, as the CLI writes a
-/// result directory: into a pending directory that replaces `dir` only
-/// once complete, refusing existing results unless `force`. Returns the
-/// final path.
-fn py_write(py: Python<'_>, result: &impl ResultFiles, dir: PathBuf, force: bool, charts: bool) -> PyResult<PathBuf> {
+/// Writes a result's files into `dir` as the CLI writes a result
+/// directory: into a pending directory that replaces `dir` only once
+/// complete, refusing existing results unless `force`. Returns the final
+/// path.
+#[pyfunction]
+#[pyo3(signature = (result, dir, force = false, charts = true))]
+fn write_result(py: Python<'_>, result: AnyResult<'_>, dir: PathBuf, force: bool, charts: bool) -> PyResult<PathBuf> {
+    let source = result.files();
     py.detach(|| {
-        let files = result.result_files(charts)?;
+        let files = source.result_files(charts)?;
         let write = || {
             let pending = PendingDir::create(&dir, force)?;
             signpost::output::write_files(pending.path(), &files)?;
@@ -107,5 +136,7 @@ fn _signpost(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(network::load_network_path, m)?)?;
     m.add_function(wrap_pyfunction!(network::run_network, m)?)?;
     m.add_function(wrap_pyfunction!(portfolio::run_portfolio, m)?)?;
+    m.add_function(wrap_pyfunction!(result_files, m)?)?;
+    m.add_function(wrap_pyfunction!(write_result, m)?)?;
     Ok(())
 }

@@ -6,7 +6,6 @@ use crate::interrupt::{run_detached, threads as checked_threads};
 use crate::{limit_error, scenario_error};
 use pyo3::exceptions::PyKeyboardInterrupt;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
 use signpost::network::{NetworkResults, NetworkScenario as Checked};
 use signpost::output::ResultFile;
 use std::path::PathBuf;
@@ -93,19 +92,6 @@ impl crate::ResultFiles for NetworkResult {
 
 #[pymethods]
 impl NetworkResult {
-    /// The files of the run as `[(name, bytes)]`: summary.csv,
-    /// replications.csv, run.json, scenario.toml.
-    #[pyo3(signature = (charts = false))]
-    fn files<'py>(&self, py: Python<'py>, charts: bool) -> PyResult<Vec<(String, Bound<'py, PyBytes>)>> {
-        crate::py_files(py, self, charts)
-    }
-
-    /// Writes the run's files into `dir` as `signpost run --out dir` does.
-    #[pyo3(signature = (dir, force = false, charts = true))]
-    fn write(&self, py: Python<'_>, dir: PathBuf, force: bool, charts: bool) -> PyResult<PathBuf> {
-        crate::py_write(py, self, dir, force, charts)
-    }
-
     /// The scenario's name.
     #[getter]
     fn name(&self) -> &str {

@@ -6,7 +6,6 @@ use crate::interrupt::{run_detached, threads as checked_threads};
 use crate::{limit_error, scenario_error};
 use pyo3::exceptions::{PyKeyboardInterrupt, PyOSError};
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
 use signpost::experiment::warmup::{DiagnosticError, WarmupDiagnostic};
 use signpost::output::ResultFile;
 use signpost::portfolio::{self, Portfolio, PortfolioResult as Ran};
@@ -32,21 +31,6 @@ impl crate::ResultFiles for PortfolioResult {
 
 #[pymethods]
 impl PortfolioResult {
-    /// The files of the run as `[(name, bytes)]`: `pcns/NAME/*`, `icb/*`,
-    /// `pcns.csv`, `portfolio.json`; with `charts`, also the charts and
-    /// `report.html`.
-    #[pyo3(signature = (charts = false))]
-    fn files<'py>(&self, py: Python<'py>, charts: bool) -> PyResult<Vec<(String, Bound<'py, PyBytes>)>> {
-        crate::py_files(py, self, charts)
-    }
-
-    /// Writes the run's files into `dir` as `signpost run PORTFOLIO --out
-    /// dir` does.
-    #[pyo3(signature = (dir, force = false, charts = true))]
-    fn write(&self, py: Python<'_>, dir: PathBuf, force: bool, charts: bool) -> PyResult<PathBuf> {
-        crate::py_write(py, self, dir, force, charts)
-    }
-
     /// The portfolio's name.
     #[getter]
     fn name(&self) -> &str {

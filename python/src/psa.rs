@@ -7,12 +7,10 @@ use crate::scenario::Scenario;
 use crate::scenario_error;
 use pyo3::exceptions::{PyKeyboardInterrupt, PyOSError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
 use signpost::output::ResultFile;
 use signpost::psa::files::{psa_files, PsaFacts};
 use signpost::psa::plan::plan_with_overrides;
 use signpost::psa::{analyse, run_psa, Analysis, Plan, PsaError, PsaOptions, PsaRun};
-use std::path::PathBuf;
 use std::time::Instant;
 
 /// Draws when `draws` is not given (as `signpost psa`).
@@ -37,20 +35,6 @@ impl crate::ResultFiles for PsaResult {
 
 #[pymethods]
 impl PsaResult {
-    /// The files of the PSA as `[(name, bytes)]` (psa.csv, psa_summary.csv,
-    /// ceac.csv, voi.csv, run.json, ...); with `charts`, also charts and
-    /// `report.html`.
-    #[pyo3(signature = (charts = false))]
-    fn files<'py>(&self, py: Python<'py>, charts: bool) -> PyResult<Vec<(String, Bound<'py, PyBytes>)>> {
-        crate::py_files(py, self, charts)
-    }
-
-    /// Writes the PSA's files into `dir` as `signpost psa --out dir` does.
-    #[pyo3(signature = (dir, force = false, charts = true))]
-    fn write(&self, py: Python<'_>, dir: PathBuf, force: bool, charts: bool) -> PyResult<PathBuf> {
-        crate::py_write(py, self, dir, force, charts)
-    }
-
     /// The scenario's name.
     #[getter]
     fn name(&self) -> &str {

@@ -8,7 +8,6 @@ use crate::scenario::Scenario;
 use crate::{limit_error, scenario_error};
 use pyo3::exceptions::{PyKeyboardInterrupt, PyOSError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
 use signpost::experiment::precision::{PrecisionOutcome, PrecisionTarget, DEFAULT_MAX_REPLICATIONS};
 use signpost::experiment::warmup::{self, WarmupDiagnostic};
 use signpost::experiment::{run_experiment_with, ExperimentResult, ReplicationSink, RunError, RunOptions, SinkError, Until};
@@ -17,7 +16,6 @@ use signpost::output::ResultFile;
 use signpost::report::files::run_files;
 use signpost::report::tables::{journey_rows, RunFacts, JOURNEYS_HEADER};
 use signpost::scenario::load::LoadedScenario;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -61,21 +59,6 @@ impl crate::ResultFiles for RunResult {
 
 #[pymethods]
 impl RunResult {
-    /// The files of the run as `[(name, bytes)]`: the CSVs, `run.json` and
-    /// `scenario.toml`; with `charts`, also `charts/*` and `report.html`.
-    #[pyo3(signature = (charts = false))]
-    fn files<'py>(&self, py: Python<'py>, charts: bool) -> PyResult<Vec<(String, Bound<'py, PyBytes>)>> {
-        crate::py_files(py, self, charts)
-    }
-
-    /// Writes the run's files into `dir` as `signpost run --out dir` does:
-    /// the directory appears only when complete; existing results are
-    /// refused unless `force`. Returns the directory.
-    #[pyo3(signature = (dir, force = false, charts = true))]
-    fn write(&self, py: Python<'_>, dir: PathBuf, force: bool, charts: bool) -> PyResult<PathBuf> {
-        crate::py_write(py, self, dir, force, charts)
-    }
-
     /// The CLI's one-line warning when the statistics window starts in a
     /// start-up transient, else None.
     #[getter]
