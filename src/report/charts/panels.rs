@@ -108,6 +108,56 @@ impl LegendItem {
 }
 
 const MARGIN: i32 = 24;
+
+/// A plot of two numeric axes.
+pub type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A plot area on `area` with the house margins and room for tick labels
+/// and axis descriptions; `title` drawn above it in bold.
+pub fn plot_area<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: Option<&str>,
+    x: Range<f64>,
+    y: Range<f64>,
+) -> Result<Plot<'a, DB>> {
+    let mut builder = ChartBuilder::on(area);
+    if let Some(t) = title {
+        builder.caption(t, bold(size::PANEL, INK));
+    }
+    de(builder
+        .margin_left(MARGIN as u32)
+        .margin_right(MARGIN as u32 + 10)
+        .margin_top(14)
+        .x_label_area_size(size::TICK as u32 + size::AXIS as u32 + 18)
+        .y_label_area_size(size::TICK as u32 * 3 + size::AXIS as u32 + 24)
+        .build_cartesian_2d(x, y))
+}
+
+/// How a tick value is written.
+pub type TickFormat<'a> = &'a dyn Fn(&f64) -> String;
+
+/// Axes, grid and labels in the house style: `x_labels` ticks on the
+/// horizontal axis, 6 on the vertical.
+pub fn house_mesh<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    (x_desc, x_labels, x_fmt): (&str, usize, TickFormat<'_>),
+    (y_desc, y_fmt): (&str, TickFormat<'_>),
+) -> Result<()> {
+    de(chart
+        .configure_mesh()
+        .x_labels(x_labels)
+        .y_labels(6)
+        .x_label_formatter(x_fmt)
+        .y_label_formatter(y_fmt)
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .axis_desc_style(font(size::AXIS, INK))
+        .label_style(font(size::TICK, INK))
+        .light_line_style(WHITE)
+        .bold_line_style(RGBColor(0xE4, 0xE4, 0xE4))
+        .axis_style(INK.stroke_width(2))
+        .draw())
+}
 const SWATCH: i32 = 34;
 
 /// Fills the background, draws the title, the legend strip and the caption,

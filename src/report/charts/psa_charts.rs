@@ -4,8 +4,8 @@
 //! freed per arm. They take plain data, so the report layer knows nothing
 //! of how the PSA was run.
 
-use super::panels::{bar_panel, de, font, frame, Bar, BarGroup, BarPanel, LegendItem, Swatch};
-use super::style::{self, size, INK};
+use super::panels::{bar_panel, de, frame, house_mesh, plot_area, Bar, BarGroup, BarPanel, LegendItem, Plot, Swatch};
+use super::style::{self, INK};
 use super::{Drawing, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -115,9 +115,6 @@ impl Drawing for Chart<'_> {
     }
 }
 
-/// Left and right margin of plots \[px\].
-const MARGIN: u32 = 24;
-
 /// The caption every PSA chart shares.
 fn provenance(d: &PsaChartData) -> String {
     format!(
@@ -168,13 +165,7 @@ fn ce_plane<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &PsaChartData)
     let body = frame(root, PsaCharts::CePlane.title(), &legend, &caption)?;
     let (x_lo, x_hi) = padded(arms.iter().flat_map(|&(a, _)| d.freed[a].iter().copied()));
     let (y_lo, y_hi) = padded(arms.iter().flat_map(|&(a, _)| d.cost[a].iter().copied()));
-    let mut chart = de(ChartBuilder::on(&body)
-        .margin_left(MARGIN)
-        .margin_right(MARGIN + 10)
-        .margin_top(14)
-        .x_label_area_size(size::TICK as u32 + size::AXIS as u32 + 18)
-        .y_label_area_size(size::TICK as u32 * 3 + size::AXIS as u32 + 24)
-        .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi))?;
+    let mut chart = plot_area(&body, None, x_lo..x_hi, y_lo..y_hi)?;
     mesh(
         &mut chart,
         "Net GP appointments freed (arm minus counterfactual)",
@@ -226,13 +217,7 @@ fn ceac<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &PsaChartData) -> 
     let body = frame(root, PsaCharts::Ceac.title(), &legend, &caption)?;
     let x_hi = d.wtp.last().copied().unwrap_or(1.0).max(1.0);
     let x_lo = d.wtp.first().copied().unwrap_or(0.0).min(x_hi - 1.0);
-    let mut chart = de(ChartBuilder::on(&body)
-        .margin_left(MARGIN)
-        .margin_right(MARGIN + 10)
-        .margin_top(14)
-        .x_label_area_size(size::TICK as u32 + size::AXIS as u32 + 18)
-        .y_label_area_size(size::TICK as u32 * 3 + size::AXIS as u32 + 24)
-        .build_cartesian_2d(x_lo..x_hi, 0.0..1.02))?;
+    let mut chart = plot_area(&body, None, x_lo..x_hi, 0.0..1.02)?;
     mesh(
         &mut chart,
         "Willingness to pay per GP appointment freed [GBP]",
@@ -314,13 +299,7 @@ fn histogram<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &PsaChartData
         })
         .collect();
     let y_hi = counts.iter().flatten().fold(0.0f64, |m, &v| m.max(v)).max(0.01) * 1.08;
-    let mut chart = de(ChartBuilder::on(&body)
-        .margin_left(MARGIN)
-        .margin_right(MARGIN + 10)
-        .margin_top(14)
-        .x_label_area_size(size::TICK as u32 + size::AXIS as u32 + 18)
-        .y_label_area_size(size::TICK as u32 * 3 + size::AXIS as u32 + 24)
-        .build_cartesian_2d(x_lo..x_hi, 0.0..y_hi))?;
+    let mut chart = plot_area(&body, None, x_lo..x_hi, 0.0..y_hi)?;
     mesh(&mut chart, "Net GP appointments freed over the window", "Share of draws")?;
     for (k, &(_, c)) in arms.iter().enumerate() {
         let mut pts = vec![(x_lo, 0.0)];
@@ -336,26 +315,8 @@ fn histogram<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &PsaChartData
     Ok(())
 }
 
-/// Axes, grid and labels in the house style.
-fn mesh<DB: DrawingBackend>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
-    x: &str,
-    y: &str,
-) -> Result<()> {
+/// Axes, grid and labels in the house style, ticks as [`style::tick`].
+fn mesh<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, x: &str, y: &str) -> Result<()> {
     let fmt = |v: &f64| style::tick(*v);
-    de(chart
-        .configure_mesh()
-        .x_labels(8)
-        .y_labels(6)
-        .x_label_formatter(&fmt)
-        .y_label_formatter(&fmt)
-        .x_desc(x)
-        .y_desc(y)
-        .axis_desc_style(font(size::AXIS, INK))
-        .label_style(font(size::TICK, INK))
-        .light_line_style(WHITE)
-        .bold_line_style(RGBColor(0xE4, 0xE4, 0xE4))
-        .axis_style(INK.stroke_width(2))
-        .draw())?;
-    Ok(())
+    house_mesh(chart, (x, 8, &fmt), (y, &fmt))
 }

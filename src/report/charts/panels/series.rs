@@ -6,7 +6,7 @@ use super::super::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::super::style::{self, size, INK};
+use super::super::style;
 
 use super::*;
 
@@ -76,30 +76,10 @@ pub fn series_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &S
         y_hi + (y_hi - y_lo) * 0.06
     };
     let x_range: Range<f64> = 0.5..(x_max + 0.5);
-    let mut chart = de(ChartBuilder::on(area)
-        .caption(panel.title.as_str(), bold(size::PANEL, INK))
-        .margin_left(MARGIN as u32)
-        .margin_right(MARGIN as u32 + 10)
-        .margin_top(14)
-        .x_label_area_size(size::TICK as u32 + size::AXIS as u32 + 18)
-        .y_label_area_size(size::TICK as u32 * 3 + size::AXIS as u32 + 24)
-        .build_cartesian_2d(x_range, y_lo..y_hi))?;
+    let mut chart = plot_area(area, Some(&panel.title), x_range, y_lo..y_hi)?;
     let y_fmt = |y: &f64| style::tick(*y);
     let x_fmt = |x: &f64| format!("{x:.0}");
-    de(chart
-        .configure_mesh()
-        .x_labels(10)
-        .y_labels(6)
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(&y_fmt)
-        .x_desc("Week after warm-up")
-        .y_desc(panel.y_desc.as_str())
-        .axis_desc_style(font(size::AXIS, INK))
-        .label_style(font(size::TICK, INK))
-        .light_line_style(WHITE)
-        .bold_line_style(RGBColor(0xE4, 0xE4, 0xE4))
-        .axis_style(INK.stroke_width(2))
-        .draw())?;
+    house_mesh(&mut chart, ("Week after warm-up", 10, &x_fmt), (panel.y_desc.as_str(), &y_fmt))?;
     for s in panel.series.iter().filter(|s| s.ribbon) {
         for run in runs(&s.points, |p| p.2.zip(p.3)) {
             let mut poly: Vec<(f64, f64)> = run.iter().map(|(w, (_, hi))| (*w, *hi)).collect();
