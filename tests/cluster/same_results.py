@@ -2,10 +2,11 @@
 
     python3 tests/cluster/same_results.py EXPECTED ACTUAL
 
-Every file must be present in both and byte-identical, except ``run.json``,
-whose run facts (how long it took, on how many threads: they describe the
-machine, not the results) are set aside before its other fields are
-compared. Prints ``IDENTICAL (N files)`` and exits 0, or one ``DIFF`` line
+Every file must be present in both and byte-identical, except for the run
+facts (how long it took, on how many threads: they describe the machine,
+not the results): ``run.json`` is compared without them, ``report.html``
+without its one timing line. The same rule as ``same_files`` of
+python/tests/test_signpost.py (the Python package against the CLI). Prints ``IDENTICAL (N files)`` and exits 0, or one ``DIFF`` line
 per difference and exits 1. Used by the Slurm and the Spark tests, which
 compare a distributed run with ``signpost run`` of the same scenario, seed
 and replications.
@@ -14,12 +15,15 @@ and replications.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import List
 
 #: run.json fields that describe the run, not its results.
 RUN_FACTS = ("wall_seconds", "threads", "events_per_second")
+#: report.html's line on the run's timing.
+TIMING = re.compile(rb"\d+ threads?; [\d,]+ events in [\d.]+ s \([\d,]+ events/s\)")
 
 
 def _files(root: Path) -> List[str]:
@@ -42,6 +46,8 @@ def differences(expected: Path, actual: Path) -> List[str]:
         a, b = expected / name, actual / name
         if Path(name).name == "run.json":
             same = _run_json_without_facts(a) == _run_json_without_facts(b)
+        elif Path(name).name == "report.html":
+            same = TIMING.sub(b"", a.read_bytes()) == TIMING.sub(b"", b.read_bytes())
         else:
             same = a.read_bytes() == b.read_bytes()
         if not same:
