@@ -1,5 +1,5 @@
-"""A signpost plan run on Apache Spark (Databricks, or any Spark 3.4+ /
-Spark Connect session): each unit of the plan is one Spark task, its part
+"""A signpost plan run on Apache Spark (Databricks, or any Spark 3.0+
+session, Spark Connect included): each unit of the plan is one Spark task, its part
 comes back to the driver as a binary column, and the parts are merged in
 unit order into the very files ``signpost run`` (or ``psa``, or the
 portfolio run) writes on one machine.
@@ -12,9 +12,9 @@ The executors need the ``signpost`` package installed (a cluster library
 on Databricks) but no shared file system: the plan's files (a few
 kilobytes a scenario) travel inside the task, and each part comes back as
 bytes. Only the driver reads ``plan_dir`` and writes ``out``. The driver
-holds one partition's parts at a time (``toLocalIterator``), writes them to
-a parts directory, and the merge reads them back one at a time, so memory
-stays flat in the number of units.
+holds a bounded batch of parts at a time (``parts_per_fetch``), writes them
+to a parts directory, and the merge reads them back one at a time, so its
+memory stays flat in the number of units.
 
 Results do not depend on how the units are spread over tasks or executors,
 nor on task retries: a unit's random numbers depend only on the master seed
@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import pathlib
 import tempfile
+import warnings
 from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional, Union
 
 import signpost
@@ -117,6 +118,7 @@ def run(
     *,
     partitions: Optional[int] = None,
     threads: int = 1,
+    parts_per_fetch: int = 256,
     parts_dir: Optional[PathLike] = None,
     force: bool = False,
 ) -> pathlib.Path:
@@ -125,18 +127,45 @@ def run(
     scenario, seed and replications writes (byte for byte, apart from the
     run facts). Returns ``out``.
 
-    ``parts_dir`` keeps the parts (on the driver's file system) for a later
-    ``signpost merge``; by default they go to a temporary directory removed
-    afterwards. A failed task fails the Spark job (after Spark's retries)
-    and nothing is written to ``out``."""
+    The units run in one Spark job, as parallel as the cluster allows; their
+    parts are kept by Spark (``persist``: memory, spilling to the executors'
+    disks) and then fetched to the driver ``parts_per_fetch`` at a time, so
+    the driver holds at most that many parts at once (a fetch is one Spark
+    job, about 0.1 s, so fetching one part at a time would be slow for
+    thousands of units). ``parts_dir`` keeps the parts (on the driver's file
+    system) for a later ``signpost merge``; by default they go to a
+    temporary directory removed afterwards. A failed task fails the Spark
+    job (after Spark's retries) and nothing is written to ``out``."""
+    if isinstance(parts_per_fetch, bool) or not isinstance(parts_per_fetch, int) or parts_per_fetch < 1:
+        raise ValueError(f"parts_per_fetch: must be a whole number >= 1, found {parts_per_fetch!r}")
     parts = run_parts(spark, plan_dir, partitions=partitions, threads=threads)
+    units = _unit_count(plan_files(plan_dir))
     with tempfile.TemporaryDirectory(prefix="signpost-parts-") as tmp:
         target = pathlib.Path(parts_dir) if parts_dir is not None else pathlib.Path(tmp)
         target.mkdir(parents=True, exist_ok=True)
-        for row in parts.toLocalIterator():
+        for row in _computed_then_fetched(parts, units, parts_per_fetch):
             # Written whole then renamed, as `signpost run-unit` does, so a
             # driver that dies mid-way leaves no part merge would accept.
             pending = target / f".{row['name']}.pending"
             pending.write_bytes(row["part"])
             os.replace(pending, target / row["name"])
         return pathlib.Path(signpost.merge(plan_dir, target, out, force=force))
+
+
+def _computed_then_fetched(parts: Any, units: int, parts_per_fetch: int) -> Iterator[Any]:
+    """The rows of ``parts``: all computed first, in parallel, then brought
+    to the driver a few partitions at a time. (``toLocalIterator`` alone
+    would run one Spark job per partition, one after another: no parallelism
+    at all.)"""
+    try:
+        cached = parts.persist()
+    except Exception as e:  # e.g. serverless compute, which has no cache
+        warnings.warn(f"signpost.spark: cannot persist the parts ({e}); collecting them all on the driver at once", RuntimeWarning)
+        yield from parts.collect()
+        return
+    try:
+        cached.count()  # every unit runs here
+        fetches = max(1, -(-units // parts_per_fetch))
+        yield from cached.coalesce(fetches).toLocalIterator()
+    finally:
+        cached.unpersist()
