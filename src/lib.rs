@@ -122,7 +122,9 @@
 pub mod calibrate;
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod codec;
 pub mod data;
+pub mod distributed;
 pub mod engine;
 pub mod error;
 pub mod experiment;

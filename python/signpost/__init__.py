@@ -29,7 +29,8 @@ import warnings
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _signpost
-from ._signpost import NetworkScenario, Scenario, ScenarioError, __version__
+from ._signpost import NetworkScenario, Plan, Scenario, ScenarioError, __version__
+from .distributed import load_plan, merge, merge_parts, plan, run_unit, run_unit_bytes
 
 __all__ = [
     "Scenario",
@@ -46,6 +47,13 @@ __all__ = [
     "psa",
     "run_network",
     "run_portfolio",
+    "Plan",
+    "plan",
+    "load_plan",
+    "run_unit",
+    "run_unit_bytes",
+    "merge",
+    "merge_parts",
     "__version__",
 ]
 
