@@ -60,8 +60,19 @@ status=0
 merge_job=$(sbatch --parsable --export=ALL "${sbatch_options[@]}" "${wait_flag[@]}" \
   --dependency="$dependency" --kill-on-invalid-dep=yes \
   "$here/signpost-merge.sbatch" "$plan" "$parts" "$out") || status=$?
-echo "merge: job ${merge_job%%;*} (after $dependency) -> $out"
-if [ "$status" != 0 ]; then
-  echo "merge job ${merge_job%%;*} did not succeed (sbatch exit $status): a unit failed or the merge refused the parts; see its signpost-*.out" >&2
+merge_job=${merge_job%%;*}
+echo "merge: job $merge_job (after $dependency) -> $out"
+[ ${#wait_flag[@]} = 0 ] && exit "$status"
+
+# sbatch --wait exits 0 for a merge that never ran (cancelled because a
+# unit failed), so ask Slurm how the merge job ended.
+state=$(scontrol show job "$merge_job" -o 2>/dev/null | grep -o 'JobState=[A-Z_]*' | cut -d= -f2) || true
+reason=$(scontrol show job "$merge_job" -o 2>/dev/null | grep -o 'Reason=[^ ]*' | cut -d= -f2) || true
+if [ -z "$state" ] && command -v sacct >/dev/null; then
+  state=$(sacct -n -X -P -j "$merge_job" -o State 2>/dev/null | head -n 1 | cut -d' ' -f1) || true
 fi
-exit "$status"
+if [ "$status" = 0 ] && [ "$state" = COMPLETED ]; then
+  exit 0
+fi
+echo "merge job $merge_job ended ${state:-in a state Slurm no longer reports}${reason:+ ($reason)}, sbatch exit $status: a unit failed or the merge refused the parts; see signpost-*.out, rerun the failed units (README) and merge" >&2
+exit 1
