@@ -391,3 +391,15 @@ fn bad_plan_requests_exit_2_with_one_line() {
     assert!(e.contains("--reps"), "{e}");
     assert!(!plan.exists(), "nothing written");
 }
+
+#[test]
+fn a_scenario_that_traces_journeys_is_not_planned() {
+    let dir = temp_dir("dist-journeys");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("journeys.toml");
+    std::fs::write(&path, crate::support::small_text() + "\n[report]\njourneys = 5\n").unwrap();
+    let plan = temp_dir("dist-journeys-plan");
+    let e = refused(&signpost(&["plan", s(&path), "--out", s(&plan)]));
+    assert!(e.contains("journeys.toml") && e.contains("report.journeys"), "{e}");
+    assert!(!plan.exists());
+}
