@@ -157,18 +157,18 @@ pub fn plan(
                 Input::Scenario { label, text }
             }
         }
-        _ => return Err(PyValueError::new_err("plan: give a scenario or the path of a scenario or portfolio file")),
+        _ => {
+            return Err(PyValueError::new_err(
+                "plan: give a scenario or the path of a scenario or portfolio file",
+            ))
+        }
     };
     let request = PlanRequest {
         input,
         replications,
         seed,
         unit_reps,
-        psa: psa.map(|(draws, reps_per_draw, wtp)| PsaSettings {
-            draws,
-            reps_per_draw,
-            wtp,
-        }),
+        psa: psa.map(|(draws, reps_per_draw, wtp)| PsaSettings { draws, reps_per_draw, wtp }),
     };
     py.detach(|| {
         let plan = dist::plan(&request).map_err(dist_error)?;
@@ -196,7 +196,10 @@ fn run_part(
     plan.unit(index).map_err(dist_error)?;
     let threads = checked_threads(threads)?;
     let loaded = py.detach(|| plan.load()).map_err(dist_error)?;
-    run_detached(py, threads, progress, |job| dist::run_unit(plan, &loaded, index, job.progress, job.cancel))?.map_err(dist_error)
+    run_detached(py, threads, progress, |job| {
+        dist::run_unit(plan, &loaded, index, job.progress, job.cancel)
+    })?
+    .map_err(dist_error)
 }
 
 /// Runs one unit and returns its part as bytes.
@@ -249,7 +252,15 @@ type MergeOut = (PathBuf, Vec<String>);
 /// Merges the parts in `parts_dir` into the result directory `out`.
 #[pyfunction]
 #[pyo3(signature = (plan, parts_dir, out, force = false, charts = true, threads = None))]
-pub fn merge(py: Python<'_>, plan: AnyPlan<'_>, parts_dir: PathBuf, out: PathBuf, force: bool, charts: bool, threads: Option<usize>) -> PyResult<MergeOut> {
+pub fn merge(
+    py: Python<'_>,
+    plan: AnyPlan<'_>,
+    parts_dir: PathBuf,
+    out: PathBuf,
+    force: bool,
+    charts: bool,
+    threads: Option<usize>,
+) -> PyResult<MergeOut> {
     let started = Instant::now();
     let plan = plan.get()?;
     let threads = checked_threads(threads)?;

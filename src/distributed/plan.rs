@@ -247,6 +247,12 @@ pub fn plan(request: &PlanRequest) -> Result<Plan, DistError> {
             if let (Some(_), Some(_)) = (psa, request.replications) {
                 return Err(bad("--reps: not for a PSA (use --reps-per-draw)"));
             }
+            if psa.is_none() && loaded.base.report.journeys > 0 {
+                return Err(bad(format!(
+                    "{label}: report.journeys = {}: a distributed run traces no journeys (`run` streams them to disk, a part does not hold them); set it to 0, or trace journeys with `signpost run`",
+                    loaded.base.report.journeys
+                )));
+            }
             let settings = Settings {
                 format: PLAN_FORMAT,
                 kind,

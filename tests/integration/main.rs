@@ -5,6 +5,7 @@ mod cli;
 mod corpus;
 mod data_init;
 mod data_readers;
+mod distributed;
 mod edges;
 mod estimate;
 mod fuzz;
