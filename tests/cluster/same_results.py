@@ -4,7 +4,7 @@
 
 Every file must be present in both and byte-identical, except for the run
 facts (how long it took, on how many threads: they describe the machine,
-not the results): ``run.json`` is compared without them, ``report.html``
+not the results): ``run.json`` and ``portfolio.json`` are compared without them, ``report.html``
 without its one timing line. The same rule as ``same_files`` of
 python/tests/test_signpost.py (the Python package against the CLI). Prints ``IDENTICAL (N files)`` and exits 0, or one ``DIFF`` line
 per difference and exits 1. Used by the Slurm and the Spark tests, which
