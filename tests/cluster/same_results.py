@@ -4,12 +4,13 @@
 
 Every file must be present in both and byte-identical, except for the run
 facts (how long it took, on how many threads: they describe the machine,
-not the results): ``run.json`` and ``portfolio.json`` are compared without them, ``report.html``
-without its one timing line. The same rule as ``same_files`` of
-python/tests/test_signpost.py (the Python package against the CLI). Prints ``IDENTICAL (N files)`` and exits 0, or one ``DIFF`` line
-per difference and exits 1. Used by the Slurm and the Spark tests, which
-compare a distributed run with ``signpost run`` of the same scenario, seed
-and replications.
+not the results): ``run.json`` and ``portfolio.json`` are compared without
+them, ``report.html`` without its one timing line. The same rule as
+``same_files`` of python/tests/test_signpost.py and of
+tests/integration/distributed.rs. Prints ``IDENTICAL (N files)`` and exits
+0, or one ``DIFF`` line per difference and exits 1. Used by the Slurm and
+the Spark tests, which compare a distributed run with ``signpost run`` of
+the same scenario, seed and replications.
 """
 
 from __future__ import annotations
