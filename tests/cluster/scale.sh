@@ -48,7 +48,7 @@ if slurm_cluster_up "$work/cluster"; then
   sleep 1
   until [ -z "$(squeue -h -o %i)" ]; do sleep 0.2; done
   slurm_s=$(since "$start")
-  echo "slurm array: $slurm_s s; overhead $(per_unit "$slurm_s" "$local_s" "$units") core-s per unit; $(ls "$work/parts-slurm" | wc -l) parts"
+  echo "slurm array: $slurm_s s; overhead $(per_unit "$slurm_s" "$local_s" "$units") core-s per unit; $(find "$work/parts-slurm" -name "*.part" | wc -l) parts"
   slurm_cluster_down
 fi
 
