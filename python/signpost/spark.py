@@ -1,8 +1,8 @@
 """A signpost plan run on Apache Spark (Databricks, or any Spark 3.0+
-session, Spark Connect included): each unit of the plan is one Spark task, its part
-comes back to the driver as a binary column, and the parts are merged in
-unit order into the very files ``signpost run`` (or ``psa``, or the
-portfolio run) writes on one machine.
+session, Spark Connect included): each unit of the plan is one Spark
+task, its part comes back to the driver as a binary column, and the parts
+are merged in unit order into the very files ``signpost run`` (or
+``psa``, or the portfolio run) writes on one machine.
 
     import signpost, signpost.spark
     signpost.plan("scenarios/default.toml", "plan", unit_reps=10, replications=1000)
@@ -101,17 +101,17 @@ def run(
     force: bool = False,
 ) -> pathlib.Path:
     """Runs every unit of the plan in ``plan_dir`` (or a
-    :class:`signpost.Plan`) on ``spark`` and merges
-    the parts into ``out``: the files ``signpost run`` of the planned
-    scenario, seed and replications writes (byte for byte, apart from the
-    run facts). Returns ``out``.
+    :class:`signpost.Plan`) on ``spark`` and merges the parts into ``out``:
+    the files ``signpost run`` of the planned scenario, seed and
+    replications writes (byte for byte, apart from the run facts). Returns
+    ``out``.
 
     The units run in one Spark job, as parallel as the cluster allows; their
     parts are kept by Spark (``persist``: memory, spilling to the executors'
     disks) and then fetched to the driver ``parts_per_fetch`` at a time, so
     the driver holds at most that many parts at once (a fetch is one Spark
-    job, about 0.1 s, so fetching one part at a time would be slow for
-    thousands of units). ``parts_dir`` keeps the parts (on the driver's file
+    job, about 70 ms in local mode, so fetching one part at a time would be
+    slow for thousands of units). ``parts_dir`` keeps the parts (on the driver's file
     system) for a later ``signpost merge``; by default they go to a
     temporary directory removed afterwards. A failed task fails the Spark
     job (after Spark's retries) and nothing is written to ``out``."""
