@@ -144,6 +144,12 @@ impl<'a> Reader<'a> {
         fits.ok_or_else(|| DecodeError(format!("a length of {n} exceeds the {} bytes left", self.bytes.len())))
     }
 
+    /// An index or count that is not a length (nothing follows it).
+    pub fn usize(&mut self) -> Result<usize, DecodeError> {
+        let n = self.u64()?;
+        usize::try_from(n).map_err(|_| DecodeError(format!("{n} does not fit this machine's usize")))
+    }
+
     /// An `f64` from its bits.
     pub fn f64(&mut self) -> Result<f64, DecodeError> {
         Ok(f64::from_bits(self.u64()?))

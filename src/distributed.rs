@@ -56,6 +56,7 @@ mod merge;
 pub mod part;
 pub mod plan;
 mod unit;
+mod units;
 
 pub use merge::{inventory, merge_parts, Found, MergeFacts, Merged, Merger};
 pub use part::Part;

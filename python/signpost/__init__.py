@@ -17,7 +17,9 @@ Quick start::
 
 Entry points: :func:`load_scenario`, :func:`default_scenario`, :func:`run`,
 :func:`psa`, :func:`load_network`, :func:`run_network`, and for a whole
-ICB :func:`run_portfolio` (a portfolio file of PCN scenarios).
+ICB :func:`run_portfolio` (a portfolio file of PCN scenarios). Across many
+machines: :func:`plan`, :func:`run_unit` / :func:`run_unit_bytes` and
+:func:`merge` / :func:`merge_parts` (``signpost.distributed``).
 """
 
 from __future__ import annotations

@@ -68,8 +68,8 @@ def plan(
     """Cuts a run into units as ``signpost plan`` does, and writes the plan
     directory ``out`` when given.
 
-    ``path_or_scenario``: a scenario or portfolio file's path, or a
-    :class:`Scenario` without overrides. ``unit_reps``: replications per
+    ``path_or_scenario``: a scenario or portfolio file's path, scenario
+    TOML text, or a :class:`Scenario` without overrides. ``unit_reps``: replications per
     unit (with ``psa=True``, draws per unit). ``replications`` and ``seed``
     override the scenario's; ``psa=True`` plans ``signpost psa`` with
     ``draws`` (default 256), ``reps_per_draw`` (default 1) and ``wtp``.
@@ -84,6 +84,9 @@ def plan(
         grid = None if wtp is None else [float(w) for w in wtp]
         psa_settings = (_whole("draws", draws, 1) or 256, _whole("reps_per_draw", reps_per_draw, 1) or 1, grid)
     out = None if out is None else os.fspath(out)
+    if isinstance(path_or_scenario, str) and ("\n" in path_or_scenario or "=" in path_or_scenario):
+        # TOML text, as load_scenario reads a str holding a newline or `=`.
+        path_or_scenario = _signpost.load_text(path_or_scenario, "<string>")
     if isinstance(path_or_scenario, Scenario):
         return _signpost.plan(path_or_scenario, None, out, replications, seed, unit_reps, psa_settings, force)
     if isinstance(path_or_scenario, (str, os.PathLike)):

@@ -76,3 +76,15 @@ def test_a_psa_plan_runs_as_signpost_psa(cli, tmp_path):
     for name in a:
         if name not in ("run.json", "report.html"):
             assert a[name] == b[name], name
+
+
+def test_scenario_text_and_scenario_objects_plan_alike():
+    from conftest import TINY
+
+    a = signpost.plan(TINY, unit_reps=2)
+    b = signpost.plan(signpost.load_scenario(TINY), unit_reps=2)
+    assert a.id == b.id and a.units == 3  # warm-up + replications 0..2, 2..3
+    with pytest.raises(ValueError, match="overrides"):
+        signpost.plan(signpost.load_scenario(TINY).with_overrides({"splw.fte": 4}))
+    with pytest.raises(ValueError, match="unit_reps"):
+        signpost.plan(TINY, unit_reps=0)

@@ -269,7 +269,7 @@ impl Decode for DrawResult {
     const MIN_BYTES: usize = 32;
     fn decode(r: &mut Reader) -> Result<Self, DecodeError> {
         Ok(DrawResult {
-            draw: r.len(0)?,
+            draw: r.usize()?,
             names: r.seq()?,
             per_arm: r.seq()?,
             events: r.u64()?,
@@ -290,8 +290,8 @@ impl Decode for WarmupDiagnostic {
     const MIN_BYTES: usize = 32;
     fn decode(r: &mut Reader) -> Result<Self, DecodeError> {
         Ok(WarmupDiagnostic {
-            warmup_weeks: r.u64()? as usize,
-            run_weeks: r.u64()? as usize,
+            warmup_weeks: r.usize()?,
+            run_weeks: r.usize()?,
             replications: r.u64()?,
             series: r.seq()?,
         })
@@ -337,10 +337,10 @@ impl Decode for SeriesVerdict {
         let verdict = match r.u8()? {
             0 => Verdict::Steady,
             1 => Verdict::Transient {
-                weeks_into_window: r.u64()? as usize,
+                weeks_into_window: r.usize()?,
             },
             2 => Verdict::Immaterial {
-                weeks_into_window: r.u64()? as usize,
+                weeks_into_window: r.usize()?,
                 bias: r.f64()?,
             },
             3 => Verdict::NeverSettles,
@@ -350,11 +350,11 @@ impl Decode for SeriesVerdict {
         let cut = match r.u8()? {
             0 => None,
             1 => Some(WarmupCut {
-                truncate_weeks: r.u64()? as usize,
+                truncate_weeks: r.usize()?,
                 settled: r.bool()?,
                 drift_z: r.f64()?,
                 mser: r.f64()?,
-                batches: r.u64()? as usize,
+                batches: r.usize()?,
                 steady_mean: r.f64()?,
             }),
             t => return Err(DecodeError(format!("unknown warm-up cut tag {t}"))),
@@ -372,7 +372,7 @@ mod tests {
             plan_id: "ab".repeat(32),
             unit: 3,
             payload: Payload::Draws(vec![DrawResult {
-                draw: 7,
+                draw: 9_999,
                 names: vec!["a".into()],
                 per_arm: vec![vec![f64::NAN, -0.0], vec![1.5, f64::INFINITY]],
                 events: 9,

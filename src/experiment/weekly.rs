@@ -90,7 +90,7 @@ impl crate::codec::Decode for WeeklySummary {
     const MIN_BYTES: usize = 24;
     fn decode(r: &mut crate::codec::Reader) -> Result<Self, crate::codec::DecodeError> {
         let names: Vec<String> = r.seq()?;
-        let weeks = r.len(0)?;
+        let weeks = r.usize()?;
         let cells: Vec<Quantiles> = r.seq()?;
         if Some(cells.len()) != names.len().checked_mul(weeks) {
             return Err(crate::codec::DecodeError("weekly series: cells do not match series × weeks".into()));
