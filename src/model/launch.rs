@@ -117,6 +117,8 @@ impl<'s> Model<'s> {
             self.move_to(ep, Location::WithNavigator);
             self.start_handling(ep);
         }
+        // The arm's staffing takes the online inboxes too.
+        self.inbox_open();
         for svc in 0..self.services.len() {
             let raw = &s.raw.vcse.services[svc];
             self.services[svc]
