@@ -74,13 +74,12 @@ fn a_higher_uptake_moves_the_same_arrivals_online_first() {
     let online = "uptake = 0.2\n[bounce]\nsocial_contact_change = 0.0\n";
     let text = with_online(online, &arm("promoted", "\"online.uptake\" = 0.5"));
     let (_, outputs) = run_outputs(&load(&text), 2, 100_000);
-    for r in 0..2 {
-        let requests = |arm: usize| -> BTreeSet<(u32, u16, u64)> {
-            let steps = &outputs[arm][r].journeys;
-            let written = steps.iter().filter(|s| s.event == "online_request");
-            written.map(|s| (s.patient, s.need, s.time.to_bits())).collect()
-        };
-        let (low, high) = (requests(0), requests(1));
+    let requests = |out: &signpost::model::ReplicationOutput| -> BTreeSet<(u32, u16, u64)> {
+        let written = out.journeys.iter().filter(|s| s.event == "online_request");
+        written.map(|s| (s.patient, s.need, s.time.to_bits())).collect()
+    };
+    for (r, (at_low, at_high)) in outputs[0].iter().zip(&outputs[1]).enumerate() {
+        let (low, high) = (requests(at_low), requests(at_high));
         assert!(!low.is_empty() && high.len() > low.len() * 2, "{} vs {}", low.len(), high.len());
         assert!(low.is_subset(&high), "replication {r}: a request at uptake 0.2 is missing at 0.5");
     }
