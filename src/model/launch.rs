@@ -28,6 +28,14 @@
 //! that change the population, needs, calendar and run length, or a waiting
 //! list's cap, run their own warm-up under their own values instead (see
 //! [`fork_blocker`]); `signpost check` and `run.json` say which.
+//!
+//! The online request route's keys (`online.*`) never block: each is read
+//! as events happen — uptake at each arrival (and again when a request
+//! chosen before the launch is written), the profile, triage times and
+//! accuracy at each request, clinician lines whenever one is free — and the
+//! inboxes are handed to the arm's staff at the launch. Whether the route
+//! exists at all cannot differ between arms: an arm can only set keys the
+//! base has.
 
 use super::diary::Diary;
 use super::episode::Location;
