@@ -238,3 +238,46 @@ fn bad_online_keys_are_refused_naming_the_key() {
     assert!(e.contains("online.uptake") && e.contains("no key `online`"), "{e}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn fewer_navigators_on_the_phones_leave_the_inbox_waiting_longer() {
+    // Navigators answer waiting callers first: with one line instead of two
+    // the inbox gets less of their time.
+    let text = with_online("uptake = 0.3", &arm("one_line", "\"navigation.servers\" = 1"));
+    let result = run(&load(&text), 6, 0);
+    let (low, _) = paired_ci(&result, "one_line", "counterfactual", "online_inbox_wait_days_mean");
+    assert!(low > 0.0, "one navigator must leave requests waiting longer (paired CI low {low})");
+}
+
+#[test]
+fn the_online_route_gives_the_same_bytes_on_one_and_two_threads() {
+    let dir = temp_dir("online-threads");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("online.toml");
+    let text = with_online("uptake = 0.4\nclinician_share = 0.2", &arm("closed", "\"online.uptake\" = 0.0"));
+    std::fs::write(&path, text).unwrap();
+    let files = |threads: &str| {
+        let out = dir.join(format!("t{threads}"));
+        let o = signpost(
+            &[
+                "run",
+                path.to_str().unwrap(),
+                "--reps",
+                "3",
+                "--threads",
+                threads,
+                "--journeys",
+                "50",
+            ]
+            .into_iter()
+            .chain(["--no-charts", "--quiet", "--out", out.to_str().unwrap()])
+            .collect::<Vec<_>>(),
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let mut files = crate::support::snapshot(&out);
+        files.remove(std::path::Path::new("run.json"));
+        files
+    };
+    assert_eq!(files("1"), files("2"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
