@@ -80,12 +80,13 @@ enum Ev {
     VcseClosure(u8),
     VcseReopen(u8),
     /// An online request is written (the route's episodes start here):
-    /// `route` is its route uniform in 1/65536ths, rounded down, to check
-    /// it against the uptake in force when it is written.
+    /// `route` and `triager` are its route and triager uniforms in
+    /// 1/65536ths, rounded down, read against the scenario in force when
+    /// it is written.
     OnlineRequest {
         patient: u32,
         need: u16,
-        clinician: bool,
+        triager: u16,
         route: u16,
     },
     /// The practice opens: triagers take requests from the inboxes.
@@ -438,9 +439,9 @@ impl<'s> Model<'s> {
                 Ev::OnlineRequest {
                     patient,
                     need,
-                    clinician,
+                    triager,
                     route,
-                } => self.online_request(patient, need, clinician, route),
+                } => self.online_request(patient, need, triager, route),
                 Ev::InboxOpen => self.inbox_open(),
                 Ev::TriageDone { ep, clinician } => self.triage_done(ep, clinician),
             }

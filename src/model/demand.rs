@@ -304,13 +304,13 @@ impl Model<'_> {
         let online = self.online_choice(patient as u32);
         for _ in 0..copies {
             if let Some(choice) = online {
-                let (patient, clinician, route) = (patient as u32, choice.clinician, choice.route);
+                let (patient, triager, route) = (patient as u32, choice.triager, choice.route);
                 self.q.push(
                     choice.written,
                     Ev::OnlineRequest {
                         patient,
                         need,
-                        clinician,
+                        triager,
                         route,
                     },
                 );

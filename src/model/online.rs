@@ -61,11 +61,18 @@ pub(super) struct Inbox {
 pub(super) struct OnlineChoice {
     /// When it is written \[minutes\].
     pub(super) written: f64,
-    /// A clinician triages it.
-    pub(super) clinician: bool,
-    /// Its route uniform in 1/65536ths, rounded down: below the share in
-    /// force whenever the uniform itself is.
+    /// Its triager uniform as a count of 1/65536ths, rounded down: a
+    /// clinician triages it if that is below `online.clinician_share` when
+    /// it is written.
+    pub(super) triager: u16,
+    /// Its route uniform as a count of 1/65536ths, rounded down: below the
+    /// share in force whenever the uniform itself is.
     pub(super) route: u16,
+}
+
+/// A uniform in \[0, 1) as a count of 1/65536ths, rounded down.
+fn fraction_u16(u: f64) -> u16 {
+    (u * 65536.0) as u16
 }
 
 /// The first instant at or after `now` \[minutes\] that falls on `weekday`
@@ -107,8 +114,8 @@ impl Model<'_> {
         let (weekday, from, to) = o.week_slots.sample(u_slot)?;
         Some(OnlineChoice {
             written: next_time_of_week(&s.calendar, self.now, weekday, from + (to - from) * u_minute),
-            clinician: u_triager < o.clinician_share,
-            route: (u_route * 65536.0) as u16,
+            triager: fraction_u16(u_triager),
+            route: fraction_u16(u_route),
         })
     }
 
@@ -122,13 +129,16 @@ impl Model<'_> {
     /// An online request is written: a new episode, into its inbox. One
     /// chosen before the launch under the counterfactual's uptake but
     /// written after it follows the arm's: if the arm would not have sent
-    /// it online, the patient calls when the practice next opens instead.
-    pub(super) fn online_request(&mut self, patient: u32, need: u16, clinician: bool, route: u16) {
+    /// it online, the patient calls when the practice next opens instead;
+    /// and its triager is the arm's choice.
+    pub(super) fn online_request(&mut self, patient: u32, need: u16, triager: u16, route: u16) {
         let ep = self.new_exogenous_episode(patient, need);
         if f64::from(route) / 65536.0 >= self.online_share(patient) {
             self.contact_at(ep, self.now);
             return;
         }
+        let clinician_share = self.s.online.as_ref().map_or(0.0, |o| o.clinician_share);
+        let clinician = f64::from(triager) / 65536.0 < clinician_share;
         if self.in_window() {
             self.online.requests += 1.0;
         }
