@@ -7,7 +7,8 @@
 //!   every arm) takes four uniforms from its own stream, whatever it turns
 //!   out to be: one compared with `online.uptake` × the patient's uptake
 //!   multiplier ([`Model::online_uptake_multiplier`]), two that place the
-//!   request in the week, one that picks the triager. So an arm that raises
+//!   request in the week, one that picks the triager (read when the
+//!   request is written, as the route's is again). So an arm that raises
 //!   uptake moves the same arrivals online first, and no other stream moves.
 //! * **When it is written.** A time of the week drawn from the online
 //!   profile (`online.weekday_weights` × `online.hour_blocks` /
@@ -100,7 +101,8 @@ impl Model<'_> {
     }
 
     /// For a new arrival of `patient` now: when its online request is
-    /// written and whether a clinician triages it, or `None` for a call.
+    /// written and the uniforms that route it and pick its triager, or
+    /// `None` for a call.
     /// With the route open, draws exactly four uniforms whatever the
     /// answer; without it, none.
     pub(super) fn online_choice(&mut self, patient: u32) -> Option<OnlineChoice> {
