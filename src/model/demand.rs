@@ -323,6 +323,9 @@ impl Model<'_> {
 
     /// A new exogenous episode of `patient` with `need` (traced while the
     /// window's quota lasts), by phone or written online.
+    // Always: on every call's path. Left to the compiler, it was not
+    // inlined and the phone-only run took 2% more instructions.
+    #[inline(always)]
     pub(super) fn new_exogenous_episode(&mut self, patient: u32, need: u16) -> u32 {
         let traced = self.in_window() && self.traced < self.journey_quota;
         if traced {

@@ -105,6 +105,7 @@ impl Model<'_> {
     /// `None` for a call.
     /// With the route open, draws exactly four uniforms whatever the
     /// answer; without it, none.
+    #[inline]
     pub(super) fn online_choice(&mut self, patient: u32) -> Option<OnlineChoice> {
         let s = self.s;
         let o = s.online.as_ref()?;
@@ -163,9 +164,17 @@ impl Model<'_> {
     }
 
     /// Free navigators take requests from the inbox, in the order written,
-    /// while the practice is open and no caller waits.
+    /// while the practice is open and no caller waits. Called at every
+    /// call's end: without the route it is one test.
+    #[inline]
     pub(super) fn inbox_pull(&mut self) {
-        if self.s.online.is_none() || !self.practice_open() {
+        if self.s.online.is_some() {
+            self.inbox_pull_open();
+        }
+    }
+
+    fn inbox_pull_open(&mut self) {
+        if !self.practice_open() {
             return;
         }
         while self.reception.has_free_server() && self.reception.waiting() == 0 {

@@ -44,6 +44,9 @@ impl Model<'_> {
 
     /// A navigator is free: the next waiting caller first, else the online
     /// inbox (see the model's `online` module).
+    // Always: on every call's path. Left to the compiler, it was not
+    // inlined and the phone-only run took 2% more instructions.
+    #[inline(always)]
     pub(super) fn navigator_freed(&mut self) {
         self.reception.release(self.now);
         if let Some((next, _)) = self.reception.admit_next(self.now, |_| true) {
