@@ -19,6 +19,7 @@ mod mechanisms;
 mod network_errors;
 mod network_props;
 mod one_place;
+mod online;
 mod outputs;
 mod portfolio;
 mod psa;
