@@ -124,6 +124,7 @@ pub mod calibrate;
 pub mod cli;
 pub mod data;
 pub mod engine;
+pub mod equity;
 pub mod error;
 pub mod experiment;
 pub mod limits;
