@@ -8,6 +8,7 @@ mod data_readers;
 mod edges;
 mod estimate;
 mod fuzz;
+mod groups;
 mod headlines;
 mod interrupt;
 mod launch;
