@@ -95,6 +95,7 @@ fn in_memory(result: &ExperimentResult, run_json: &serde_json::Value, scenario_t
         comparison: Some(comparison),
         timeseries: Some(timeseries),
         scenario_text: Some(scenario_toml),
+        equity_csv: super::groups::equity_text(result),
     };
     Ok(Results::assemble(Path::new(""), parts)?)
 }

@@ -35,10 +35,13 @@ pub fn group_files(result: &ExperimentResult) -> Vec<ResultFile> {
         return Vec::new();
     }
     let mut files = vec![ResultFile::new("groups.csv", groups_csv(result))];
-    if quintile_names(&result.arms[0]).len() == 5 {
-        files.push(ResultFile::new("equity.csv", equity_csv(result)));
-    }
+    files.extend(equity_text(result).map(|text| ResultFile::new("equity.csv", text)));
     files
+}
+
+/// `equity.csv`'s text, when the result has IMD quintiles.
+pub fn equity_text(result: &ExperimentResult) -> Option<String> {
+    (has_groups(result) && quintile_names(&result.arms[0]).len() == 5).then(|| equity_csv(result))
 }
 
 /// Whether the result holds per-group metrics.
