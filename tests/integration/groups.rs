@@ -322,3 +322,31 @@ fn online_uptake_is_carried_on_each_patient_as_the_product_of_their_levels() {
         assert!((f64::from(pop.patients[p as usize].online_uptake) - want).abs() < 1e-6, "{d:?}");
     }
 }
+
+#[test]
+fn the_inequalities_library_scenario_states_a_gap_verdict_per_arm() {
+    let text = std::fs::read_to_string(crate::support::root().join("scenarios/inequalities.toml")).unwrap();
+    let mut table: toml::Table = text.parse().unwrap();
+    let population = table["population"].as_table_mut().unwrap();
+    population.insert("list_size".into(), toml::Value::Integer(5000));
+    table.insert(
+        "time".into(),
+        toml::Value::Table(toml::toml! { warmup_days = 28.0
+        horizon_days = 56.0 }),
+    );
+    let loaded = load(&toml::to_string(&table).unwrap());
+    let result = run(&loaded, 3, 0);
+    let equity = signpost::report::groups::equity_text(&result).expect("IMD quintiles give equity.csv");
+    for arm in ["trained", "trained_capacity_aware", "trained_splw"] {
+        let row = equity
+            .lines()
+            .find(|l| l.starts_with(&format!("{arm},unmet_needs_per_1000,sii,")))
+            .unwrap_or_else(|| panic!("{arm}: {equity}"));
+        assert!(
+            ["narrows", "widens", "no clear change (CI spans 0)"]
+                .iter()
+                .any(|s| row.ends_with(s)),
+            "{row}"
+        );
+    }
+}
