@@ -1,5 +1,5 @@
 //! The command line: `signpost run | check | verify | calibrate | init |
-//! sensitivity | psa | report`. Thin by design: parse the arguments, call the
+//! sensitivity | psa | report | plan | run-unit | merge`. Thin by design: parse the arguments, call the
 //! library, write what it returns, map its errors to exit codes
 //! ([`exit`]). Everything a Python or browser front end also needs lives in
 //! the library. Built only with the `cli` feature (on by default).
@@ -25,6 +25,7 @@ macro_rules! say_raw {
 }
 
 mod commands;
+mod distributed;
 pub mod exit;
 mod init;
 mod journeys;
@@ -73,6 +74,14 @@ enum Command {
     /// Write a what-if page: one HTML file with the simulator inside, whose
     /// controls are the scenario's policy levers (no server, no install).
     Whatif(WhatifArgs),
+    /// Cut a run, a portfolio run or a PSA into units for other machines
+    /// (a Slurm array, Spark): writes a plan directory.
+    Plan(distributed::PlanArgs),
+    /// Run one unit of a plan (--index, else $SLURM_ARRAY_TASK_ID) and write
+    /// its part.
+    RunUnit(distributed::RunUnitArgs),
+    /// Merge every unit's part into the files the single-machine run writes.
+    Merge(distributed::MergeArgs),
     /// Redraw charts/ and report.html of a result directory from its CSVs.
     Report {
         /// A directory written by `signpost run`.
@@ -258,5 +267,8 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
         Command::Verify => commands::verify(),
         Command::Init(args) => init::init(&args),
         Command::Whatif(args) => whatif::whatif(&args),
+        Command::Plan(args) => distributed::plan_command(&args),
+        Command::RunUnit(args) => distributed::run_unit_command(&args),
+        Command::Merge(args) => distributed::merge_command(&args),
     }
 }

@@ -206,12 +206,43 @@ pub fn run_experiment_with(
     cancel: &AtomicBool,
     sink: &mut dyn ReplicationSink,
 ) -> Result<Finished, RunError> {
-    let (limit, mut tracker) = match until {
+    run_from(loaded, options, 0, until, progress, cancel, sink)
+}
+
+/// Replications `replications` (a block of a run split across machines,
+/// [`crate::distributed`]) of every arm, exactly as [`run_experiment_with`]
+/// runs them within a whole run, reduced into a result whose
+/// `first_replication` is the block's start: blocks merged in order with
+/// [`ExperimentResult::merge`] equal the whole run.
+pub fn run_replications(
+    loaded: &LoadedScenario,
+    options: RunOptions,
+    replications: std::ops::Range<u64>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    cancel: &AtomicBool,
+    sink: &mut dyn ReplicationSink,
+) -> Result<ExperimentResult, RunError> {
+    let n = replications.end.saturating_sub(replications.start);
+    run_from(loaded, options, replications.start, Until::Replications(n), progress, cancel, sink).map(|f| f.result)
+}
+
+/// [`run_experiment_with`] from replication `first` on.
+fn run_from(
+    loaded: &LoadedScenario,
+    options: RunOptions,
+    first: u64,
+    until: Until,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    cancel: &AtomicBool,
+    sink: &mut dyn ReplicationSink,
+) -> Result<Finished, RunError> {
+    let (count, mut tracker) = match until {
         Until::Replications(n) => (n, None),
         Until::Precision(target) => (target.max_replications, Some(precision::Tracker::new(target))),
     };
+    let limit = first + count;
     let arms = loaded.arms.len();
-    let total = arms * limit as usize;
+    let total = arms * count as usize;
     let done = AtomicUsize::new(0);
     let cancelled = || Cancelled {
         done: done.load(Ordering::Relaxed),
@@ -220,8 +251,8 @@ pub fn run_experiment_with(
     let on_arm_done = || progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
     let batch = BATCH_PER_THREAD * rayon::current_num_threads() as u64;
     let blockers = arm_starts(loaded);
-    let mut reducer = Reducer::new(loaded, 0);
-    let mut next = 0;
+    let mut reducer = Reducer::new(loaded, first);
+    let mut next = first;
     while next < limit {
         let end = (next + batch).min(limit);
         let arms_in_parallel = end - next < rayon::current_num_threads() as u64;

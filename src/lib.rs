@@ -75,7 +75,9 @@
 //! values and folds the weekly series into per-week
 //! [`stats::Quantiles`]. Results of consecutive blocks of replications
 //! merge with [`experiment::ExperimentResult::merge`] into the same bytes as
-//! one run, so a run can be split across machines.
+//! one run, so a run can be split across machines: [`distributed`] cuts a
+//! run, a portfolio run or a PSA into units (a Slurm array, Spark tasks)
+//! whose parts merge into the very files of one run.
 //!
 //! # Adding a mechanism: the files you touch
 //!
@@ -103,6 +105,7 @@
 //! ```text
 //!  cli (feature `cli`: arguments, signals, progress, exit codes)
 //!  ───────────────────────────────────────────────────────────── library
+//!  distributed                    plan, run a unit anywhere, merge the parts
 //!  calibrate, sensitivity, psa    analyses over runs
 //!  report                         tables, files of a run, charts, report.html
 //!  experiment                     arms × replications, estimate before a run
@@ -111,7 +114,7 @@
 //!  scenario                       load, merge, validate
 //!  output, stats, engine          result directories; statistics; event queue
 //!  uncertainty                    PSA priors, designs, decision outputs, EVPPI (uses stats)
-//!  error, limits, metric, text    leaves
+//!  codec, error, limits, metric, text    leaves
 //! ```
 //!
 //! Library functions return typed errors that say whether anything was
@@ -122,7 +125,9 @@
 pub mod calibrate;
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod codec;
 pub mod data;
+pub mod distributed;
 pub mod engine;
 pub mod equity;
 pub mod error;

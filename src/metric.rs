@@ -189,6 +189,21 @@ metrics! {
     ProgrammeCost => "programme_cost", "Programme cost [GBP]", Gbp, Lower, false;
     /// Events the replication handled.
     Events => "events", "Simulation events", Count, Neither, false;
+    // The online request route's metrics: reported only by a scenario
+    // with an `[online]` table (after the per-service ones), so that a
+    // phone-only run's outputs keep exactly their rows.
+    /// Online requests written in the window (new episodes that came in
+    /// writing; `contacts` counts phone contacts only).
+    OnlineRequests => "online_requests", "Online requests", Count, Neither, false;
+    /// Online requests over new episodes.
+    OnlineShare => "online_share", "Share of new episodes arriving online", Share, Neither, false;
+    /// Mean wait of an online request from writing to the start of its
+    /// triage (nights, weekends and queueing behind calls included).
+    OnlineInboxWaitDaysMean => "online_inbox_wait_days_mean", "Wait in the online inbox for triage, mean [days]", Days, Lower, false;
+    /// Online requests triaged by a care navigator.
+    OnlineTriagedByNavigator => "online_triaged_by_navigator", "Online requests triaged by a navigator", Count, Neither, false;
+    /// Online requests triaged by a clinician.
+    OnlineTriagedByClinician => "online_triaged_by_clinician", "Online requests triaged by a clinician", Count, Neither, false;
     /// Counterfactual GP appointments minus the arm's, same replication.
     GpAppointmentsSavedNet => "gp_appointments_saved_net", "GP appointments freed, net", Count, Higher, true;
     /// Net plus the GP appointments bounce-back caused.

@@ -22,6 +22,7 @@ mod launch;
 mod link_worker;
 pub mod metrics;
 mod navigation;
+mod online;
 mod pharmacy;
 #[doc(hidden)]
 pub mod probe;
@@ -80,6 +81,23 @@ enum Ev {
     VcseListTimeout(u32, u8, Ticket),
     VcseClosure(u8),
     VcseReopen(u8),
+    /// An online request is written (the route's episodes start here):
+    /// `route` and `triager` are its route and triager uniforms in
+    /// 1/65536ths, rounded down, read against the scenario in force when
+    /// it is written.
+    OnlineRequest {
+        patient: u32,
+        need: u16,
+        triager: u16,
+        route: u16,
+    },
+    /// The practice opens: triagers take requests from the inboxes.
+    InboxOpen,
+    /// A triage of a written request ends.
+    TriageDone {
+        ep: u32,
+        clinician: bool,
+    },
 }
 
 /// The random streams of one replication, one per purpose.
@@ -95,6 +113,10 @@ struct Rngs {
     vcse: SimRng,
     returns: SimRng,
     staffing: SimRng,
+    /// The online route's per-arrival choices (drawn only with the route).
+    online: SimRng,
+    /// Triage times of written requests.
+    triage: SimRng,
 }
 
 impl Rngs {
@@ -111,6 +133,8 @@ impl Rngs {
             vcse: r(Stream::Vcse),
             returns: r(Stream::Returns),
             staffing: r(Stream::Staffing),
+            online: r(Stream::OnlineChoice),
+            triage: r(Stream::OnlineTriage),
         }
     }
 }
@@ -136,6 +160,8 @@ pub struct Model<'s> {
     // Reception.
     /// Navigators answering calls, and callers queueing for them.
     reception: Resource<u32>,
+    /// Online requests waiting for triage, and the route's counts.
+    online: online::Inbox,
     // Diaries: 0 = GP, 1.. = roles.
     diaries: Vec<Diary>,
     diary_used_week: Vec<f64>,
@@ -312,6 +338,7 @@ impl<'s> Model<'s> {
             plan: None,
             counters: [0.0; Counter::COUNT],
             reception: Resource::new(s.raw.navigation.servers, QueueLimit::Unbounded, start),
+            online: online::Inbox::default(),
             diaries,
             diary_used_week: vec![0.0; n_diaries],
             role_choice,
@@ -415,6 +442,14 @@ impl<'s> Model<'s> {
                 Ev::VcseListTimeout(ep, svc, ticket) => self.vcse_list_timeout(ep, svc as usize, ticket),
                 Ev::VcseClosure(svc) => self.vcse_closure(svc as usize),
                 Ev::VcseReopen(svc) => self.vcse_reopen(svc as usize),
+                Ev::OnlineRequest {
+                    patient,
+                    need,
+                    triager,
+                    route,
+                } => self.online_request(patient, need, triager, route),
+                Ev::InboxOpen => self.inbox_open(),
+                Ev::TriageDone { ep, clinician } => self.triage_done(ep, clinician),
             }
         }
     }

@@ -7,6 +7,7 @@ pub mod keys;
 pub mod load;
 pub mod local_targets;
 pub mod merge;
+pub mod online;
 mod place;
 pub mod raw;
 pub mod uncertainty;
@@ -94,6 +95,8 @@ pub struct Scenario {
     pub return_delay: Dist,
     /// Delay before a repeat contact \[days\].
     pub repeat_delay: Dist,
+    /// The online request route, if the scenario opens one.
+    pub online: Option<online::PreparedOnline>,
 }
 
 /// FTE in force on `day` given a base FTE and sorted step changes.

@@ -17,7 +17,9 @@ Quick start::
 
 Entry points: :func:`load_scenario`, :func:`default_scenario`, :func:`run`,
 :func:`psa`, :func:`load_network`, :func:`run_network`, and for a whole
-ICB :func:`run_portfolio` (a portfolio file of PCN scenarios).
+ICB :func:`run_portfolio` (a portfolio file of PCN scenarios). Across many
+machines: :func:`plan`, :func:`run_unit` / :func:`run_unit_bytes` and
+:func:`merge` / :func:`merge_parts` (``signpost.distributed``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ import warnings
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _signpost
-from ._signpost import NetworkScenario, Scenario, ScenarioError, __version__
+from ._signpost import NetworkScenario, Plan, Scenario, ScenarioError, __version__
+from .distributed import load_plan, merge, merge_parts, plan, run_unit, run_unit_bytes
 
 __all__ = [
     "Scenario",
@@ -46,6 +49,13 @@ __all__ = [
     "psa",
     "run_network",
     "run_portfolio",
+    "Plan",
+    "plan",
+    "load_plan",
+    "run_unit",
+    "run_unit_bytes",
+    "merge",
+    "merge_parts",
     "__version__",
 ]
 

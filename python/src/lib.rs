@@ -19,6 +19,7 @@ use pyo3::types::PyBytes;
 use signpost::output::{OutputError, PendingDir, ResultFile};
 use std::path::PathBuf;
 
+mod distributed;
 mod interrupt;
 mod network;
 mod portfolio;
@@ -136,6 +137,13 @@ fn _signpost(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(network::load_network_path, m)?)?;
     m.add_function(wrap_pyfunction!(network::run_network, m)?)?;
     m.add_function(wrap_pyfunction!(portfolio::run_portfolio, m)?)?;
+    m.add_class::<distributed::Plan>()?;
+    m.add_function(wrap_pyfunction!(distributed::plan, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::load_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::run_unit, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::run_unit_bytes, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::merge, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::merge_parts, m)?)?;
     m.add_function(wrap_pyfunction!(result_files, m)?)?;
     m.add_function(wrap_pyfunction!(write_result, m)?)?;
     Ok(())

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::time::Instant;
 
 /// Draws when `--draws` is not given.
-const DEFAULT_DRAWS: usize = 256;
+pub(super) const DEFAULT_DRAWS: usize = 256;
 
 /// Runs a PSA.
 pub(super) fn psa(args: PsaArgs) -> Result<(), CliError> {
@@ -41,16 +41,7 @@ pub(super) fn psa(args: PsaArgs) -> Result<(), CliError> {
     })?;
     let mut plan = plan;
     if let Some(wtp) = &args.wtp {
-        let mut grid = wtp.clone();
-        if grid.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
-            return Err(CliError::BadInput(
-                "--wtp: willingness to pay must be finite numbers >= 0 [GBP per GP appointment freed]".into(),
-            ));
-        }
-        grid.push(plan.value_per_appointment);
-        grid.sort_by(f64::total_cmp);
-        grid.dedup();
-        plan.wtp = grid;
+        plan.set_wtp(wtp).map_err(|m| CliError::BadInput(format!("--wtp: {m}")))?;
     }
     let options = PsaOptions {
         draws,

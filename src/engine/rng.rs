@@ -40,6 +40,11 @@ pub enum Stream {
     Staffing,
     /// Initial state (pre-existing caseloads and bookings).
     InitialState,
+    /// The online route's choice for each new arrival: online or phone,
+    /// when the request is written, who triages it.
+    OnlineChoice,
+    /// Triage times of online requests.
+    OnlineTriage,
     /// A numbered stream, e.g. one per node of a queueing network.
     Numbered(u32),
 }
@@ -59,6 +64,8 @@ impl Stream {
             Stream::Returns => 10,
             Stream::Staffing => 11,
             Stream::InitialState => 12,
+            Stream::OnlineChoice => 13,
+            Stream::OnlineTriage => 14,
             Stream::Numbered(n) => 1_000 + u64::from(n),
         }
     }

@@ -75,3 +75,26 @@ impl WeeklySummary {
         WeekStat { mean, p05, p95 }
     }
 }
+
+/// The names, weeks and every cell's exact state, for partial results
+/// merged elsewhere ([`crate::distributed`]).
+impl crate::codec::Encode for WeeklySummary {
+    fn encode(&self, w: &mut crate::codec::Writer) {
+        w.seq(&self.names);
+        w.len(self.weeks);
+        w.seq(&self.cells);
+    }
+}
+
+impl crate::codec::Decode for WeeklySummary {
+    const MIN_BYTES: usize = 24;
+    fn decode(r: &mut crate::codec::Reader) -> Result<Self, crate::codec::DecodeError> {
+        let names: Vec<String> = r.seq()?;
+        let weeks = r.usize()?;
+        let cells: Vec<Quantiles> = r.seq()?;
+        if Some(cells.len()) != names.len().checked_mul(weeks) {
+            return Err(crate::codec::DecodeError("weekly series: cells do not match series × weeks".into()));
+        }
+        Ok(WeeklySummary { names, weeks, cells })
+    }
+}

@@ -318,6 +318,7 @@ impl Model<'_> {
         if self.cal().is_open(day) {
             self.q.push(self.cal().closing(day), Ev::ReceptionClose);
         }
+        self.online_day_start(day);
         if self.cal().weekday(day) == 0 {
             self.splw_draw_absence();
         }
@@ -343,17 +344,43 @@ impl Model<'_> {
         } else {
             1 + usize::from(u_thin < factor - 1.0)
         };
+        // Drawn for every arrival, copies or none, so that the online
+        // choices line up across arms.
+        let online = self.online_choice(patient as u32);
         for _ in 0..copies {
-            let traced = self.in_window() && self.traced < self.journey_quota;
-            if traced {
-                self.traced += 1;
+            if let Some(choice) = online {
+                let (patient, triager, route) = (patient as u32, choice.triager, choice.route);
+                self.q.push(
+                    choice.written,
+                    Ev::OnlineRequest {
+                        patient,
+                        need,
+                        triager,
+                        route,
+                    },
+                );
+                continue;
             }
-            self.count(Counter::NewEpisodes);
-            self.group_count_patient(patient as u32, Counter::NewEpisodes);
-            let ep = self.new_episode(patient as u32, need, traced);
-            self.trace(ep, Place::Practice, "new_episode", Reason::None);
+            let ep = self.new_exogenous_episode(patient as u32, need);
             self.contact(ep);
         }
+    }
+
+    /// A new exogenous episode of `patient` with `need` (traced while the
+    /// window's quota lasts), by phone or written online.
+    // Always: on every call's path. Left to the compiler, it was not
+    // inlined and the phone-only run took 2% more instructions.
+    #[inline(always)]
+    pub(super) fn new_exogenous_episode(&mut self, patient: u32, need: u16) -> u32 {
+        let traced = self.in_window() && self.traced < self.journey_quota;
+        if traced {
+            self.traced += 1;
+        }
+        self.count(Counter::NewEpisodes);
+        self.group_count_patient(patient, Counter::NewEpisodes);
+        let ep = self.new_episode(patient, need, traced);
+        self.trace(ep, Place::Practice, "new_episode", Reason::None);
+        ep
     }
 
     pub(super) fn re_referral(&mut self, patient: u32, need: u16) {

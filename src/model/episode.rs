@@ -44,8 +44,11 @@ pub(super) enum Location {
     Transit,
     /// Queueing for a navigator at reception.
     ReceptionQueue,
-    /// Being handled by a navigator.
+    /// Being handled by a navigator (or, for an online request, triaged
+    /// by a navigator or clinician).
     WithNavigator,
+    /// An online request waiting in an inbox for triage.
+    Inbox,
     /// Booked into diary `.0` (0 = GP, 1.. = roles), awaiting the appointment.
     Booked(u8),
     /// On the way to community pharmacy.
@@ -82,7 +85,8 @@ impl Location {
             (Ended, _) => false,
             // Any open episode can end or fail back into transit.
             (_, Ended | Transit) => true,
-            (Transit, ReceptionQueue | WithNavigator) => true,
+            (Transit, ReceptionQueue | WithNavigator | Inbox) => true,
+            (Inbox, WithNavigator) => true,
             (ReceptionQueue, WithNavigator) => true,
             // Navigation sends the patient on.
             (WithNavigator, Booked(_) | Pharmacy | SplwWaiting | VcseList(_) | VcseProgramme(_)) => true,

@@ -28,6 +28,14 @@
 //! that change the population, needs, calendar and run length, or a waiting
 //! list's cap, run their own warm-up under their own values instead (see
 //! [`fork_blocker`]); `signpost check` and `run.json` say which.
+//!
+//! The online request route's keys (`online.*`) never block: each is read
+//! as events happen — uptake at each arrival (and again when a request
+//! chosen before the launch is written), the profile, triage times and
+//! accuracy at each request, clinician lines whenever one is free — and the
+//! inboxes are handed to the arm's staff at the launch. Whether the route
+//! exists at all cannot differ between arms: an arm can only set keys the
+//! base has.
 
 use super::diary::Diary;
 use super::episode::Location;
@@ -117,6 +125,8 @@ impl<'s> Model<'s> {
             self.move_to(ep, Location::WithNavigator);
             self.start_handling(ep);
         }
+        // The arm's staffing takes the online inboxes too.
+        self.inbox_open();
         for svc in 0..self.services.len() {
             let raw = &s.raw.vcse.services[svc];
             self.services[svc]

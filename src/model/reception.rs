@@ -38,13 +38,24 @@ impl Model<'_> {
     }
 
     pub(super) fn reception_done(&mut self, ep: u32) {
+        self.navigator_freed();
+        self.expect_at(ep, |l| l == Location::WithNavigator, "the end of a call");
+        self.navigate(ep);
+    }
+
+    /// A navigator is free: the next waiting caller first, else the online
+    /// inbox (see the model's `online` module).
+    // Always: on every call's path. Left to the compiler, it was not
+    // inlined and the phone-only run took 2% more instructions.
+    #[inline(always)]
+    pub(super) fn navigator_freed(&mut self) {
         self.reception.release(self.now);
         if let Some((next, _)) = self.reception.admit_next(self.now, |_| true) {
             self.move_to(next, Location::WithNavigator);
             self.start_handling(next);
+        } else {
+            self.inbox_pull();
         }
-        self.expect_at(ep, |l| l == Location::WithNavigator, "the end of a call");
-        self.navigate(ep);
     }
 
     pub(super) fn abandon(&mut self, ep: u32, ticket: Ticket) {

@@ -261,6 +261,8 @@ impl Model<'_> {
             m.push((ServiceMetric::Rejections.name(&raw.name), svc.rejections));
         }
         self.push_group_metrics(&mut m);
+        let online = self.online_metrics(c(Counter::NewEpisodes));
+        m.extend(online.into_iter().map(|(k, v)| (k.name().to_string(), v)));
         ReplicationOutput {
             metrics: m,
             weekly: self.weekly,

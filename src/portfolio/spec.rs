@@ -256,12 +256,35 @@ impl Portfolio {
 /// relative to it); `seed` replaces the portfolio's seed. Errors name the
 /// file (the portfolio's, or the PCN file's) and the rule.
 pub fn load_file(path: &Path, seed: Option<u64>) -> Result<Portfolio, ScenarioError> {
-    let label = path.display().to_string();
-    let text = load::read_text(path, &label)?;
-    let mut spec = parse(&text, &label)?;
+    let files = read_files(path)?;
+    let mut spec = files.spec;
     if let Some(seed) = seed {
         spec.seed = seed;
     }
+    Portfolio::assemble(spec, &files.pcn_labels, &files.pcn_texts)
+}
+
+/// A portfolio file and the PCN files it lists, read but not loaded.
+#[derive(Debug, Clone)]
+pub struct PortfolioFiles {
+    /// The portfolio file's label (its path).
+    pub label: String,
+    /// Its text.
+    pub text: String,
+    /// It, parsed.
+    pub spec: PortfolioSpec,
+    /// Each PCN file's label (its path), in the portfolio's order.
+    pub pcn_labels: Vec<String>,
+    /// Each PCN file's text.
+    pub pcn_texts: Vec<String>,
+}
+
+/// Reads a portfolio file and the PCN files it lists (paths relative to
+/// it), as [`load_file`] does before loading them.
+pub fn read_files(path: &Path) -> Result<PortfolioFiles, ScenarioError> {
+    let label = path.display().to_string();
+    let text = load::read_text(path, &label)?;
+    let spec = parse(&text, &label)?;
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     let mut labels = Vec::with_capacity(spec.pcn_files.len());
     let mut texts = Vec::with_capacity(spec.pcn_files.len());
@@ -273,7 +296,13 @@ pub fn load_file(path: &Path, seed: Option<u64>) -> Result<Portfolio, ScenarioEr
         texts.push(text);
         labels.push(pcn_label);
     }
-    Portfolio::assemble(spec, &labels, &texts)
+    Ok(PortfolioFiles {
+        label,
+        text,
+        spec,
+        pcn_labels: labels,
+        pcn_texts: texts,
+    })
 }
 
 /// A PCN file's text with its arms replaced by the portfolio's.

@@ -131,6 +131,22 @@ fn prior_name(prior: &Prior) -> &'static str {
 }
 
 impl Plan {
+    /// Replaces the willingness-to-pay grid \[GBP per GP appointment
+    /// freed\] with `grid` plus the value per appointment, sorted, without
+    /// repeats (what `--wtp` does). Fails, changing nothing, on a value
+    /// that is negative or not finite.
+    pub fn set_wtp(&mut self, grid: &[f64]) -> Result<(), String> {
+        if grid.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
+            return Err("willingness to pay must be finite numbers >= 0 [GBP per GP appointment freed]".into());
+        }
+        let mut grid = grid.to_vec();
+        grid.push(self.value_per_appointment);
+        grid.sort_by(f64::total_cmp);
+        grid.dedup();
+        self.wtp = grid;
+        Ok(())
+    }
+
     /// The parameter columns: every key with a prior, in draw order.
     pub fn columns(&self) -> Vec<String> {
         self.uncertainty.parameters.iter().flat_map(|p| p.keys.iter().cloned()).collect()

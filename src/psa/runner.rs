@@ -94,11 +94,19 @@ impl PsaRun {
     }
 }
 
-/// One draw's result: metric names and per-arm means.
-struct DrawOut {
-    names: Vec<String>,
-    per_arm: Vec<Vec<f64>>,
-    events: u64,
+/// One draw's result: metric names and per-arm means, what a block of
+/// draws run elsewhere carries ([`run_draws`], [`crate::distributed`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawResult {
+    /// The draw (0-based).
+    pub draw: usize,
+    /// The run's metric names (without [`NET_MONETARY_BENEFIT`]).
+    pub names: Vec<String>,
+    /// `per_arm[arm][metric]`: means over the draw's replications, then
+    /// the net monetary benefit \[GBP\].
+    pub per_arm: Vec<Vec<f64>>,
+    /// Events simulated.
+    pub events: u64,
 }
 
 /// Runs every draw on the current rayon pool. Results are identical for
@@ -110,6 +118,13 @@ pub fn run_psa(
     progress: &(dyn Fn(usize, usize) + Sync),
     cancel: &AtomicBool,
 ) -> Result<PsaRun, PsaError> {
+    let draws = run_draws(plan, options, 0..options.draws, progress, cancel)?;
+    assemble(plan, options, draws)
+}
+
+/// Every draw's parameter overrides, from the design of all
+/// `options.draws` draws.
+fn draw_overrides(plan: &Plan, options: PsaOptions) -> Result<Vec<Vec<(String, Value)>>, PsaError> {
     if options.draws == 0 || options.reps_per_draw == 0 {
         return Err(PsaError::Options("--draws and --reps-per-draw must be at least 1".into()));
     }
@@ -119,24 +134,40 @@ pub fn run_psa(
     } else {
         Some(plan.uncertainty.decision.design.points(options.draws, dims, options.seed)?)
     };
-    let draws: Vec<Vec<(String, Value)>> = (0..options.draws)
+    (0..options.draws)
         .map(|d| match &design {
             Some(m) => plan.overrides(m.row(d)).map_err(|message| PsaError::Draw { draw: d, message }),
             None => Ok(Vec::new()),
         })
-        .collect::<Result<_, _>>()?;
+        .collect()
+}
+
+/// Draws `range` of a PSA of `options.draws` draws, exactly as
+/// [`run_psa`] runs them within the whole: the parts of a PSA split across
+/// machines, which [`assemble`] puts together in draw order.
+pub fn run_draws(
+    plan: &Plan,
+    options: PsaOptions,
+    range: std::ops::Range<usize>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Vec<DrawResult>, PsaError> {
+    let all = draw_overrides(plan, options)?;
+    let draws = all
+        .get(range.clone())
+        .ok_or_else(|| PsaError::Options(format!("draws {range:?} outside 0..{}", options.draws)))?;
     let arms = plan.loaded.arms.len();
-    let total = options.draws * arms * options.reps_per_draw as usize;
+    let total = draws.len() * arms * options.reps_per_draw as usize;
     let done = AtomicUsize::new(0);
     let cancelled = || PsaError::Cancelled {
         done: done.load(Ordering::Relaxed),
         total,
     };
     let value = plan.value_per_appointment;
-    let outs: Vec<Result<DrawOut, PsaError>> = draws
+    let outs: Vec<Result<DrawResult, PsaError>> = draws
         .par_iter()
-        .enumerate()
-        .map(|(d, overrides)| {
+        .zip(range)
+        .map(|(overrides, d)| {
             if cancel.load(Ordering::Relaxed) {
                 return Err(cancelled());
             }
@@ -174,7 +205,8 @@ pub fn run_psa(
                     row
                 })
                 .collect();
-            Ok(DrawOut {
+            Ok(DrawResult {
+                draw: d,
                 names,
                 per_arm,
                 events: result.events,
@@ -184,7 +216,20 @@ pub fn run_psa(
     if cancel.load(Ordering::Relaxed) {
         return Err(cancelled());
     }
-    let outs: Vec<DrawOut> = outs.into_iter().collect::<Result<_, _>>()?;
+    outs.into_iter().collect()
+}
+
+/// The PSA from every draw's result, in draw order (`outs[d]` is draw
+/// `d` of `options.draws`).
+pub fn assemble(plan: &Plan, options: PsaOptions, outs: Vec<DrawResult>) -> Result<PsaRun, PsaError> {
+    let draws = draw_overrides(plan, options)?;
+    if outs.len() != draws.len() || outs.iter().enumerate().any(|(d, o)| o.draw != d) {
+        return Err(PsaError::Options(format!(
+            "{} draw results for {} draws, or out of order",
+            outs.len(),
+            draws.len()
+        )));
+    }
     let mut metric_names = outs[0].names.clone();
     metric_names.push(NET_MONETARY_BENEFIT.into());
     if let Some(d) = outs.iter().position(|o| o.names != outs[0].names) {

@@ -4,6 +4,7 @@
 
 use super::keys::{did_you_mean, line_col, locate};
 use super::merge::merge_over;
+use super::online::{ONLINE_DEFAULT_TOML, ONLINE_KEY};
 use super::raw::{Mode, RawScenario};
 use super::validate::validate;
 use super::Scenario;
@@ -171,6 +172,12 @@ pub fn load_with_base(base_text: &str, text: &str, label: &str, overrides: &[(St
             // not inherit the default's.
             merged.insert("description".into(), Value::String(String::new()));
         }
+    }
+    if user.contains_key(ONLINE_KEY) && !merged.contains_key(ONLINE_KEY) {
+        // The opt-in route: a file that writes `[online]` gets the keys it
+        // leaves out from the route's own defaults.
+        let defaults = parse_table(ONLINE_DEFAULT_TOML, DEFAULT_LABEL)?;
+        merged.insert(ONLINE_KEY.into(), Value::Table(defaults));
     }
     merge_over(&mut merged, user, label, text)?;
     let mut whole = Value::Table(merged);

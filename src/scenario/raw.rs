@@ -12,6 +12,7 @@
 //! `#[serde(default)]` unless every such file should have to write it.
 
 use super::dist::DistSpec;
+use super::online::RawOnline;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -35,6 +36,9 @@ pub struct RawScenario {
     pub needs: Vec<RawNeed>,
     /// Reception and care navigation.
     pub navigation: RawNavigation,
+    /// The online request route: opt-in, absent = phone only (see `scenario::online`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online: Option<RawOnline>,
     /// GP appointment diary.
     pub gp: RawGp,
     /// Other practice roles.

@@ -13,6 +13,7 @@ use routing::{build_routing, tier};
 
 mod checker;
 mod groups;
+mod online;
 mod routing;
 
 /// Tolerance for shares that must sum to 1.
@@ -484,6 +485,7 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
     c.non_negative("costs.navigator_hour", k.navigator_hour)?;
     c.non_negative("costs.navigator_minutes_per_signpost", k.navigator_minutes_per_signpost)?;
     crate::limits::journeys(raw.report.journeys).map_err(|e| c.fail("report.journeys", e.to_string()))?;
+    let online = online::prepare(&c, raw, &need_right)?;
 
     Ok(Scenario {
         raw: raw.clone(),
@@ -512,5 +514,6 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
         services,
         return_delay,
         repeat_delay,
+        online,
     })
 }

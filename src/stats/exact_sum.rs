@@ -70,6 +70,26 @@ impl ExactSum {
     }
 }
 
+/// The exact state, so a partial result merged on another machine sums
+/// to the same bits ([`crate::distributed`]).
+impl crate::codec::Encode for ExactSum {
+    fn encode(&self, w: &mut crate::codec::Writer) {
+        w.i128(self.whole);
+        w.i128(self.frac);
+    }
+}
+
+impl crate::codec::Decode for ExactSum {
+    const MIN_BYTES: usize = 32;
+    fn decode(r: &mut crate::codec::Reader) -> Result<Self, crate::codec::DecodeError> {
+        let (whole, frac) = (r.i128()?, r.i128()?);
+        if !(0..UNIT).contains(&frac) {
+            return Err(crate::codec::DecodeError("an exact sum's fraction is out of range".into()));
+        }
+        Ok(ExactSum { whole, frac })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -191,6 +191,51 @@ pub fn quantile_error_bound(lo: f64, hi: f64) -> f64 {
     RELATIVE_ERROR * lo.abs().max(hi.abs())
 }
 
+/// The exact state (the values, or the sketch, with the exact sum and the
+/// extremes), so partial results merged elsewhere describe the same bits
+/// ([`crate::distributed`]).
+impl crate::codec::Encode for Quantiles {
+    fn encode(&self, w: &mut crate::codec::Writer) {
+        match &self.repr {
+            Repr::Exact(values) => {
+                w.u8(0);
+                w.seq(values);
+            }
+            Repr::Sketch(sketch) => {
+                w.u8(1);
+                sketch.encode(w);
+            }
+        }
+        self.sum.encode(w);
+        w.f64(self.min);
+        w.f64(self.max);
+    }
+}
+
+impl crate::codec::Decode for Quantiles {
+    const MIN_BYTES: usize = 1 + 8 + 32 + 16;
+    fn decode(r: &mut crate::codec::Reader) -> Result<Self, crate::codec::DecodeError> {
+        use crate::codec::DecodeError;
+        let repr = match r.u8()? {
+            0 => {
+                let values: Vec<f64> = r.seq()?;
+                if values.len() > EXACT_LIMIT || values.iter().any(|v| !v.is_finite()) {
+                    return Err(DecodeError("exact quantile values: too many, or not finite".into()));
+                }
+                Repr::Exact(values)
+            }
+            1 => Repr::Sketch(LogSketch::decode(r)?),
+            t => return Err(DecodeError(format!("quantiles: unknown representation {t}"))),
+        };
+        Ok(Quantiles {
+            repr,
+            sum: ExactSum::decode(r)?,
+            min: r.f64()?,
+            max: r.f64()?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -177,6 +177,43 @@ impl LogSketch {
     }
 }
 
+/// The bucket counts exactly, for partial results merged elsewhere
+/// ([`crate::distributed`]).
+impl crate::codec::Encode for LogSketch {
+    fn encode(&self, w: &mut crate::codec::Writer) {
+        for store in [&self.positive, &self.negative] {
+            w.len(store.buckets.len());
+            for &(b, c) in &store.buckets {
+                w.u32(b);
+                w.u32(c);
+            }
+        }
+        w.u64(self.zeros);
+        w.u64(self.n);
+    }
+}
+
+impl crate::codec::Decode for LogSketch {
+    const MIN_BYTES: usize = 32;
+    fn decode(r: &mut crate::codec::Reader) -> Result<Self, crate::codec::DecodeError> {
+        let mut store = || -> Result<Store, crate::codec::DecodeError> {
+            let n = r.len(8)?;
+            let buckets: Vec<(u32, u32)> = (0..n).map(|_| Ok((r.u32()?, r.u32()?))).collect::<Result<_, _>>()?;
+            if buckets.windows(2).any(|p| p[0].0 >= p[1].0) {
+                return Err(crate::codec::DecodeError("a sketch's buckets are out of order".into()));
+            }
+            Ok(Store { buckets })
+        };
+        let (positive, negative) = (store()?, store()?);
+        Ok(LogSketch {
+            positive,
+            negative,
+            zeros: r.u64()?,
+            n: r.u64()?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -350,3 +350,13 @@ fn the_inequalities_library_scenario_states_a_gap_verdict_per_arm() {
         );
     }
 }
+
+#[test]
+fn a_group_with_no_online_uptake_sends_fewer_online_requests() {
+    let text = |groups: &str| small_text().replacen("[[arms]]", "[online]\nuptake = 0.5\n\n[[arms]]", 1) + groups;
+    let none_in_q1 = run(&load(&text(&imd("online_uptake = 0.0"))), 4, 0);
+    let neutral = run(&load(&text(&imd(""))), 4, 0);
+    let requests = |r: &ExperimentResult| column(&r.arms[0], "online_requests");
+    let (low, _) = paired_ci(&requests(&neutral), &requests(&none_in_q1));
+    assert!(low > 0.0, "quintile 1 writing in never: fewer online requests, CI low {low}");
+}

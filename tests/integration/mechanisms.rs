@@ -7,14 +7,14 @@ use signpost::experiment::ExperimentResult;
 use signpost::report::tables::paired;
 use signpost::scenario::Place;
 
-fn metric(result: &ExperimentResult, arm: &str, name: &str) -> Vec<f64> {
+pub fn metric(result: &ExperimentResult, arm: &str, name: &str) -> Vec<f64> {
     let a = result.arms.iter().find(|a| a.name == arm).expect("arm");
     let m = a.metric_index(name).expect("metric");
     a.values.iter().map(|r| r[m]).collect()
 }
 
 /// Upper end of the paired 95% CI of (arm − other) for a metric.
-fn paired_ci(result: &ExperimentResult, arm: &str, other: &str, name: &str) -> (f64, f64) {
+pub fn paired_ci(result: &ExperimentResult, arm: &str, other: &str, name: &str) -> (f64, f64) {
     let a = result.arms.iter().find(|x| x.name == arm).expect("arm");
     let b = result.arms.iter().find(|x| x.name == other).expect("arm");
     let ci = paired(a, b, name).confidence_interval(0.95).expect("n >= 2");

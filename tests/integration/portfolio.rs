@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 /// Three small PCNs (two of 5,000 patients, one of 7,000), each its own name.
-fn pcn_texts() -> Vec<(String, String)> {
+pub(crate) fn pcn_texts() -> Vec<(String, String)> {
     [("north", 5000), ("river", 7000), ("castle", 5000)]
         .iter()
         .map(|(name, list)| {
@@ -22,11 +22,11 @@ fn pcn_texts() -> Vec<(String, String)> {
         .collect()
 }
 
-const PORTFOLIO: &str =
+pub(crate) const PORTFOLIO: &str =
     "[portfolio]\nname = \"vale\"\nseed = 11\nreplications = 3\npcns = [\"north.toml\", \"river.toml\", \"castle.toml\"]\n";
 
 /// Writes the portfolio and its PCN files into a fresh directory.
-fn write_portfolio(tag: &str, portfolio: &str, pcns: &[(String, String)]) -> PathBuf {
+pub(crate) fn write_portfolio(tag: &str, portfolio: &str, pcns: &[(String, String)]) -> PathBuf {
     let dir = temp_dir(tag);
     std::fs::create_dir_all(&dir).unwrap();
     for (file, text) in pcns {

@@ -1,7 +1,9 @@
 //! The README's scenario reference table, generated from its sources of
 //! truth: the key tree and each key's meaning from the `///` docs of the
-//! serde structs in `src/scenario/raw.rs`; each default and its source
-//! comment from `scenarios/default.toml`. The test fails when the table
+//! serde structs in `src/scenario/raw.rs` (and `src/scenario/online.rs`,
+//! the opt-in `[online]` table); each default and its source comment from
+//! `scenarios/default.toml` (and `scenarios/opt_in/online.toml`, the
+//! defaults a file that writes `[online]` gets). The test fails when the table
 //! between the markers in README.md is stale; `UPDATE_README=1 cargo test
 //! readme_keys` rewrites it.
 
@@ -93,7 +95,9 @@ fn walk<'a>(structs: &'a BTreeMap<String, Vec<Field>>, ty: &str, prefix: &str, o
         let key = join(prefix, &f.name);
         let named = |t: &&str| structs.get(*t).is_some_and(|s| s.iter().any(|g| g.name == "name"));
         let elem = f.ty.strip_prefix("Vec<").and_then(|t| t.strip_suffix('>')).filter(named);
-        match elem.or(structs.contains_key(&f.ty).then_some(f.ty.as_str())) {
+        // An opt-in table (`Option<RawOnline>`) is walked like a present one.
+        let ty = f.ty.strip_prefix("Option<").and_then(|t| t.strip_suffix('>')).unwrap_or(&f.ty);
+        match elem.or(structs.contains_key(ty).then_some(ty)) {
             Some(inner) => walk(structs, inner, &key, out),
             None => out.push((key, f)),
         }
@@ -141,10 +145,19 @@ fn source(key: &toml_edit::Key, item: &Item) -> String {
     lines.join(" ")
 }
 
+/// The defaults: default.toml, with the opt-in `[online]` table's own
+/// defaults under `online`.
+fn defaults() -> DocumentMut {
+    let mut defaults: DocumentMut = read("scenarios/default.toml").parse().expect("default.toml parses");
+    let online: DocumentMut = read("scenarios/opt_in/online.toml").parse().expect("online.toml parses");
+    defaults.insert("online", Item::Table(online.as_table().clone()));
+    defaults
+}
+
 /// The table's rows, from the sources.
 fn rows() -> Vec<Row> {
-    let structs = parse_structs(&read("src/scenario/raw.rs"));
-    let defaults: DocumentMut = read("scenarios/default.toml").parse().expect("default.toml parses");
+    let structs = parse_structs(&(read("src/scenario/raw.rs") + &read("src/scenario/online.rs")));
+    let defaults = defaults();
     let mut keys = Vec::new();
     walk(&structs, "RawScenario", "", &mut keys);
     keys.retain(|(k, _)| !NOT_DEFAULTS.contains(&k.split('.').next().unwrap_or_default()));
@@ -250,7 +263,7 @@ fn readme_keys_cover_every_struct_key_and_default() {
         let in_table = text[range.clone()].contains(&format!("| `{}` |", r.key));
         assert!(in_table, "`{}` is missing from README.md's scenario reference: {REGENERATE}", r.key);
     }
-    let defaults: DocumentMut = read("scenarios/default.toml").parse().expect("default.toml parses");
+    let defaults = defaults();
     let mut leaves = Vec::new();
     leaf_keys(defaults.as_table(), "", &mut leaves);
     leaves.retain(|k| !NOT_DEFAULTS.contains(&k.split('.').next().unwrap_or_default()));
