@@ -129,6 +129,7 @@ pub mod codec;
 pub mod data;
 pub mod distributed;
 pub mod engine;
+pub mod equity;
 pub mod error;
 pub mod experiment;
 pub mod limits;

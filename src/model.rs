@@ -15,6 +15,8 @@ mod appointments;
 pub mod demand;
 pub mod diary;
 mod episode;
+mod group_results;
+pub mod groups;
 pub mod journey;
 mod launch;
 mod link_worker;
@@ -183,6 +185,8 @@ pub struct Model<'s> {
     journeys: Vec<JourneyStep>,
     journey_quota: u32,
     traced: u32,
+    /// Per-group counts (empty with no population groups).
+    group_tally: groups::GroupTally,
 }
 
 /// Episodes a replication of `raw` is expected to create over warm-up and
@@ -320,6 +324,7 @@ impl<'s> Model<'s> {
         let series = SeriesIds::register(s, &mut weekly);
         let n_diaries = diaries.len();
         let start = s.warmup_minutes;
+        let group_tally = groups::GroupTally::new(&pop.groups);
         let mut model = Model {
             s,
             q: EventQueue::new(),
@@ -357,6 +362,7 @@ impl<'s> Model<'s> {
             journeys: Vec::new(),
             journey_quota,
             traced: 0,
+            group_tally,
         };
         model.initial_state(seed, rep);
         model

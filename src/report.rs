@@ -7,6 +7,7 @@
 pub mod assumptions;
 pub mod charts;
 pub mod files;
+pub mod groups;
 pub mod html;
 pub mod portfolio;
 pub mod results;

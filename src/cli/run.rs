@@ -160,6 +160,9 @@ fn run_pathway(args: &RunArgs, loaded: &LoadedScenario, source: &str, started: I
             "{}",
             comparison_table(&result, loaded.base.time.horizon_days, result.replications())
         );
+        if let Some(hint) = crate::report::groups::terminal_hint(&result) {
+            say!("{hint}");
+        }
         say!(
             "{} events in {:.2} s ({:.1} M events/s on {} threads). Results: {}",
             result.events,

@@ -92,12 +92,12 @@ pub(super) fn next_time_of_week(cal: &Calendar, now: f64, weekday: u8, minute: f
 impl Model<'_> {
     /// The multiplier on `online.uptake` for `patient` \[ratio\]: a
     /// patient's chance of writing in instead of calling is `uptake` times
-    /// this, at most 1. Every patient has 1 (no population groups here):
-    /// the one place a per-patient or per-group online-uptake multiplier
-    /// applies.
+    /// this, at most 1: `Patient::online_uptake`, the product of the
+    /// patient's groups' `online_uptake` (1 without population groups).
     #[inline]
-    pub(super) fn online_uptake_multiplier(&self, _patient: u32) -> f64 {
-        1.0
+    pub(super) fn online_uptake_multiplier(&self, patient: u32) -> f64 {
+        // The patient's groups' `online_uptake` (1.0 without groups).
+        f64::from(self.pop.patients[patient as usize].online_uptake)
     }
 
     /// For a new arrival of `patient` now: when its online request is

@@ -260,6 +260,7 @@ impl Model<'_> {
             m.push((ServiceMetric::OccupancyMean.name(&raw.name), level_mean(svc.res.busy_level())));
             m.push((ServiceMetric::Rejections.name(&raw.name), svc.rejections));
         }
+        self.push_group_metrics(&mut m);
         let online = self.online_metrics(c(Counter::NewEpisodes));
         m.extend(online.into_iter().map(|(k, v)| (k.name().to_string(), v)));
         ReplicationOutput {

@@ -12,6 +12,7 @@
 //! # Ok::<(), signpost::report::ReportError>(())
 //! ```
 
+pub mod equity_chart;
 pub mod figures;
 pub mod panels;
 pub mod portfolio_charts;

@@ -37,6 +37,7 @@ pub fn run_files(
         ResultFile::new("run.json", tables::json_text(&run_json)),
         ResultFile::new("scenario.toml", scenario_toml.clone()),
     ];
+    files.extend(super::groups::group_files(result));
     if charts {
         let res = in_memory(result, &run_json, scenario_toml)?;
         files.extend(html::report_files(&res).map_err(|e: ChartError| e.context("drawing charts and report.html"))?);
@@ -94,6 +95,7 @@ fn in_memory(result: &ExperimentResult, run_json: &serde_json::Value, scenario_t
         comparison: Some(comparison),
         timeseries: Some(timeseries),
         scenario_text: Some(scenario_toml),
+        equity_csv: super::groups::equity_text(result),
     };
     Ok(Results::assemble(Path::new(""), parts)?)
 }

@@ -13,6 +13,7 @@ use crate::metric::Metric;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+mod equity;
 pub mod portfolio;
 pub mod psa;
 mod summary;
@@ -130,6 +131,7 @@ pub fn render(res: &Results, rendered: &[Rendered]) -> String {
     contents(&mut h, rendered);
     figures(&mut h, rendered);
     tables(&mut h, res);
+    equity::equity(&mut h, res);
     assumptions(&mut h, res);
     reproducibility(&mut h, res);
     scenario(&mut h, res);

@@ -214,6 +214,8 @@ pub struct Results {
     pub timeseries: BTreeMap<(String, String), Vec<WeekPoint>>,
     /// `scenario.toml` verbatim, when present.
     pub scenario_text: Option<String>,
+    /// `equity.csv` verbatim, when the run had population groups.
+    pub equity_csv: Option<String>,
     /// Files of the contract that were not found (for the report to say so).
     pub missing: Vec<String>,
 }
@@ -233,6 +235,8 @@ pub struct Parts {
     pub timeseries: Option<Vec<((String, String), WeekPoint)>>,
     /// `scenario.toml`.
     pub scenario_text: Option<String>,
+    /// `equity.csv` (only with population groups).
+    pub equity_csv: Option<String>,
 }
 
 impl Results {
@@ -313,6 +317,7 @@ impl Results {
         }
 
         parts.scenario_text = read_optional(&dir.join("scenario.toml"))?;
+        parts.equity_csv = read_optional(&dir.join("equity.csv"))?;
         Results::assemble(dir, parts)
     }
 
@@ -326,6 +331,7 @@ impl Results {
             run_json_found: parts.run.is_some(),
             run: parts.run.unwrap_or_default(),
             scenario_text: parts.scenario_text,
+            equity_csv: parts.equity_csv,
             ..Results::default()
         };
         for (found, file) in [

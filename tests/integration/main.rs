@@ -9,6 +9,7 @@ mod distributed;
 mod edges;
 mod estimate;
 mod fuzz;
+mod groups;
 mod headlines;
 mod interrupt;
 mod launch;
