@@ -40,6 +40,8 @@ pub enum Stream {
     Staffing,
     /// Initial state (pre-existing caseloads and bookings).
     InitialState,
+    /// Pharmacy First's decisions (hashed per episode, not drawn in turn).
+    PharmacyFirst,
     /// A numbered stream, e.g. one per node of a queueing network.
     Numbered(u32),
 }
@@ -59,6 +61,7 @@ impl Stream {
             Stream::Returns => 10,
             Stream::Staffing => 11,
             Stream::InitialState => 12,
+            Stream::PharmacyFirst => 20,
             Stream::Numbered(n) => 1_000 + u64::from(n),
         }
     }

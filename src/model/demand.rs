@@ -185,13 +185,15 @@ impl Population {
     pub fn draw_day(&mut self, s: &Scenario, day: usize, rng: &mut SimRng, times: &mut Vec<f64>, out: &mut Vec<Arrival>) {
         self.day_arrivals(s, day, rng, times);
         out.clear();
+        // The month's own mix of needs, where needs have seasons of their own.
+        let need_choice = s.need_mix_by_month.get(s.calendar.month(day)).unwrap_or(&self.need_choice);
         for time in times.iter_mut() {
             let (u_col, u_coin, u_need, u_thin): (f64, f64, f64, f64) = (rng.random(), rng.random(), rng.random(), rng.random());
             out.push(Arrival {
                 time: *time,
                 u_thin,
                 patient: self.by_rate.column(u_col) as u32,
-                need: self.need_for(u_need) as u16,
+                need: need_choice.sample(u_need).expect("validated: a need with a share") as u16,
             });
             // The time is in `out` now: keep the coin in its place.
             *time = u_coin;
@@ -277,6 +279,7 @@ impl Model<'_> {
             self.splw_draw_absence();
         }
         self.splw_update_capacity();
+        self.vcse_follow_schedules();
         if let Some(w) = self.week() {
             let cap = f64::from(self.diaries[0].capacity[day]);
             self.weekly.add(self.series.gp_capacity, Some(w), cap);

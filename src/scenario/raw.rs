@@ -15,6 +15,9 @@ use super::dist::DistSpec;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod pharmacy_first;
+pub use pharmacy_first::{RawAgeBand, RawCondition, RawPharmacyFirst};
+
 /// The whole scenario file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -41,6 +44,10 @@ pub struct RawScenario {
     pub roles: Vec<RawRole>,
     /// Community pharmacy and self-care.
     pub pharmacy: RawPharmacy,
+    /// The NHS Pharmacy First service (seven conditions), apart from
+    /// general community pharmacy advice.
+    #[serde(skip_serializing_if = "RawPharmacyFirst::is_builtin")]
+    pub pharmacy_first: RawPharmacyFirst,
     /// Social prescribing link workers.
     pub splw: RawSplw,
     /// Voluntary-sector services.
@@ -138,6 +145,13 @@ pub struct RawNeed {
     pub gp_follow_up: f64,
     /// Chance the GP refers it to the link worker.
     pub gp_refer_splw: f64,
+    /// Multiplier on this need's new episodes by month, January first, on
+    /// top of `population.month_multipliers`: a winter surge of one need
+    /// changes the mix of needs, not only the volume (the month's volume
+    /// changes by the share-weighted mean). Empty (the default) = the need
+    /// follows the list's seasonality only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub month_multipliers: Vec<f64>,
 }
 
 /// Routing accuracy of one training tier.
@@ -436,6 +450,10 @@ pub struct RawVcse {
     pub transport_support: bool,
     /// Cost of transport support per year \[GBP\].
     pub transport_annual_cost: f64,
+    /// Funding changes over time: `{ from_day, funding }` steps of the
+    /// multiplier on places, as link-worker `changes` step FTE.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<RawFundingChange>,
     /// The services.
     pub services: Vec<RawService>,
 }
@@ -472,6 +490,30 @@ pub struct RawService {
     pub initial_occupancy: u32,
     /// Initial waiting list \[people\].
     pub initial_waitlist: u32,
+    /// Changes of this service's places over time: `{ from_day, places }`
+    /// steps (before `vcse.funding` multiplies them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<RawPlacesChange>,
+}
+
+/// A step change in VCSE funding from a given day.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFundingChange {
+    /// Day the change takes effect \[day index\].
+    pub from_day: f64,
+    /// New multiplier on every service's places from that day.
+    pub funding: f64,
+}
+
+/// A step change in a VCSE service's places from a given day.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlacesChange {
+    /// Day the change takes effect \[day index\].
+    pub from_day: f64,
+    /// New concurrent places from that day \[people\].
+    pub places: u32,
 }
 
 /// `\[bounce\]`.

@@ -143,7 +143,7 @@ fn source(key: &toml_edit::Key, item: &Item) -> String {
 
 /// The table's rows, from the sources.
 fn rows() -> Vec<Row> {
-    let structs = parse_structs(&read("src/scenario/raw.rs"));
+    let structs = parse_structs(&(read("src/scenario/raw.rs") + &read("src/scenario/raw/pharmacy_first.rs")));
     let defaults: DocumentMut = read("scenarios/default.toml").parse().expect("default.toml parses");
     let mut keys = Vec::new();
     walk(&structs, "RawScenario", "", &mut keys);
