@@ -9,6 +9,8 @@
 //! VCSE service ([`ServiceMetric`]) are the one family whose names depend
 //! on the scenario. This module imports nothing of the crate.
 
+pub mod group;
+
 /// What a metric's numbers are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {

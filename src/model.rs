@@ -15,6 +15,8 @@ mod appointments;
 pub mod demand;
 pub mod diary;
 mod episode;
+mod group_results;
+pub mod groups;
 pub mod journey;
 mod launch;
 mod link_worker;
@@ -162,6 +164,8 @@ pub struct Model<'s> {
     traced: u32,
     /// Key of this replication's Pharmacy First decisions.
     pharmacy_first_key: u64,
+    /// Per-group counts (empty with no population groups).
+    group_tally: groups::GroupTally,
 }
 
 /// Episodes a replication of `raw` is expected to create over warm-up and
@@ -299,6 +303,7 @@ impl<'s> Model<'s> {
         let series = SeriesIds::register(s, &mut weekly);
         let n_diaries = diaries.len();
         let start = s.warmup_minutes;
+        let group_tally = groups::GroupTally::new(&pop.groups);
         let mut model = Model {
             s,
             q: EventQueue::new(),
@@ -336,6 +341,7 @@ impl<'s> Model<'s> {
             journey_quota,
             traced: 0,
             pharmacy_first_key: pharmacy_first::key(seed, rep),
+            group_tally,
         };
         model.initial_state(seed, rep);
         model

@@ -2,6 +2,7 @@
 //! ([`load`], [`merge`]), and the checked, typed description that runs ([`Scenario`]).
 
 pub mod dist;
+pub mod groups;
 pub mod keys;
 pub mod load;
 pub mod local_targets;

@@ -23,6 +23,7 @@ impl Model<'_> {
 
     pub(super) fn book_gp(&mut self, ep: u32) {
         self.count_weekly(Counter::GpDemand, self.series.gp_demand);
+        self.group_count(ep, Counter::GpDemand);
         self.book_diary(ep, 0);
     }
 
@@ -100,6 +101,7 @@ impl Model<'_> {
         if diary == 0 && self.in_window() {
             let days = (time - e.gp_requested) / MINUTES_PER_DAY;
             self.gp_wait.add(days);
+            self.group_gp_wait(ep, days);
             if let Some(w) = self.week() {
                 self.weekly.add(self.series.gp_wait, Some(w), days);
                 self.gp_wait_week_count[w] += 1.0;
@@ -146,11 +148,13 @@ impl Model<'_> {
         let e = self.episodes[ep as usize];
         let need = &self.s.raw.needs[e.need as usize];
         self.count_weekly(Counter::GpAppointments, self.series.gp_appointments);
+        self.group_count(ep, Counter::GpAppointments);
         if self.s.need_right[e.need as usize] != Place::Gp {
             self.count(Counter::GpAvoidable);
         }
         if e.bounced {
             self.count(Counter::GpFromBounce);
+            self.group_count(ep, Counter::GpFromBounce);
         }
         if lead == 0 {
             self.count(Counter::GpSameDay);
@@ -170,6 +174,7 @@ impl Model<'_> {
         let (u_refer, u_resolve, u_follow): (f64, f64, f64) = (self.rng.gp.random(), self.rng.gp.random(), self.rng.gp.random());
         if u_refer < need.gp_refer_splw {
             self.count(Counter::SignpostsAndReferrals);
+            self.group_count(ep, Counter::SignpostsAndReferrals);
             self.trace(ep, Place::Gp, "referred", Reason::None);
             self.splw_refer(ep);
         } else if u_resolve < need.gp_resolve {
@@ -187,6 +192,7 @@ impl Model<'_> {
 
     pub(super) fn role_appointment(&mut self, ep: u32, role: usize, lead: u16) {
         self.count(Counter::RoleAppointments);
+        self.group_count(ep, Counter::RoleAppointments);
         if self.rng.roles.random::<f64>() < self.dna_probability(lead) {
             self.failure(ep, Place::Role, Reason::NotAttended);
             return;

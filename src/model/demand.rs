@@ -3,6 +3,7 @@
 //! new episodes they bring (always the same draws, so every arm sees the
 //! same patients with the same needs).
 
+use super::groups::{Demographics, GroupTable};
 use super::journey::Reason;
 use super::metrics::Counter;
 use super::{Ev, Model, Place};
@@ -23,6 +24,11 @@ pub struct Patient {
     pub trust: f32,
     /// Rural, with transport barriers.
     pub rural: bool,
+    /// The patient's group cell ([`super::groups`]); 0 with no groups.
+    pub cell: u16,
+    /// Multiplier on the patient's uptake of the online request route
+    /// \[factor\], from their groups' `online_uptake`; 1.0 with no groups.
+    pub online_uptake: f32,
 }
 
 /// One new episode's arrival, drawn whole at the start of its day.
@@ -144,6 +150,10 @@ pub struct Population {
     pub need_choice: Categorical<usize>,
     /// Demand carried from closed days to the next open day \[episodes\].
     carry: f64,
+    /// The list's population groups, per cell.
+    pub groups: GroupTable,
+    /// Scratch: a day's need uniforms, kept for the group need mix.
+    u_needs: Vec<f64>,
 }
 
 impl Population {
@@ -161,7 +171,19 @@ impl Population {
                 contact_factor: 1.0,
                 trust: 1.0,
                 rural: rng.random::<f64>() < p.rural_share,
+                cell: 0,
+                online_uptake: 1.0,
             });
+        }
+        let groups = GroupTable::new(s);
+        if groups.configured() {
+            // After every draw above, so those stay as without groups.
+            for (patient, weight) in patients.iter_mut().zip(&mut weights) {
+                patient.cell = groups.draw_cell(rng);
+                let effects = &groups.cells[usize::from(patient.cell)];
+                patient.online_uptake = effects.online_uptake as f32;
+                *weight *= effects.contact_rate;
+            }
         }
         let need_choice = Categorical::cumulative(s.raw.needs.iter().map(|need| need.share).enumerate());
         Population {
@@ -169,7 +191,15 @@ impl Population {
             by_rate: AliasTable::new(&weights),
             need_choice,
             carry: 0.0,
+            groups,
+            u_needs: Vec::new(),
         }
+    }
+
+    /// Patient `patient`'s age band, sex and deprivation quintile; `None`
+    /// when the scenario has no population groups.
+    pub fn demographics(&self, patient: u32) -> Option<Demographics> {
+        self.groups.demographics(usize::from(self.patients[patient as usize].cell))
     }
 
     /// Day `day`'s arrivals, in time order, into `out` (`times` is
@@ -186,20 +216,37 @@ impl Population {
         self.day_arrivals(s, day, rng, times);
         out.clear();
         // The month's own mix of needs, where needs have seasons of their own.
-        let need_choice = s.need_mix_by_month.get(s.calendar.month(day)).unwrap_or(&self.need_choice);
+        let month = s.calendar.month(day);
+        let grouped = self.groups.configured();
+        self.u_needs.clear();
         for time in times.iter_mut() {
             let (u_col, u_coin, u_need, u_thin): (f64, f64, f64, f64) = (rng.random(), rng.random(), rng.random(), rng.random());
             out.push(Arrival {
                 time: *time,
                 u_thin,
                 patient: self.by_rate.column(u_col) as u32,
-                need: need_choice.sample(u_need).expect("validated: a need with a share") as u16,
+                need: (s.need_mix_by_month.get(month).unwrap_or(&self.need_choice))
+                    .sample(u_need)
+                    .expect("validated: a need with a share") as u16,
             });
+            if grouped {
+                self.u_needs.push(u_need);
+            }
             // The time is in `out` now: keep the coin in its place.
             *time = u_coin;
         }
         for (a, &u_coin) in out.iter_mut().zip(times.iter()) {
             a.patient = self.by_rate.pick(a.patient as usize, u_coin) as u32;
+        }
+        if grouped {
+            // The patient's groups change the need mix: the same uniform,
+            // read through their cell's table.
+            for (a, &u_need) in out.iter_mut().zip(&self.u_needs) {
+                let cell = usize::from(self.patients[a.patient as usize].cell);
+                if let Some(choice) = &self.groups.cells[cell].need_choice {
+                    a.need = choice.sample(u_need).expect("a mix with weight") as u16;
+                }
+            }
         }
     }
 
@@ -307,6 +354,7 @@ impl Model<'_> {
                 self.traced += 1;
             }
             self.count(Counter::NewEpisodes);
+            self.group_count_patient(patient as u32, Counter::NewEpisodes);
             let ep = self.new_episode(patient as u32, need, traced);
             self.trace(ep, Place::Practice, "new_episode", Reason::None);
             self.contact(ep);

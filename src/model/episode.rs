@@ -352,10 +352,12 @@ impl Model<'_> {
     /// Counts a bounce-back and lowers the patient's trust.
     pub(super) fn mark_bounced(&mut self, ep: u32) {
         self.count_weekly(Counter::BounceBacks, self.series.bounce_backs);
-        let e = &mut self.episodes[ep as usize];
-        e.bounced = true;
-        let p = &mut self.pop.patients[e.patient as usize];
-        p.trust *= 1.0 - self.s.raw.navigation.trust_loss as f32;
+        self.group_count(ep, Counter::BounceBacks);
+        let patient = self.episodes[ep as usize].patient;
+        let trust_loss = (self.s.raw.navigation.trust_loss * self.group_effects(patient).trust_loss).min(1.0);
+        self.episodes[ep as usize].bounced = true;
+        let p = &mut self.pop.patients[patient as usize];
+        p.trust *= 1.0 - trust_loss as f32;
         self.trace(ep, Place::Practice, "bounced_back", Reason::None);
     }
 
@@ -363,6 +365,7 @@ impl Model<'_> {
     pub(super) fn repeat_or_unmet(&mut self, ep: u32, place: Place, reason: Reason) {
         if self.rng.returns.random::<f64>() < self.s.raw.bounce.repeat_probability {
             self.count(Counter::RepeatContacts);
+            self.group_count(ep, Counter::RepeatContacts);
             self.trace(ep, place, "repeat", reason);
             self.move_to(ep, Location::Transit);
             let delay = self.s.repeat_delay.sample(&mut self.rng.returns) * MINUTES_PER_DAY;

@@ -96,6 +96,7 @@ impl Model<'_> {
             return;
         }
         self.count(super::Counter::SplwReferrals);
+        self.group_count(ep, super::Counter::SplwReferrals);
         self.trace(ep, Place::Splw, "referred", Reason::None);
         // Triage on receipt: the link worker reads the referral and calls
         // the patient before putting them on the list, so an inappropriate

@@ -59,11 +59,14 @@ impl Model<'_> {
         }
         if dest != Place::Gp {
             self.count(Counter::Signposted);
+            self.group_count(ep, Counter::Signposted);
             let nav = &self.s.raw.navigation;
-            let base = nav.acceptance * f64::from(self.pop.patients[e.patient as usize].trust);
+            let group_acceptance = (nav.acceptance * self.group_effects(e.patient).acceptance).min(1.0);
+            let base = group_acceptance * f64::from(self.pop.patients[e.patient as usize].trust);
             let p_accept = base + (1.0 - base) * nav.awareness;
             if self.rng.navigation.random::<f64>() < p_accept {
                 self.count(Counter::SignpostsAndReferrals);
+                self.group_count(ep, Counter::SignpostsAndReferrals);
                 self.trace(ep, Place::Reception, "signposted", Reason::None);
                 if self.s.raw.needs[need].urgent {
                     self.count(Counter::SafetyEvents);
@@ -71,6 +74,7 @@ impl Model<'_> {
                 }
             } else {
                 self.count(Counter::SignpostDeclined);
+                self.group_count(ep, Counter::SignpostDeclined);
                 self.trace(ep, Place::Reception, "declined", Reason::Declined);
                 dest = Place::Gp;
             }

@@ -22,6 +22,7 @@ impl Model<'_> {
             return;
         }
         self.count(Counter::PharmacyConsultations);
+        self.group_count(ep, Counter::PharmacyConsultations);
         let need = e.need as usize;
         let reason = if !self.s.pharmacy_remit[need] {
             Reason::OutOfRemit

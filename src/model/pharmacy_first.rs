@@ -19,7 +19,7 @@ use super::metrics::Counter;
 use super::{Ev, Model, Outcome, Place};
 use crate::engine::rng::splitmix64;
 use crate::engine::{stream_rng, Stream};
-use crate::scenario::pharmacy_first::Demographics;
+use crate::scenario::pharmacy_first::{Demographics, Sex};
 use rand::Rng;
 
 /// What a hashed uniform decides.
@@ -46,11 +46,17 @@ fn uniform(key: u64, patient: u32, occasion: u64, decision: Decision) -> f64 {
 }
 
 impl Model<'_> {
-    /// The patient's age band and sex, where the list carries them.
-    fn demographics(&self, _patient: u32) -> Option<Demographics> {
-        // Population groups with demographics (helper "pop") are not on
-        // this branch yet: every patient uses the list's eligible share.
-        None
+    /// The patient's age band and sex, where the list's population groups
+    /// carry both (an age dimension with edges in years and a sex
+    /// dimension); otherwise the list's eligible share decides.
+    fn demographics(&self, patient: u32) -> Option<Demographics> {
+        let d = self.pop.demographics(patient)?;
+        let has_sex = self.pop.groups.dims.iter().any(|dim| dim.name == "sex");
+        has_sex.then(|| Demographics {
+            age_from: f64::from(d.age_from_years),
+            age_to: f64::from(d.age_to_years),
+            sex: if d.female { Sex::Female } else { Sex::Male },
+        })
     }
 
     /// Whether the navigator sends episode `ep` to Pharmacy First.

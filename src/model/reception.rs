@@ -16,6 +16,7 @@ impl Model<'_> {
             return;
         }
         self.count_weekly(Counter::Contacts, self.series.contacts);
+        self.group_count(ep, Counter::Contacts);
         match self.reception.seize(self.now, ep) {
             Admission::Served => {
                 self.move_to(ep, Location::WithNavigator);
@@ -52,6 +53,7 @@ impl Model<'_> {
         }
         self.expect_at(ep, |l| l == Location::ReceptionQueue, "a hang-up");
         self.count(Counter::NavigationAbandoned);
+        self.group_count(ep, Counter::NavigationAbandoned);
         self.trace(ep, Place::Reception, "abandoned", Reason::Abandoned);
         if self.rng.reception.random::<f64>() < self.s.raw.navigation.retry_probability {
             let delay = self.s.retry_delay.sample(&mut self.rng.reception);

@@ -272,6 +272,7 @@ impl Model<'_> {
                 m.push((metric.name().to_string(), c(counter)));
             }
         }
+        self.push_group_metrics(&mut m);
         ReplicationOutput {
             metrics: m,
             weekly: self.weekly,

@@ -148,6 +148,7 @@ impl Model<'_> {
         let raw = &self.s.raw.vcse.services[svc];
         let rural = self.pop.patients[e.patient as usize].rural && !self.s.raw.vcse.transport_support;
         let p_attend = if rural { raw.rural_attendance } else { raw.attendance };
+        let p_attend = (p_attend * self.group_effects(e.patient).vcse_uptake).min(1.0);
         if self.rng.vcse.random::<f64>() >= p_attend {
             self.failure(ep, Place::Vcse, Reason::NotAttended);
             return;
@@ -180,7 +181,8 @@ impl Model<'_> {
                 "a VCSE programme end",
             );
             self.episodes[ep as usize].vcse_pending = false;
-            if self.rng.vcse.random::<f64>() < self.s.raw.vcse.services[svc].resolve {
+            let completion = self.group_effects(e.patient).vcse_completion;
+            if self.rng.vcse.random::<f64>() < (self.s.raw.vcse.services[svc].resolve * completion).min(1.0) {
                 if self.episodes[ep as usize].on_caseload {
                     self.maybe_re_refer(ep);
                 }

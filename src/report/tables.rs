@@ -3,6 +3,7 @@
 use crate::experiment::precision::{self, PrecisionOutcome};
 use crate::experiment::warmup::WarmupDiagnostic;
 use crate::experiment::{ArmResult, ExperimentResult, RunOptions};
+use crate::metric::group::is_group_metric;
 use crate::metric::Metric;
 use crate::model::journey::JourneyStep;
 use crate::output::contract::{replication_row, summary_row, REPLICATIONS_HEADER, SCHEMA_VERSION, SUMMARY_HEADER};
@@ -19,6 +20,7 @@ pub fn summaries(result: &ExperimentResult) -> impl Iterator<Item = (&str, &str,
         arm.metric_names
             .iter()
             .enumerate()
+            .filter(|(_, name)| !is_group_metric(name))
             .map(move |(m, name)| (arm.name.as_str(), name.as_str(), arm.summary(m)))
     })
 }
@@ -55,14 +57,18 @@ pub fn paired(arm: &ArmResult, counterfactual: &ArmResult, metric: &str) -> Summ
 pub fn comparisons(result: &ExperimentResult) -> impl Iterator<Item = (&str, &str, Summary)> {
     let cf = &result.arms[0];
     result.arms[1..].iter().flat_map(move |arm| {
-        arm.metric_names.iter().enumerate().map(move |(i, name)| {
-            let diff = if Metric::from_name(name).is_some_and(|m| m.def().paired) {
-                arm.summary(i)
-            } else {
-                paired(arm, cf, name)
-            };
-            (arm.name.as_str(), name.as_str(), diff)
-        })
+        arm.metric_names
+            .iter()
+            .enumerate()
+            .filter(|(_, name)| !is_group_metric(name))
+            .map(move |(i, name)| {
+                let diff = if Metric::from_name(name).is_some_and(|m| m.def().paired) {
+                    arm.summary(i)
+                } else {
+                    paired(arm, cf, name)
+                };
+                (arm.name.as_str(), name.as_str(), diff)
+            })
     })
 }
 
@@ -90,7 +96,7 @@ pub fn replications_csv(result: &ExperimentResult) -> String {
     let mut out = String::from(REPLICATIONS_HEADER);
     for arm in &result.arms {
         for (r, row) in (result.first_replication as usize..).zip(&arm.values) {
-            for (name, v) in arm.metric_names.iter().zip(row) {
+            for (name, v) in arm.metric_names.iter().zip(row).filter(|(name, _)| !is_group_metric(name)) {
                 replication_row(&mut out, &arm.name, r, name, *v);
             }
         }

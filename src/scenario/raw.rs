@@ -121,6 +121,39 @@ pub struct RawPopulation {
     pub hour_blocks: Vec<RawHourBlock>,
     /// Demand multiplier by month, January first.
     pub month_multipliers: Vec<f64>,
+    /// Population groups (deprivation, age, sex, digital exclusion,
+    /// ethnicity); absent, everyone is one group. See `docs/groups.md`.
+    #[serde(default, skip_serializing_if = "RawGroups::is_empty")]
+    pub groups: RawGroups,
+}
+
+/// `\[population.groups\]`: each dimension a list of levels (share of the
+/// list and what the level changes, fields in `docs/groups.md`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroups {
+    /// Deprivation: five levels, IMD quintile 1 (most deprived) to 5, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub imd: Vec<super::groups::RawGroupLevel>,
+    /// Age bands `[from_years, to_years)`, contiguous from 0 \[years\].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub age: Vec<super::groups::RawGroupLevel>,
+    /// Sex: levels `female` and `male` (default 0.5 each, no effects).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sex: Vec<super::groups::RawGroupLevel>,
+    /// Digital exclusion, levels named by the user (e.g. `excluded`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub digital: Vec<super::groups::RawGroupLevel>,
+    /// Ethnicity, levels named by the user.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ethnicity: Vec<super::groups::RawGroupLevel>,
+}
+
+impl RawGroups {
+    /// No dimension written: one implicit group.
+    pub fn is_empty(&self) -> bool {
+        self.imd.is_empty() && self.age.is_empty() && self.sex.is_empty() && self.digital.is_empty() && self.ethnicity.is_empty()
+    }
 }
 
 /// `[\[needs\]]`.

@@ -12,6 +12,7 @@ use checker::{Check, Checker};
 use routing::{build_routing, tier};
 
 mod checker;
+mod groups;
 mod pharmacy_first;
 mod routing;
 mod season;
@@ -152,6 +153,7 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
         .collect::<Check<Vec<_>>>()?;
     let pharmacy_remit = c.remit("pharmacy.remit", &raw.pharmacy.remit, &need_names)?;
     let splw_remit = c.remit("splw.remit", &raw.splw.remit, &need_names)?;
+    groups::check(&c, raw, &need_names)?;
     let pharmacy_first = pharmacy_first::prepare(&c, raw, &need_names)?;
     let service_serves = (raw.vcse.services.iter().enumerate())
         .map(|(i, svc)| c.remit(&format!("vcse.services[{i}].needs"), &svc.needs, &need_names))

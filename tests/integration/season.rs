@@ -309,3 +309,27 @@ fn pharmacy_first_rules_are_checked() {
         assert!(msg.contains(key), "{key}: {msg}");
     }
 }
+
+/// The small PCN where every patient is aged 18–64 and of `sex` (population
+/// groups), every minor illness is an uncomplicated UTI, and signposting
+/// sends every eligible one to Pharmacy First.
+fn uti_only_text(sex: &str) -> String {
+    let (female, male) = if sex == "female" { (1.0, 0.0) } else { (0.0, 1.0) };
+    small_text()
+        + &format!(
+            "\n[population.groups]\n\
+             age = [{{ from_years = 0, to_years = 18, share = 0.0 }}, {{ from_years = 18, to_years = 65, share = 1.0 }}, {{ from_years = 65, to_years = 120, share = 0.0 }}]\n\
+             sex = [{{ level = \"female\", share = {female} }}, {{ level = \"male\", share = {male} }}]\n\
+             [pharmacy_first]\nenabled = true\nnavigated_share = 1.0\n\
+             [[pharmacy_first.conditions]]\nname = \"uncomplicated_uti\"\nshare = 1.0\nmin_age = 16.0\nmax_age = 64.0\nsex = \"female\"\n"
+        )
+}
+
+#[test]
+fn with_demographics_each_patient_is_judged_by_their_own_age_and_sex() {
+    let women = run(&load(&uti_only_text("female")), 3, 0);
+    let men = run(&load(&uti_only_text("male")), 3, 0);
+    let consultations = |r: &ExperimentResult| -> f64 { metric(r, "trained", "pharmacy_first_consultations").iter().sum() };
+    assert_eq!(consultations(&men), 0.0, "men are never eligible for the UTI service");
+    assert!(consultations(&women) > 20.0, "women 18-64 always are: {}", consultations(&women));
+}

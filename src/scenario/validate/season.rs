@@ -41,9 +41,12 @@ pub(super) fn need_mix_by_month(c: &Checker, raw: &RawScenario, month_multiplier
     Ok(mix)
 }
 
+/// A checked change schedule: (from day, value), sorted.
+type Schedule = Vec<(f64, f64)>;
+
 /// The VCSE funding schedule and each service's places schedule, checked
 /// like every other `changes` list.
-pub(super) fn vcse_schedules(c: &Checker, raw: &RawScenario, horizon_days: f64) -> Check<(Vec<(f64, f64)>, Vec<Vec<(f64, f64)>>)> {
+pub(super) fn vcse_schedules(c: &Checker, raw: &RawScenario, horizon_days: f64) -> Check<(Schedule, Vec<Schedule>)> {
     let funding = c.changes("vcse.changes", &raw.vcse.changes, horizon_days)?;
     let places = (raw.vcse.services.iter().enumerate())
         .map(|(i, svc)| c.changes(&format!("vcse.services[{i}].changes"), &svc.changes, horizon_days))
