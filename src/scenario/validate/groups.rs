@@ -92,13 +92,11 @@ fn level(c: &Checker, key: &str, dim: &str, i: usize, l: &RawGroupLevel, needs: 
             return Err(c.fail(&format!("{key}.level"), format!("must be `female` or `male`, found {name:?}")));
         }
         ("digital" | "ethnicity", None) => return Err(c.fail(&format!("{key}.level"), "must name the level")),
-        ("digital" | "ethnicity", Some(name)) => {
-            if name.is_empty() || name.len() > 32 || !name.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_')) {
-                return Err(c.fail(
-                    &format!("{key}.level"),
-                    format!("`{name}` must be 1 to 32 letters, digits, '-' or '_' (it is part of metric names)"),
-                ));
-            }
+        ("digital" | "ethnicity", Some(name)) if !fit_for_metric_names(name) => {
+            return Err(c.fail(
+                &format!("{key}.level"),
+                format!("`{name}` must be 1 to 32 letters, digits, '-' or '_' (it is part of metric names)"),
+            ));
         }
         _ => {}
     }
@@ -135,6 +133,11 @@ fn level(c: &Checker, key: &str, dim: &str, i: usize, l: &RawGroupLevel, needs: 
         multiplier(c, &k, *v)?;
     }
     Ok(())
+}
+
+/// 1 to 32 letters, digits, '-' or '_'.
+fn fit_for_metric_names(name: &str) -> bool {
+    !name.is_empty() && name.len() <= 32 && name.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_'))
 }
 
 fn multiplier(c: &Checker, key: &str, v: f64) -> Check {
