@@ -15,7 +15,9 @@ use super::dist::DistSpec;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod changes;
 mod pharmacy_first;
+pub use changes::{RawChange, RawFundingChange, RawPlacesChange};
 pub use pharmacy_first::{RawAgeBand, RawCondition, RawPharmacyFirst};
 
 /// The whole scenario file.
@@ -300,16 +302,6 @@ pub struct RawDnaBand {
     pub probability: f64,
 }
 
-/// A step change in staffing from a given day.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawChange {
-    /// Day the change takes effect \[day index\].
-    pub from_day: f64,
-    /// New FTE from that day.
-    pub fte: f64,
-}
-
 /// `\[gp\]`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -527,26 +519,6 @@ pub struct RawService {
     /// steps (before `vcse.funding` multiplies them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<RawPlacesChange>,
-}
-
-/// A step change in VCSE funding from a given day.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawFundingChange {
-    /// Day the change takes effect \[day index\].
-    pub from_day: f64,
-    /// New multiplier on every service's places from that day.
-    pub funding: f64,
-}
-
-/// A step change in a VCSE service's places from a given day.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawPlacesChange {
-    /// Day the change takes effect \[day index\].
-    pub from_day: f64,
-    /// New concurrent places from that day \[people\].
-    pub places: u32,
 }
 
 /// `\[bounce\]`.

@@ -143,7 +143,17 @@ fn source(key: &toml_edit::Key, item: &Item) -> String {
 
 /// The table's rows, from the sources.
 fn rows() -> Vec<Row> {
-    let structs = parse_structs(&(read("src/scenario/raw.rs") + &read("src/scenario/raw/pharmacy_first.rs")));
+    // raw.rs and its submodules (src/scenario/raw/*.rs), in name order.
+    let mut sources = vec!["src/scenario/raw.rs".to_string()];
+    let mut parts: Vec<String> = std::fs::read_dir(root().join("src/scenario/raw"))
+        .expect("src/scenario/raw")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".rs"))
+        .map(|n| format!("src/scenario/raw/{n}"))
+        .collect();
+    parts.sort();
+    sources.extend(parts);
+    let structs = parse_structs(&sources.iter().map(|f| read(f)).collect::<String>());
     let defaults: DocumentMut = read("scenarios/default.toml").parse().expect("default.toml parses");
     let mut keys = Vec::new();
     walk(&structs, "RawScenario", "", &mut keys);
