@@ -184,7 +184,10 @@ pub struct RawNeed {
     /// top of `population.month_multipliers`: a winter surge of one need
     /// changes the mix of needs, not only the volume (the month's volume
     /// changes by the share-weighted mean). Empty (the default) = the need
-    /// follows the list's seasonality only.
+    /// follows the list's seasonality only. An arm can override it only
+    /// where the base file writes it (e.g. `month_multipliers = []`).
+    /// ASSUMPTION when used: e.g. `minor_illness` 1.3 in Dec–Feb and 0.8 in
+    /// Jun–Aug for a winter respiratory surge (range 1.0–1.5 in winter).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub month_multipliers: Vec<f64>,
 }
@@ -516,7 +519,9 @@ pub struct RawService {
     /// Initial waiting list \[people\].
     pub initial_waitlist: u32,
     /// Changes of this service's places over time: `{ from_day, places }`
-    /// steps (before `vcse.funding` multiplies them).
+    /// steps (before `vcse.funding` multiplies them), e.g.
+    /// `[{ from_day = 546, places = 20 }]`. An arm can override it only
+    /// where the base file writes it (e.g. `changes = []`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<RawPlacesChange>,
 }

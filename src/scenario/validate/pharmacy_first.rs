@@ -1,5 +1,5 @@
-//! Checks `[pharmacy_first]` (whether or not it is on: an arm may switch
-//! it on) and prepares it when it is on.
+//! Checks `[pharmacy_first]` and prepares it, when it is on (in the base
+//! or in an arm that switches it on).
 
 use super::super::pharmacy_first::{list_eligible_share, AgeBand, EligibilityRule, PharmacyFirst};
 use super::super::raw::RawScenario;
@@ -13,6 +13,12 @@ const MAX_AGE: f64 = 130.0;
 /// The prepared service if `pharmacy_first.enabled`, after checking every key.
 pub(super) fn prepare(c: &Checker, raw: &RawScenario, need_names: &[String]) -> Check<Option<PharmacyFirst>> {
     let pf = &raw.pharmacy_first;
+    if !pf.enabled {
+        // Off, it names nothing that must exist: a scenario without a
+        // `minor_illness` need runs as before. An arm that turns it on is
+        // checked.
+        return Ok(None);
+    }
     let need = c.need_index("pharmacy_first.need", &pf.need, need_names)?;
     c.probability("pharmacy_first.navigated_share", pf.navigated_share)?;
     c.probability("pharmacy_first.completion", pf.completion)?;
@@ -92,9 +98,6 @@ pub(super) fn prepare(c: &Checker, raw: &RawScenario, need_names: &[String]) -> 
         });
     }
     c.sums_to_one("pharmacy_first.list_age_bands", bands.iter().map(|b| b.share))?;
-    if !pf.enabled {
-        return Ok(None);
-    }
     Ok(Some(PharmacyFirst {
         need,
         navigated_share: pf.navigated_share,
