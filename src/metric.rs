@@ -315,6 +315,51 @@ impl ServiceMetric {
     }
 }
 
+/// Pharmacy First's metrics \[count\]: in a run's results only when
+/// Pharmacy First is on in some arm (`pharmacy_first.enabled`), so runs
+/// without it report what they always did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PharmacyFirstMetric {
+    /// Consultations the patient attended.
+    Consultations,
+    /// … completed in the pharmacy.
+    Completed,
+    /// … referred on to the practice (a GP appointment booked).
+    ReferredOn,
+}
+
+impl PharmacyFirstMetric {
+    /// All three, in output order.
+    pub const ALL: [PharmacyFirstMetric; 3] = [
+        PharmacyFirstMetric::Consultations,
+        PharmacyFirstMetric::Completed,
+        PharmacyFirstMetric::ReferredOn,
+    ];
+
+    /// Name in the output contract.
+    pub const fn name(self) -> &'static str {
+        match self {
+            PharmacyFirstMetric::Consultations => "pharmacy_first_consultations",
+            PharmacyFirstMetric::Completed => "pharmacy_first_completed",
+            PharmacyFirstMetric::ReferredOn => "pharmacy_first_referred_on",
+        }
+    }
+
+    /// Label for people.
+    pub const fn label(self) -> &'static str {
+        match self {
+            PharmacyFirstMetric::Consultations => "Pharmacy First consultations",
+            PharmacyFirstMetric::Completed => "Pharmacy First consultations completed in the pharmacy",
+            PharmacyFirstMetric::ReferredOn => "Pharmacy First consultations referred on to the practice",
+        }
+    }
+
+    /// The metric called `name`, if it is one of these.
+    pub fn parse(name: &str) -> Option<PharmacyFirstMetric> {
+        PharmacyFirstMetric::ALL.into_iter().find(|m| m.name() == name)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -349,5 +394,13 @@ mod tests {
         }
         assert_eq!(ServiceMetric::parse("vcse_rejections"), None);
         assert!(Metric::from_name(&ServiceMetric::Rejections.name("advice")).is_none());
+    }
+
+    #[test]
+    fn pharmacy_first_metric_names_parse_back_and_are_no_other_metric() {
+        for m in PharmacyFirstMetric::ALL {
+            assert_eq!(PharmacyFirstMetric::parse(m.name()), Some(m));
+            assert!(Metric::from_name(m.name()).is_none() && ServiceMetric::parse(m.name()).is_none());
+        }
     }
 }

@@ -24,11 +24,13 @@ pub mod metrics;
 mod navigation;
 mod online;
 mod pharmacy;
+mod pharmacy_first;
 #[doc(hidden)]
 pub mod probe;
 mod reception;
 mod results;
 mod vcse;
+mod vcse_schedule;
 
 pub use crate::scenario::Place;
 pub use episode::Outcome;
@@ -68,6 +70,7 @@ enum Ev {
         lead: u16,
     },
     PharmacyVisit(u32),
+    PharmacyFirstVisit(u32),
     SplwSession(u32, u32),
     SplwHoldTimeout(u32, u32),
     SplwWaitDropout(u32, Ticket),
@@ -185,6 +188,8 @@ pub struct Model<'s> {
     journeys: Vec<JourneyStep>,
     journey_quota: u32,
     traced: u32,
+    /// Key of this replication's Pharmacy First decisions.
+    pharmacy_first_key: u64,
     /// Per-group counts (empty with no population groups).
     group_tally: groups::GroupTally,
 }
@@ -362,6 +367,7 @@ impl<'s> Model<'s> {
             journeys: Vec::new(),
             journey_quota,
             traced: 0,
+            pharmacy_first_key: pharmacy_first::key(seed, rep),
             group_tally,
         };
         model.initial_state(seed, rep);
@@ -433,6 +439,7 @@ impl<'s> Model<'s> {
                 Ev::ReceptionClose => self.reception_close(),
                 Ev::Appointment { ep, diary, ahead, lead } => self.appointment(ep, diary as usize, ahead, lead),
                 Ev::PharmacyVisit(ep) => self.pharmacy_visit(ep),
+                Ev::PharmacyFirstVisit(ep) => self.pharmacy_first_visit(ep),
                 Ev::SplwSession(ep, token) => self.splw_session(ep, token),
                 Ev::SplwHoldTimeout(ep, token) => self.splw_hold_timeout(ep, token),
                 Ev::SplwWaitDropout(ep, ticket) => self.splw_wait_dropout(ep, ticket),

@@ -8,6 +8,7 @@ pub mod load;
 pub mod local_targets;
 pub mod merge;
 pub mod online;
+pub mod pharmacy_first;
 mod place;
 pub mod raw;
 pub mod uncertainty;
@@ -37,6 +38,8 @@ pub struct PreparedService {
     pub serves: Vec<bool>,
     /// Weekdays programmes start.
     pub open_weekdays: [bool; 7],
+    /// Changes of places over time: (from day, places), sorted.
+    pub places_changes: Vec<(f64, f64)>,
 }
 
 /// A checked scenario for one arm: immutable, shared by every replication.
@@ -97,10 +100,28 @@ pub struct Scenario {
     pub repeat_delay: Dist,
     /// The online request route, if the scenario opens one.
     pub online: Option<online::PreparedOnline>,
+    /// Per month (January first), the need chosen by share times the
+    /// need's own month multiplier; empty when no need has one (the need
+    /// is then chosen by share alone).
+    pub need_mix_by_month: Vec<Categorical<usize>>,
+    /// VCSE funding changes: (from day, funding multiplier), sorted.
+    pub vcse_funding_changes: Vec<(f64, f64)>,
+    /// Pharmacy First, when this arm has it on.
+    pub pharmacy_first: Option<pharmacy_first::PharmacyFirst>,
+    /// Pharmacy First's metrics are reported: it is on in some arm of the
+    /// run (so every arm reports them, and without it none does).
+    pub pharmacy_first_reported: bool,
 }
 
 /// FTE in force on `day` given a base FTE and sorted step changes.
 pub fn fte_on(base: f64, changes: &[(f64, f64)], day: f64) -> f64 {
+    value_on(base, changes, day)
+}
+
+/// The value of a change schedule in force on `day` \[day index\]: the
+/// last step at or before it, else `base`. One rule for every schedule
+/// (staffing FTE, VCSE funding and places).
+pub fn value_on(base: f64, changes: &[(f64, f64)], day: f64) -> f64 {
     changes
         .iter()
         .take_while(|(from, _)| *from <= day)

@@ -45,6 +45,8 @@ pub enum Stream {
     OnlineChoice,
     /// Triage times of online requests.
     OnlineTriage,
+    /// Pharmacy First's decisions (hashed per episode, not drawn in turn).
+    PharmacyFirst,
     /// A numbered stream, e.g. one per node of a queueing network.
     Numbered(u32),
 }
@@ -66,6 +68,7 @@ impl Stream {
             Stream::InitialState => 12,
             Stream::OnlineChoice => 13,
             Stream::OnlineTriage => 14,
+            Stream::PharmacyFirst => 20,
             Stream::Numbered(n) => 1_000 + u64::from(n),
         }
     }

@@ -215,6 +215,8 @@ impl Population {
     pub fn draw_day(&mut self, s: &Scenario, day: usize, rng: &mut SimRng, times: &mut Vec<f64>, out: &mut Vec<Arrival>) {
         self.day_arrivals(s, day, rng, times);
         out.clear();
+        // The month's own mix of needs, where needs have seasons of their own.
+        let month = s.calendar.month(day);
         let grouped = self.groups.configured();
         self.u_needs.clear();
         for time in times.iter_mut() {
@@ -223,7 +225,9 @@ impl Population {
                 time: *time,
                 u_thin,
                 patient: self.by_rate.column(u_col) as u32,
-                need: self.need_for(u_need) as u16,
+                need: (s.need_mix_by_month.get(month).unwrap_or(&self.need_choice))
+                    .sample(u_need)
+                    .expect("validated: a need with a share") as u16,
             });
             if grouped {
                 self.u_needs.push(u_need);
@@ -323,6 +327,7 @@ impl Model<'_> {
             self.splw_draw_absence();
         }
         self.splw_update_capacity();
+        self.vcse_follow_schedules();
         if let Some(w) = self.week() {
             let cap = f64::from(self.diaries[0].capacity[day]);
             self.weekly.add(self.series.gp_capacity, Some(w), cap);

@@ -128,10 +128,8 @@ impl<'s> Model<'s> {
         // The arm's staffing takes the online inboxes too.
         self.inbox_open();
         for svc in 0..self.services.len() {
-            let raw = &s.raw.vcse.services[svc];
-            self.services[svc]
-                .res
-                .set_capacity(now, service_places(raw.places, s.raw.vcse.funding));
+            let places = super::vcse_schedule::places_on(s, svc, (now / MINUTES_PER_DAY).floor());
+            self.services[svc].res.set_capacity(now, places);
             self.vcse_admit(svc);
         }
         // Link-worker capacity follows the arm from the launch day's start

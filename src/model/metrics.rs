@@ -68,11 +68,17 @@ pub enum Counter {
     EndedReception,
     /// … unmet (gave up, not returned).
     EndedUnmet,
+    /// Pharmacy First consultations (the patient attended).
+    PharmacyFirstConsultations,
+    /// … completed in the pharmacy.
+    PharmacyFirstCompleted,
+    /// … referred on to the practice.
+    PharmacyFirstReferredOn,
 }
 
 impl Counter {
     /// Number of counters.
-    pub const COUNT: usize = Counter::EndedUnmet as usize + 1;
+    pub const COUNT: usize = Counter::PharmacyFirstReferredOn as usize + 1;
 }
 
 /// Weekly series a replication reports, one value per week after warm-up.

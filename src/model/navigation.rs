@@ -63,6 +63,12 @@ impl Model<'_> {
             self.trace(ep, Place::Reception, "kept_for_gp", Reason::BelievedFull);
             dest = Place::Gp;
         }
+        // Pharmacy First takes its eligible conditions, whatever the
+        // routing chose: a named condition is one a navigator recognises.
+        let pharmacy_first = self.signposting_active() && self.pharmacy_first_takes(ep);
+        if pharmacy_first {
+            dest = Place::Pharmacy;
+        }
         if dest != Place::Gp {
             self.count(Counter::Signposted);
             self.group_count(ep, Counter::Signposted);
@@ -84,6 +90,9 @@ impl Model<'_> {
                 self.trace(ep, Place::Reception, "declined", Reason::Declined);
                 dest = Place::Gp;
             }
+        }
+        if pharmacy_first && dest == Place::Pharmacy {
+            return self.pharmacy_first_send(ep);
         }
         self.send(ep, dest);
     }

@@ -5,7 +5,7 @@ use super::journey::JourneyStep;
 use super::metrics::{Counter, Weekly};
 use super::{Model, Outcome};
 use crate::engine::calendar::{Calendar, MINUTES_PER_DAY, MINUTES_PER_WEEK};
-use crate::metric::{Metric, ServiceMetric};
+use crate::metric::{Metric, PharmacyFirstMetric, ServiceMetric};
 use crate::scenario::{fte_on, Scenario};
 use crate::stats::Level;
 use crate::stats::Summary;
@@ -193,8 +193,11 @@ impl Model<'_> {
         let occupancy: f64 = self.services.iter().map(|s| s.res.busy_level().area(end)).sum();
         let places: f64 = self.services.iter().map(|s| s.res.capacity_level().area(end)).sum();
         let years = self.s.raw.time.horizon_days / 365.25;
-        let programme_cost = self.programme_cost(years, splw_fte_mean, c(Counter::PharmacyConsultations))
+        let mut programme_cost = self.programme_cost(years, splw_fte_mean, c(Counter::PharmacyConsultations))
             + self.time_used_cost(c(Counter::RoleAppointments), c(Counter::Signposted));
+        if let Some(pf) = &self.s.pharmacy_first {
+            programme_cost += c(Counter::PharmacyFirstConsultations) * pf.fee;
+        }
         let gp_bookings = self.gp_wait.count() as f64;
 
         let mut m: Vec<(String, f64)> = [
@@ -260,6 +263,15 @@ impl Model<'_> {
             m.push((ServiceMetric::OccupancyMean.name(&raw.name), level_mean(svc.res.busy_level())));
             m.push((ServiceMetric::Rejections.name(&raw.name), svc.rejections));
         }
+        if self.s.pharmacy_first_reported {
+            for (metric, counter) in PharmacyFirstMetric::ALL.into_iter().zip([
+                Counter::PharmacyFirstConsultations,
+                Counter::PharmacyFirstCompleted,
+                Counter::PharmacyFirstReferredOn,
+            ]) {
+                m.push((metric.name().to_string(), c(counter)));
+            }
+        }
         self.push_group_metrics(&mut m);
         let online = self.online_metrics(c(Counter::NewEpisodes));
         m.extend(online.into_iter().map(|(k, v)| (k.name().to_string(), v)));
@@ -286,6 +298,24 @@ impl Model<'_> {
         role_appointments * k.role_appointment + signposted * k.navigator_minutes_per_signpost / 60.0 * k.navigator_hour
     }
 
+    /// Places service `svc` is funded for over the statistics window, on
+    /// average \[places\]: its places, or with timed changes the mean over
+    /// the window's days.
+    fn service_places_funded(&self, svc: usize) -> f64 {
+        let (s, raw) = (self.s, &self.s.raw.vcse.services[svc]);
+        if s.vcse_funding_changes.is_empty() && s.services[svc].places_changes.is_empty() {
+            return f64::from(super::launch::service_places(raw.places, s.raw.vcse.funding));
+        }
+        let (first, days) = (
+            self.s.raw.time.warmup_days.floor() as usize,
+            self.s.raw.time.horizon_days.ceil() as usize,
+        );
+        let total: f64 = (first..first + days)
+            .map(|d| f64::from(super::vcse_schedule::places_on(s, svc, d as f64)))
+            .sum();
+        total / days.max(1) as f64
+    }
+
     /// Programme cost over the statistics window [GBP]: training, link
     /// workers, practice roles, VCSE places, transport support and
     /// pharmacy fees.
@@ -299,11 +329,8 @@ impl Model<'_> {
             .zip(&self.s.roles)
             .map(|(r, p)| fte_on(r.fte, &p.changes, mid_day) * r.annual_cost_per_fte)
             .sum();
-        let vcse: f64 = raw
-            .vcse
-            .services
-            .iter()
-            .map(|s| f64::from(super::launch::service_places(s.places, raw.vcse.funding)) * s.annual_cost_per_place)
+        let vcse: f64 = (raw.vcse.services.iter().enumerate())
+            .map(|(svc, s)| self.service_places_funded(svc) * s.annual_cost_per_place)
             .sum();
         let transport = if raw.vcse.transport_support {
             raw.vcse.transport_annual_cost

@@ -46,7 +46,7 @@ impl Service {
 }
 
 /// Episode `ep` is on service `svc`'s list under referral `gen` and still waiting.
-fn waiting_on(episodes: &[Episode], ep: u32, svc: usize, gen: u16) -> bool {
+pub(super) fn waiting_on(episodes: &[Episode], ep: u32, svc: usize, gen: u16) -> bool {
     let e = &episodes[ep as usize];
     e.outcome == Outcome::Open && e.vcse_pending && e.vcse_gen == gen && e.location.on_vcse_list(svc)
 }

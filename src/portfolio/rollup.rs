@@ -9,7 +9,7 @@
 //! ratios of paired totals are recomputed from the ICB's totals.
 
 use crate::experiment::{add_conservation, ArmResult, ExperimentResult, WeeklySummary};
-use crate::metric::{Metric, ServiceMetric, Unit};
+use crate::metric::{Metric, PharmacyFirstMetric, ServiceMetric, Unit};
 
 /// How one metric's per-PCN values make the ICB's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,10 +32,11 @@ pub enum Rollup {
 /// How the metric called `name` rolls up.
 pub fn rule(name: &str) -> Rollup {
     let Some(metric) = Metric::from_name(name) else {
-        // Per-service occupancy [people] and rejections [count] add up.
-        return match ServiceMetric::parse(name) {
-            Some(_) => Rollup::Sum,
-            None => Rollup::ListWeighted,
+        // Per-service occupancy [people] and rejections [count] add up, as
+        // do Pharmacy First's counts.
+        return match (ServiceMetric::parse(name), PharmacyFirstMetric::parse(name)) {
+            (Some(_), _) | (_, Some(_)) => Rollup::Sum,
+            (None, None) => Rollup::ListWeighted,
         };
     };
     match metric {

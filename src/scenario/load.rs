@@ -275,6 +275,12 @@ pub fn load_with_base(base_text: &str, text: &str, label: &str, overrides: &[(St
             scenario,
         });
     }
+    // Pharmacy First's metrics are in every arm's results if it is on in
+    // any, and in none otherwise (so runs without it write what they did).
+    let reported = arms.iter().any(|a| a.scenario.pharmacy_first_reported);
+    for arm in &mut arms {
+        arm.scenario.pharmacy_first_reported = reported;
+    }
     Ok(LoadedScenario {
         file: label.to_string(),
         sha256: hex_sha256(text),

@@ -16,6 +16,11 @@ use super::online::RawOnline;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod changes;
+mod pharmacy_first;
+pub use changes::{RawChange, RawFundingChange, RawPlacesChange};
+pub use pharmacy_first::{RawAgeBand, RawCondition, RawPharmacyFirst};
+
 /// The whole scenario file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -45,6 +50,10 @@ pub struct RawScenario {
     pub roles: Vec<RawRole>,
     /// Community pharmacy and self-care.
     pub pharmacy: RawPharmacy,
+    /// The NHS Pharmacy First service (seven conditions), apart from
+    /// general community pharmacy advice.
+    #[serde(skip_serializing_if = "RawPharmacyFirst::is_builtin")]
+    pub pharmacy_first: RawPharmacyFirst,
     /// Social prescribing link workers.
     pub splw: RawSplw,
     /// Voluntary-sector services.
@@ -175,6 +184,16 @@ pub struct RawNeed {
     pub gp_follow_up: f64,
     /// Chance the GP refers it to the link worker.
     pub gp_refer_splw: f64,
+    /// Multiplier on this need's new episodes by month, January first, on
+    /// top of `population.month_multipliers`: a winter surge of one need
+    /// changes the mix of needs, not only the volume (the month's volume
+    /// changes by the share-weighted mean). Empty (the default) = the need
+    /// follows the list's seasonality only. An arm can override it only
+    /// where the base file writes it (e.g. `month_multipliers = []`).
+    /// ASSUMPTION when used: e.g. `minor_illness` 1.3 in Dec–Feb and 0.8 in
+    /// Jun–Aug for a winter respiratory surge (range 1.0–1.5 in winter).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub month_multipliers: Vec<f64>,
 }
 
 /// Routing accuracy of one training tier.
@@ -288,16 +307,6 @@ pub struct RawDnaBand {
     pub max_lead_days: u32,
     /// Did-not-attend probability.
     pub probability: f64,
-}
-
-/// A step change in staffing from a given day.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawChange {
-    /// Day the change takes effect \[day index\].
-    pub from_day: f64,
-    /// New FTE from that day.
-    pub fte: f64,
 }
 
 /// `\[gp\]`.
@@ -473,6 +482,10 @@ pub struct RawVcse {
     pub transport_support: bool,
     /// Cost of transport support per year \[GBP\].
     pub transport_annual_cost: f64,
+    /// Funding changes over time: `{ from_day, funding }` steps of the
+    /// multiplier on places, as link-worker `changes` step FTE.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<RawFundingChange>,
     /// The services.
     pub services: Vec<RawService>,
 }
@@ -509,6 +522,12 @@ pub struct RawService {
     pub initial_occupancy: u32,
     /// Initial waiting list \[people\].
     pub initial_waitlist: u32,
+    /// Changes of this service's places over time: `{ from_day, places }`
+    /// steps (before `vcse.funding` multiplies them), e.g.
+    /// `[{ from_day = 546, places = 20 }]`. An arm can override it only
+    /// where the base file writes it (e.g. `changes = []`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<RawPlacesChange>,
 }
 
 /// `\[bounce\]`.

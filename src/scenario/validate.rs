@@ -14,7 +14,9 @@ use routing::{build_routing, tier};
 mod checker;
 mod groups;
 mod online;
+mod pharmacy_first;
 mod routing;
+mod season;
 
 /// Tolerance for shares that must sum to 1.
 const SHARE_TOLERANCE: f64 = 1e-6;
@@ -153,6 +155,7 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
     let pharmacy_remit = c.remit("pharmacy.remit", &raw.pharmacy.remit, &need_names)?;
     let splw_remit = c.remit("splw.remit", &raw.splw.remit, &need_names)?;
     groups::check(&c, raw, &need_names)?;
+    let pharmacy_first = pharmacy_first::prepare(&c, raw, &need_names)?;
     let service_serves = (raw.vcse.services.iter().enumerate())
         .map(|(i, svc)| c.remit(&format!("vcse.services[{i}].needs"), &svc.needs, &need_names))
         .collect::<Check<Vec<_>>>()?;
@@ -201,6 +204,7 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
             key: Some("needs[].share".into()),
             ..e
         })?;
+    let need_mix_by_month = season::need_mix_by_month(&c, raw, &mut month_multipliers)?;
 
     // Navigation.
     let nav = &raw.navigation;
@@ -402,8 +406,9 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
     c.non_negative("vcse.funding", v.funding)?;
     c.at_most("vcse.funding", v.funding, 100.0, "a funding multiplier")?;
     c.non_negative("vcse.transport_annual_cost", v.transport_annual_cost)?;
+    let (vcse_funding_changes, places_changes) = season::vcse_schedules(&c, raw, horizon_days)?;
     let mut services = Vec::new();
-    for ((i, svc), serves) in v.services.iter().enumerate().zip(service_serves) {
+    for (((i, svc), serves), places_changes) in v.services.iter().enumerate().zip(service_serves).zip(places_changes) {
         let key = format!("vcse.services[{i}]");
         if svc.places > 1_000_000 || svc.waitlist_cap > 1_000_000 {
             return Err(c.fail(&format!("{key}.places"), "places and waitlist_cap must each be at most 1000000"));
@@ -453,6 +458,7 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
         services.push(super::PreparedService {
             serves,
             open_weekdays: open,
+            places_changes,
         });
     }
 
@@ -515,5 +521,9 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
         return_delay,
         repeat_delay,
         online,
+        need_mix_by_month,
+        vcse_funding_changes,
+        pharmacy_first_reported: pharmacy_first.is_some(),
+        pharmacy_first,
     })
 }

@@ -29,6 +29,7 @@ mod regressions;
 mod report;
 mod scenario_library;
 mod scenario_merge;
+mod season;
 mod sensitivity;
 mod streaming;
 mod support;

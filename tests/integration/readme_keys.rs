@@ -156,7 +156,18 @@ fn defaults() -> DocumentMut {
 
 /// The table's rows, from the sources.
 fn rows() -> Vec<Row> {
-    let structs = parse_structs(&(read("src/scenario/raw.rs") + &read("src/scenario/online.rs")));
+    // raw.rs and its submodules (src/scenario/raw/*.rs), in name order.
+    let mut sources = vec!["src/scenario/raw.rs".to_string()];
+    let mut parts: Vec<String> = std::fs::read_dir(root().join("src/scenario/raw"))
+        .expect("src/scenario/raw")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".rs"))
+        .map(|n| format!("src/scenario/raw/{n}"))
+        .collect();
+    parts.sort();
+    sources.extend(parts);
+    sources.push("src/scenario/online.rs".to_string());
+    let structs = parse_structs(&sources.iter().map(|f| read(f)).collect::<String>());
     let defaults = defaults();
     let mut keys = Vec::new();
     walk(&structs, "RawScenario", "", &mut keys);

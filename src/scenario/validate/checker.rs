@@ -3,7 +3,7 @@
 
 use super::super::dist::{Dist, DistSpec};
 use super::super::keys::{did_you_mean, locate};
-use super::super::raw::RawChange;
+use super::super::raw::{RawChange, RawFundingChange, RawPlacesChange};
 use super::SHARE_TOLERANCE;
 use crate::error::ScenarioError;
 use crate::text::show_number;
@@ -103,16 +103,60 @@ impl Checker<'_> {
         Ok(covered)
     }
 
-    pub(super) fn changes(&self, key: &str, changes: &[RawChange], horizon_days: f64) -> Check<Vec<(f64, f64)>> {
+    /// A change schedule (`changes = [{ from_day, VALUE }]`): every step
+    /// inside the run, its value in range; sorted by day.
+    pub(super) fn changes<C: ScheduleStep>(&self, key: &str, changes: &[C], horizon_days: f64) -> Check<Vec<(f64, f64)>> {
         let mut out = Vec::with_capacity(changes.len());
         for (i, c) in changes.iter().enumerate() {
-            self.non_negative(&format!("{key}[{i}].from_day"), c.from_day)?;
-            self.at_most(&format!("{key}[{i}].from_day"), c.from_day, horizon_days, "inside the run")?;
-            self.non_negative(&format!("{key}[{i}].fte"), c.fte)?;
-            self.at_most(&format!("{key}[{i}].fte"), c.fte, 10_000.0, "a PCN-sized workforce")?;
-            out.push((c.from_day, c.fte));
+            let (from_day, value) = c.step();
+            self.non_negative(&format!("{key}[{i}].from_day"), from_day)?;
+            self.at_most(&format!("{key}[{i}].from_day"), from_day, horizon_days, "inside the run")?;
+            let value_key = format!("{key}[{i}].{}", C::VALUE);
+            self.non_negative(&value_key, value)?;
+            self.at_most(&value_key, value, C::MAX, C::MAX_WHY)?;
+            out.push((from_day, value));
         }
         out.sort_by(|a, b| a.0.total_cmp(&b.0));
         Ok(out)
+    }
+}
+
+/// One step of a change schedule as written: the day it takes effect and
+/// the new value, named `VALUE` in the file and at most `MAX`.
+pub(super) trait ScheduleStep {
+    /// The value's key in a step (`fte`, `funding`, `places`).
+    const VALUE: &'static str;
+    /// Largest value allowed.
+    const MAX: f64;
+    /// Why, for the message.
+    const MAX_WHY: &'static str;
+    /// (from day \[day index\], new value).
+    fn step(&self) -> (f64, f64);
+}
+
+impl ScheduleStep for RawChange {
+    const VALUE: &'static str = "fte";
+    const MAX: f64 = 10_000.0;
+    const MAX_WHY: &'static str = "a PCN-sized workforce";
+    fn step(&self) -> (f64, f64) {
+        (self.from_day, self.fte)
+    }
+}
+
+impl ScheduleStep for RawFundingChange {
+    const VALUE: &'static str = "funding";
+    const MAX: f64 = 100.0;
+    const MAX_WHY: &'static str = "a funding multiplier";
+    fn step(&self) -> (f64, f64) {
+        (self.from_day, self.funding)
+    }
+}
+
+impl ScheduleStep for RawPlacesChange {
+    const VALUE: &'static str = "places";
+    const MAX: f64 = 1_000_000.0;
+    const MAX_WHY: &'static str = "places a service can hold";
+    fn step(&self) -> (f64, f64) {
+        (self.from_day, f64::from(self.places))
     }
 }
