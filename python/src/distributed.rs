@@ -146,13 +146,7 @@ pub fn plan(
             let label = path.display().to_string();
             let text = signpost::scenario::load::read_text(&path, &label).map_err(|e| crate::scenario_error(&e))?;
             if signpost::portfolio::is_portfolio(&text) {
-                let files = signpost::portfolio::spec::read_files(&path).map_err(|e| crate::scenario_error(&e))?;
-                Input::Portfolio {
-                    label: files.label,
-                    text: files.text,
-                    pcn_labels: files.pcn_labels,
-                    pcn_texts: files.pcn_texts,
-                }
+                Input::from(signpost::portfolio::spec::read_files(&path).map_err(|e| crate::scenario_error(&e))?)
             } else {
                 Input::Scenario { label, text }
             }
@@ -261,20 +255,9 @@ pub fn merge(
     charts: bool,
     threads: Option<usize>,
 ) -> PyResult<MergeOut> {
-    let started = Instant::now();
-    let plan = plan.get()?;
-    let threads = checked_threads(threads)?;
-    let loaded = py.detach(|| plan.load()).map_err(dist_error)?;
-    let merged = run_detached(py, threads, None, |_| {
-        let facts = MergeFacts {
-            threads,
-            wall_seconds: started.elapsed().as_secs_f64(),
-        };
-        merge_dir(&plan, &loaded, &parts_dir, facts, charts)
-    })?
-    .map_err(dist_error)?;
-    let dir = py.detach(|| write_merged(&merged, &out, force))?;
-    Ok((dir, merged.warnings))
+    merge_with(py, plan, out, force, threads, |plan, loaded, facts| {
+        merge_dir(plan, loaded, &parts_dir, facts, charts)
+    })
 }
 
 /// Merges parts given as bytes, in any order, into the result directory
@@ -290,17 +273,29 @@ pub fn merge_parts(
     charts: bool,
     threads: Option<usize>,
 ) -> PyResult<MergeOut> {
+    let bytes: Vec<&[u8]> = parts.iter().map(|b| b.as_bytes()).collect();
+    merge_with(py, plan, out, force, threads, |plan, loaded, facts| {
+        dist::merge_parts(plan, loaded, &bytes, facts, charts)
+    })
+}
+
+/// Loads `plan`, runs `merge` on `threads` with the GIL released and the
+/// run facts so far, and writes what it merged to `out`: the one driver of
+/// [`merge`] and [`merge_parts`], which differ only in where parts come from.
+fn merge_with<F>(py: Python<'_>, plan: AnyPlan<'_>, out: PathBuf, force: bool, threads: Option<usize>, merge: F) -> PyResult<MergeOut>
+where
+    F: FnOnce(&dist::Plan, &dist::Loaded, MergeFacts) -> Result<Merged, DistError> + Send,
+{
     let started = Instant::now();
     let plan = plan.get()?;
     let threads = checked_threads(threads)?;
     let loaded = py.detach(|| plan.load()).map_err(dist_error)?;
-    let bytes: Vec<&[u8]> = parts.iter().map(|b| b.as_bytes()).collect();
     let merged = run_detached(py, threads, None, |_| {
         let facts = MergeFacts {
             threads,
             wall_seconds: started.elapsed().as_secs_f64(),
         };
-        dist::merge_parts(&plan, &loaded, &bytes, facts, charts)
+        merge(&plan, &loaded, facts)
     })?
     .map_err(dist_error)?;
     let dir = py.detach(|| write_merged(&merged, &out, force))?;

@@ -114,13 +114,7 @@ pub(super) fn plan_command(args: &PlanArgs) -> Result<(), CliError> {
         Some(path) => {
             let (label, text) = read_scenario(Some(path))?;
             if crate::portfolio::is_portfolio(&text) {
-                let files = crate::portfolio::spec::read_files(path)?;
-                Input::Portfolio {
-                    label: files.label,
-                    text: files.text,
-                    pcn_labels: files.pcn_labels,
-                    pcn_texts: files.pcn_texts,
-                }
+                Input::from(crate::portfolio::spec::read_files(path)?)
             } else {
                 super::scenario::pathway_only(&label, &text, "plan")?;
                 Input::Scenario { label, text }

@@ -132,6 +132,17 @@ pub enum Input {
     },
 }
 
+impl From<crate::portfolio::spec::PortfolioFiles> for Input {
+    fn from(files: crate::portfolio::spec::PortfolioFiles) -> Self {
+        Input::Portfolio {
+            label: files.label,
+            text: files.text,
+            pcn_labels: files.pcn_labels,
+            pcn_texts: files.pcn_texts,
+        }
+    }
+}
+
 /// How to cut the work.
 #[derive(Debug, Clone)]
 pub struct PlanRequest {
