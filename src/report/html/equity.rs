@@ -64,10 +64,16 @@ pub(super) fn equity(h: &mut String, res: &Results) {
          <th>Change in Q1 − Q5</th><th>Change in SII</th><th>Statement (SII)</th></tr></thead>\n<tbody>\n",
     );
     for arm in &arms {
-        for (measure, label) in [
-            ("unmet_needs_per_1000", "Unmet needs per 1,000"),
-            ("gp_wait_days_mean", "GP wait [days]"),
-            ("gp_appointments_freed_per_1000", "GP appointments freed per 1,000"),
+        // The counterfactual frees nothing, so the freed row's baseline gap
+        // is the gap in GP appointments used, and says so.
+        for (measure, label, baseline) in [
+            ("unmet_needs_per_1000", "Unmet needs per 1,000", ""),
+            ("gp_wait_days_mean", "GP wait [days]", ""),
+            (
+                "gp_appointments_freed_per_1000",
+                "GP appointments freed per 1,000",
+                "GP appointments used per 1,000: ",
+            ),
         ] {
             let find = |q: &str| rows.iter().find(|r| r.arm == arm && r.measure == measure && r.quantity == q);
             let with_ci = |r: Option<&Row>| match r {
@@ -82,7 +88,7 @@ pub(super) fn equity(h: &mut String, res: &Results) {
                 h,
                 "<tr><td>{}</td><td>{label}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 escape(arm),
-                with_ci(find("counterfactual_sii")),
+                format!("{baseline}{}", with_ci(find("counterfactual_sii"))),
                 with_ci(find("q1_minus_q5")),
                 with_ci(find("sii")),
                 escape(find("sii").map_or("", |r| r.statement)),
