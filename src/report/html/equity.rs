@@ -114,7 +114,7 @@ pub(super) fn equity(h: &mut String, res: &Results) {
         Ok((svg, _)) => {
             let _ = writeln!(
                 h,
-                "<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>",
+                "<figure id=\"equity_by_quintile\">\n{}\n<figcaption>{}</figcaption>\n</figure>",
                 inline_svg(&svg, "equity-chart", TITLE),
                 escape(TITLE)
             );
