@@ -86,9 +86,9 @@ pub(super) fn equity(h: &mut String, res: &Results) {
             };
             let _ = writeln!(
                 h,
-                "<tr><td>{}</td><td>{label}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{label}</td><td>{baseline}{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 escape(arm),
-                format!("{baseline}{}", with_ci(find("counterfactual_sii"))),
+                with_ci(find("counterfactual_sii")),
                 with_ci(find("q1_minus_q5")),
                 with_ci(find("sii")),
                 escape(find("sii").map_or("", |r| r.statement)),
