@@ -32,6 +32,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from . import _signpost
 from ._signpost import NetworkScenario, Plan, Scenario, ScenarioError, __version__
+from ._checks import _real, _whole
 from .distributed import load_plan, merge, merge_parts, plan, run_unit, run_unit_bytes
 
 __all__ = [
@@ -67,27 +68,6 @@ TEXT_LABEL = "<string>"
 
 
 # ---------------------------------------------------------------- arguments
-
-
-def _whole(name: str, value: Any, low: int = 0, high: int = 2**64 - 1) -> Optional[int]:
-    """An optional whole number in ``[low, high]``: TypeError for another
-    type, ValueError outside the range."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name}: must be a whole number (int), found {type(value).__name__} {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{name}: must be a whole number from {low} to {high}, found {value}")
-    return value
-
-
-def _real(name: str, value: Any) -> Optional[float]:
-    """An optional real number: TypeError for another type."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name}: must be a number, found {type(value).__name__} {value!r}")
-    return float(value)
 
 
 def _source(what: str, path_or_text: Any) -> Tuple[str, Optional[str]]:

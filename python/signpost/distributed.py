@@ -21,19 +21,10 @@ import warnings
 from typing import Any, Optional, Sequence, Union
 
 from . import _signpost
+from ._checks import _whole
 from ._signpost import Plan, Scenario
 
 PlanLike = Union[Plan, bytes, str, "os.PathLike[str]"]
-
-
-def _whole(name: str, value: Any, low: int = 0, high: int = 2**64 - 1) -> Optional[int]:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name}: must be a whole number (int), found {type(value).__name__} {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{name}: must be a whole number from {low} to {high}, found {value}")
-    return value
 
 
 def _plan_arg(plan: Any) -> Any:
