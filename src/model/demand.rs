@@ -225,9 +225,7 @@ impl Population {
                 time: *time,
                 u_thin,
                 patient: self.by_rate.column(u_col) as u32,
-                need: (s.need_mix_by_month.get(month).unwrap_or(&self.need_choice))
-                    .sample(u_need)
-                    .expect("validated: a need with a share") as u16,
+                need: self.need_for(s, month, u_need) as u16,
             });
             if grouped {
                 self.u_needs.push(u_need);
@@ -258,10 +256,13 @@ impl Population {
         std::hint::black_box(touched);
     }
 
-    /// Index of the need for a uniform draw.
+    /// Index of the need for a uniform draw in month `month` (0 =
+    /// January): the month's own mix where needs have seasons, else the
+    /// scenario's shares.
     #[inline]
-    pub fn need_for(&self, u: f64) -> usize {
-        self.need_choice.sample(u).expect("validated: a need with a share")
+    pub fn need_for(&self, s: &Scenario, month: usize, u: f64) -> usize {
+        let mix = s.need_mix_by_month.get(month).unwrap_or(&self.need_choice);
+        mix.sample(u).expect("validated: a need with a share")
     }
 
     /// Arrival times \[minutes\] of the new episodes on `day`, sorted. Demand

@@ -40,7 +40,7 @@ impl<'s> Probe<'s> {
         let list = m.pop.patients.len() as u32;
         for _ in 0..n {
             let u: f64 = m.rng.arrivals.random();
-            let need = m.pop.need_for(u) as u16;
+            let need = m.pop.need_for(m.s, m.s.calendar.month(0), u) as u16;
             let ep = m.new_episode(self.next_patient, need, false);
             self.next_patient = (self.next_patient + 1) % list;
             m.move_to(ep, Location::WithNavigator);
