@@ -161,11 +161,11 @@ pub struct Model<'s> {
     plan: Option<Arc<ArrivalPlan>>,
     counters: [f64; Counter::COUNT],
     // Reception.
-    /// Navigators answering calls, and callers queueing for them.
-    reception: Resource<u32>,
+    /// Per practice: navigators answering calls, and callers queueing for them.
+    reception: Vec<Resource<u32>>,
     /// Online requests waiting for triage, and the route's counts.
     online: online::Inbox,
-    // Diaries: 0 = GP, 1.. = roles.
+    // Diaries: `0..P` = the practices' GPs, `P..` = the shared roles.
     diaries: Vec<Diary>,
     diary_used_week: Vec<f64>,
     /// Per need: role index chosen by weight among roles with it in remit.
@@ -192,6 +192,8 @@ pub struct Model<'s> {
     pharmacy_first_key: u64,
     /// Per-group counts (empty with no population groups).
     group_tally: groups::GroupTally,
+    /// Per-practice counts (empty without a practice list).
+    practice_tally: groups::GroupTally,
 }
 
 /// Episodes a replication of `raw` is expected to create over warm-up and
@@ -207,20 +209,21 @@ pub fn expected_episodes(raw: &crate::scenario::raw::RawScenario) -> f64 {
 
 pub use crate::limits::CANCEL_CHECK_EVENTS;
 
-/// The shapes of scenario `s`'s diaries: the GP's, then each role's, with
-/// `prebooked` of the first days' bookable-ahead slots taken.
+/// The shapes of scenario `s`'s diaries: each practice's GP diary (its
+/// share of the PCN's GP FTE, timed changes included), then each shared
+/// role's, with `prebooked` of the first days' bookable-ahead slots taken.
 pub fn diary_shapes(s: &Scenario, prebooked: f64) -> Vec<DiaryShape<'_>> {
     let gp = &s.raw.gp;
-    let gp_shape = DiaryShape {
+    let gp_shapes = s.practices.list.iter().map(|practice| DiaryShape {
         fte: gp.fte,
         changes: &s.gp_changes,
         per_fte_day: gp.appointments_per_fte_day,
         rota: s.gp_rota,
-        share: 1.0,
+        share: practice.gp_share,
         same_day_share: gp.same_day_share,
         horizon: gp.booking_horizon_days as usize,
         prebooked,
-    };
+    });
     let roles = s.raw.roles.iter().zip(&s.roles).map(|(raw, prepared)| DiaryShape {
         fte: raw.fte,
         changes: &prepared.changes,
@@ -231,7 +234,7 @@ pub fn diary_shapes(s: &Scenario, prebooked: f64) -> Vec<DiaryShape<'_>> {
         horizon: raw.booking_horizon_days as usize,
         prebooked,
     });
-    std::iter::once(gp_shape).chain(roles).collect()
+    gp_shapes.chain(roles).collect()
 }
 
 /// Per need, the role chosen by weight among roles with it in remit; and
@@ -342,7 +345,12 @@ impl<'s> Model<'s> {
             arrival_times: Vec::new(),
             plan: None,
             counters: [0.0; Counter::COUNT],
-            reception: Resource::new(s.raw.navigation.servers, QueueLimit::Unbounded, start),
+            reception: s
+                .practices
+                .list
+                .iter()
+                .map(|p| Resource::new(p.reception_lines, QueueLimit::Unbounded, start))
+                .collect(),
             online: online::Inbox::default(),
             diaries,
             diary_used_week: vec![0.0; n_diaries],
@@ -369,6 +377,7 @@ impl<'s> Model<'s> {
             traced: 0,
             pharmacy_first_key: pharmacy_first::key(seed, rep),
             group_tally,
+            practice_tally: groups::GroupTally::practices(s),
         };
         model.initial_state(seed, rep);
         model
@@ -488,6 +497,12 @@ impl<'s> Model<'s> {
         self.count(c);
         let week = self.week();
         self.weekly.add(series, week, 1.0);
+    }
+
+    /// The practice of episode `ep`'s patient.
+    #[inline]
+    pub(super) fn practice_of(&self, ep: u32) -> u8 {
+        self.pop.patients[self.episodes[ep as usize].patient as usize].practice
     }
 
     pub(super) fn cal(&self) -> &'s Calendar {

@@ -10,6 +10,7 @@ pub mod merge;
 pub mod online;
 pub mod pharmacy_first;
 mod place;
+pub mod practices;
 pub mod raw;
 pub mod uncertainty;
 pub mod validate;
@@ -111,6 +112,8 @@ pub struct Scenario {
     /// Pharmacy First's metrics are reported: it is on in some arm of the
     /// run (so every arm reports them, and without it none does).
     pub pharmacy_first_reported: bool,
+    /// The PCN's practices (one implicit practice without `[[practices]]`).
+    pub practices: practices::Practices,
 }
 
 /// FTE in force on `day` given a base FTE and sorted step changes.

@@ -11,6 +11,10 @@ use crate::model::metrics::Counter;
 /// Separates a metric from its group.
 pub const GROUP_SEPARATOR: char = '@';
 
+/// The dimension of per-practice metrics (`gp_appointments@practice=NAME`),
+/// present when a scenario lists its practices.
+pub const PRACTICE_DIMENSION: &str = "practice";
+
 /// The per-group metric holding the group's patients on the list.
 pub const GROUP_PATIENTS: &str = "patients";
 

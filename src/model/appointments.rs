@@ -12,9 +12,28 @@ use crate::engine::SimRng;
 use rand::Rng;
 
 impl Model<'_> {
-    /// The random stream of diary `diary` (0 = GP, 1.. = roles).
+    /// Whether diary `diary` is a practice's GP diary (diaries `0..P` are
+    /// the P practices' GP diaries, in order; `P..` the shared roles').
+    #[inline]
+    pub(super) fn is_gp_diary(&self, diary: usize) -> bool {
+        diary < self.s.practices.len()
+    }
+
+    /// The GP diary of episode `ep`'s practice.
+    #[inline]
+    pub(super) fn gp_diary(&self, ep: u32) -> usize {
+        usize::from(self.practice_of(ep))
+    }
+
+    /// The diary of shared role `role`.
+    #[inline]
+    pub(super) fn role_diary(&self, role: usize) -> usize {
+        self.s.practices.len() + role
+    }
+
+    /// The random stream of diary `diary` (the GPs', or the roles').
     pub(super) fn diary_rng(&mut self, diary: usize) -> &mut SimRng {
-        if diary == 0 {
+        if self.is_gp_diary(diary) {
             &mut self.rng.gp
         } else {
             &mut self.rng.roles
@@ -24,31 +43,33 @@ impl Model<'_> {
     pub(super) fn book_gp(&mut self, ep: u32) {
         self.count_weekly(Counter::GpDemand, self.series.gp_demand);
         self.group_count(ep, Counter::GpDemand);
-        self.book_diary(ep, 0);
+        let diary = self.gp_diary(ep);
+        self.book_diary(ep, diary);
     }
 
-    /// Books diary `diary` (0 = GP, 1.. = roles) for `ep`.
+    /// Books diary `diary` (a GP diary or a role's) for `ep`.
     /// A GP wait is timed from the episode's first request not yet booked
     /// (`Episode::gp_requested`), so days spent calling back when the diary
     /// is full count (issue #11, B4).
     pub(super) fn book_diary(&mut self, ep: u32, diary: usize) {
-        if diary == 0 && self.episodes[ep as usize].gp_requested.is_nan() {
+        let gp = self.is_gp_diary(diary);
+        if gp && self.episodes[ep as usize].gp_requested.is_nan() {
             self.episodes[ep as usize].gp_requested = self.now;
         }
         let e = self.episodes[ep as usize];
         let need = &self.s.raw.needs[e.need as usize];
-        let urgent = diary == 0 && (need.urgent || e.urgent_return) && !e.follow_up;
+        let urgent = gp && (need.urgent || e.urgent_return) && !e.follow_up;
         let today = Calendar::day_of(self.now);
-        let gp = &self.s.raw.gp;
+        let gp_keys = &self.s.raw.gp;
         let lead_bands = &self.s.lead_bands;
         let rng = self.diary_rng(diary);
         let desired_lead = if urgent {
             0
         } else if e.follow_up {
-            gp.follow_up_days.round() as usize
+            gp_keys.follow_up_days.round() as usize
         } else {
             let u: f64 = rng.random();
-            let band = &gp.lead_time_bands[lead_bands.sample(u).expect("validated: a band with a share")];
+            let band = &gp_keys.lead_time_bands[lead_bands.sample(u).expect("validated: a band with a share")];
             rng.random_range(band.from..=band.to) as usize
         };
         let today_usable = self.cal().is_open(today) && self.now < self.cal().closing(today);
@@ -73,16 +94,16 @@ impl Model<'_> {
                 }
             }
             None => {
-                let place = if diary == 0 { Place::Gp } else { Place::Role };
+                let place = if gp { Place::Gp } else { Place::Role };
                 self.trace(ep, place, "no_slot", Reason::NoSlot);
-                if diary == 0 {
+                if gp {
                     self.count(Counter::GpNoSlot);
                 }
                 if self.diary_rng(diary).random::<f64>() < self.s.raw.gp.callback_probability {
                     self.move_to(ep, Location::Transit);
                     let delay = self.s.raw.gp.callback_delay_days * MINUTES_PER_DAY;
                     self.contact_at(ep, self.now + delay);
-                } else if diary == 0 {
+                } else if gp {
                     self.unmet(ep, place, Reason::NoSlot);
                 } else {
                     self.failure(ep, place, Reason::RejectedFull);
@@ -98,7 +119,7 @@ impl Model<'_> {
             cal.opening(day) + u * (cal.close_minute - cal.open_minute)
         };
         let lead = (day - today) as u16;
-        if diary == 0 && self.in_window() {
+        if gp && self.in_window() {
             let days = (time - e.gp_requested) / MINUTES_PER_DAY;
             self.gp_wait.add(days);
             self.group_gp_wait(ep, days);
@@ -109,7 +130,7 @@ impl Model<'_> {
         }
         self.episodes[ep as usize].gp_requested = f64::NAN;
         self.move_to(ep, Location::Booked(diary as u8));
-        let place = if diary == 0 { Place::Gp } else { Place::Role };
+        let place = if gp { Place::Gp } else { Place::Role };
         self.trace(ep, place, "booked", Reason::None);
         self.q.push(
             time,
@@ -137,10 +158,10 @@ impl Model<'_> {
         if self.week().is_some() {
             self.diary_used_week[diary] += 1.0;
         }
-        if diary == 0 {
+        if self.is_gp_diary(diary) {
             self.gp_appointment(ep, lead);
         } else {
-            self.role_appointment(ep, diary - 1, lead);
+            self.role_appointment(ep, diary - self.s.practices.len(), lead);
         }
     }
 

@@ -24,6 +24,9 @@ pub struct Patient {
     pub trust: f32,
     /// Rural, with transport barriers.
     pub rural: bool,
+    /// The patient's practice (index into the scenario's practices; 0
+    /// without a practice list).
+    pub practice: u8,
     /// The patient's group cell ([`super::groups`]); 0 with no groups.
     pub cell: u16,
     /// Multiplier on the patient's uptake of the online request route
@@ -165,16 +168,24 @@ impl Population {
         let n = p.list_size as usize;
         let mut weights = Vec::with_capacity(n);
         let mut patients = Vec::with_capacity(n);
-        for _ in 0..n {
-            weights.push(gamma.sample(rng).max(1e-12));
-            patients.push(Patient {
-                contact_factor: 1.0,
-                trust: 1.0,
-                rural: rng.random::<f64>() < p.rural_share,
-                cell: 0,
-                online_uptake: 1.0,
-            });
+        // Practices hold consecutive stretches of the list (patients are
+        // drawn alike, so which stretch is which does not matter), and no
+        // extra draw is made: without a practice list, the one practice
+        // holds everyone with the PCN's rural share.
+        for (practice, prepared) in s.practices.list.iter().enumerate() {
+            for _ in 0..prepared.list_size {
+                weights.push(gamma.sample(rng).max(1e-12));
+                patients.push(Patient {
+                    contact_factor: 1.0,
+                    trust: 1.0,
+                    rural: rng.random::<f64>() < prepared.rural_share,
+                    practice: practice as u8,
+                    cell: 0,
+                    online_uptake: 1.0,
+                });
+            }
         }
+        debug_assert_eq!(patients.len(), n, "validated: the practices' lists add up to the PCN's");
         let groups = GroupTable::new(s);
         if groups.configured() {
             // After every draw above, so those stay as without groups.
@@ -330,7 +341,8 @@ impl Model<'_> {
         self.splw_update_capacity();
         self.vcse_follow_schedules();
         if let Some(w) = self.week() {
-            let cap = f64::from(self.diaries[0].capacity[day]);
+            let gp_diaries = &self.diaries[..self.s.practices.len()];
+            let cap: f64 = gp_diaries.iter().map(|d| f64::from(d.capacity[day])).sum();
             self.weekly.add(self.series.gp_capacity, Some(w), cap);
         }
     }

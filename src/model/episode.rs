@@ -49,7 +49,8 @@ pub(super) enum Location {
     WithNavigator,
     /// An online request waiting in an inbox for triage.
     Inbox,
-    /// Booked into diary `.0` (0 = GP, 1.. = roles), awaiting the appointment.
+    /// Booked into diary `.0` (the practices' GP diaries, then the shared
+    /// roles'), awaiting the appointment.
     Booked(u8),
     /// On the way to community pharmacy.
     Pharmacy,
@@ -92,8 +93,8 @@ impl Location {
             (WithNavigator, Booked(_) | Pharmacy | SplwWaiting | VcseList(_) | VcseProgramme(_)) => true,
             // A GP or role appointment books a follow-up or the GP (internal
             // bounce); a GP refers to the link worker; pharmacy sends an
-            // urgent return straight to a GP slot.
-            (Booked(_), Booked(_) | SplwWaiting) | (Pharmacy, Booked(0)) => true,
+            // urgent return straight to a GP slot (its practice's diary).
+            (Booked(_), Booked(_) | SplwWaiting) | (Pharmacy, Booked(_)) => true,
             // A re-referral is a new episode going straight to the link worker.
             (Transit, SplwWaiting) => true,
             (SplwWaiting, SplwCaseload) => true,

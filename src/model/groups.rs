@@ -172,7 +172,17 @@ pub struct GroupTally {
 impl GroupTally {
     /// Zero tallies for `cells` cells; none if groups are not configured.
     pub fn new(table: &GroupTable) -> GroupTally {
-        let n = if table.configured() { table.cells.len() } else { 0 };
+        GroupTally::zero(if table.configured() { table.cells.len() } else { 0 })
+    }
+
+    /// Zero tallies for each of a scenario's practices; none without a
+    /// practice list.
+    pub fn practices(s: &Scenario) -> GroupTally {
+        GroupTally::zero(if s.practices.listed { s.practices.len() } else { 0 })
+    }
+
+    /// Zero tallies for `n` groups.
+    fn zero(n: usize) -> GroupTally {
         GroupTally {
             counts: vec![[0.0; Counter::COUNT]; n],
             gp_waits: vec![(0.0, 0.0); n],
@@ -187,32 +197,40 @@ impl Model<'_> {
         &self.pop.groups.cells[usize::from(self.pop.patients[patient as usize].cell)]
     }
 
-    /// Adds one to `c` for episode `ep`'s group (in the window, with groups).
+    /// Adds one to `c` for episode `ep`'s group and practice (in the
+    /// window, with groups or a practice list).
     #[inline]
     pub(super) fn group_count(&mut self, ep: u32, c: Counter) {
-        if !self.group_tally.counts.is_empty() && self.in_window() {
-            let cell = self.pop.patients[self.episodes[ep as usize].patient as usize].cell;
-            self.group_tally.counts[usize::from(cell)][c as usize] += 1.0;
-        }
+        self.group_count_patient(self.episodes[ep as usize].patient, c);
     }
 
-    /// Adds one to `c` for `patient`'s group (in the window, with groups).
+    /// Adds one to `c` for `patient`'s group and practice (in the window,
+    /// with groups or a practice list).
     #[inline]
     pub(super) fn group_count_patient(&mut self, patient: u32, c: Counter) {
-        if !self.group_tally.counts.is_empty() && self.in_window() {
-            let cell = self.pop.patients[patient as usize].cell;
-            self.group_tally.counts[usize::from(cell)][c as usize] += 1.0;
+        if (!self.group_tally.counts.is_empty() || !self.practice_tally.counts.is_empty()) && self.in_window() {
+            let p = self.pop.patients[patient as usize];
+            if let Some(counts) = self.group_tally.counts.get_mut(usize::from(p.cell)) {
+                counts[c as usize] += 1.0;
+            }
+            if let Some(counts) = self.practice_tally.counts.get_mut(usize::from(p.practice)) {
+                counts[c as usize] += 1.0;
+            }
         }
     }
 
-    /// Adds a GP wait of `days` for episode `ep`'s group (caller checks the window).
+    /// Adds a GP wait of `days` for episode `ep`'s group and practice
+    /// (caller checks the window).
     #[inline]
     pub(super) fn group_gp_wait(&mut self, ep: u32, days: f64) {
-        if !self.group_tally.gp_waits.is_empty() {
-            let cell = self.pop.patients[self.episodes[ep as usize].patient as usize].cell;
-            let w = &mut self.group_tally.gp_waits[usize::from(cell)];
-            w.0 += 1.0;
-            w.1 += days;
+        if !self.group_tally.gp_waits.is_empty() || !self.practice_tally.gp_waits.is_empty() {
+            let p = self.pop.patients[self.episodes[ep as usize].patient as usize];
+            for (tally, i) in [(&mut self.group_tally, p.cell), (&mut self.practice_tally, u16::from(p.practice))] {
+                if let Some(w) = tally.gp_waits.get_mut(usize::from(i)) {
+                    w.0 += 1.0;
+                    w.1 += days;
+                }
+            }
         }
     }
 }

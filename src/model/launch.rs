@@ -26,7 +26,7 @@
 //! booked is kept. An arm can start from the warm state only if it differs
 //! from the counterfactual in what a policy can change at an instant; arms
 //! that change the population, needs, calendar and run length, or a waiting
-//! list's cap, run their own warm-up under their own values instead (see
+//! list's cap, or a practice's list or rurality, run their own warm-up under their own values instead (see
 //! [`fork_blocker`]); `signpost check` and `run.json` say which.
 //!
 //! The online request route's keys (`online.*`) never block: each is read
@@ -50,6 +50,9 @@ use rand::Rng;
 pub fn fork_blocker(counterfactual: &Scenario, arm: &Scenario) -> Option<&'static str> {
     let (c, a) = (&counterfactual.raw, &arm.raw);
     let waitlist_caps = |s: &Scenario| -> Vec<u32> { s.raw.vcse.services.iter().map(|v| v.waitlist_cap).collect() };
+    // Who is on which practice's list, and who is rural, are drawn with the
+    // list before the warm-up.
+    let lists = |s: &Scenario| -> Vec<(u64, u64)> { s.practices.list.iter().map(|p| (p.list_size, p.rural_share.to_bits())).collect() };
     [
         ("time", same(&c.time, &a.time)),
         ("population", same(&c.population, &a.population)),
@@ -57,6 +60,10 @@ pub fn fork_blocker(counterfactual: &Scenario, arm: &Scenario) -> Option<&'stati
         ("gp.prebooked_share", c.gp.prebooked_share == a.gp.prebooked_share),
         ("splw.waitlist_cap", c.splw.waitlist_cap == a.splw.waitlist_cap),
         ("vcse.services.*.waitlist_cap", waitlist_caps(counterfactual) == waitlist_caps(arm)),
+        (
+            "practices.*.list_size, practices.*.rural_share",
+            lists(counterfactual) == lists(arm),
+        ),
     ]
     .into_iter()
     .find(|(_, same)| !same)
@@ -120,10 +127,12 @@ impl<'s> Model<'s> {
     fn switch_policy(&mut self, reviews_pending: bool) {
         let s = self.s;
         let now = self.now;
-        self.reception.set_capacity(now, s.raw.navigation.servers);
-        while let Some((ep, _)) = self.reception.admit_next(now, |_| true) {
-            self.move_to(ep, Location::WithNavigator);
-            self.start_handling(ep);
+        for (practice, prepared) in s.practices.list.iter().enumerate() {
+            self.reception[practice].set_capacity(now, prepared.reception_lines);
+            while let Some((ep, _)) = self.reception[practice].admit_next(now, |_| true) {
+                self.move_to(ep, Location::WithNavigator);
+                self.start_handling(ep);
+            }
         }
         // The arm's staffing takes the online inboxes too.
         self.inbox_open();

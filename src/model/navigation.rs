@@ -27,11 +27,13 @@ impl Model<'_> {
         self.s.active && self.now >= self.s.raw.navigation.start_day * MINUTES_PER_DAY
     }
 
-    /// Navigates a call with the phone routing of the tier in force.
+    /// Navigates a call with the phone routing of the tier in force at the
+    /// caller's practice.
     #[inline]
     pub(super) fn navigate(&mut self, ep: u32) {
         let s = self.s;
-        self.navigate_by(ep, &s.routing);
+        let practice = usize::from(self.practice_of(ep));
+        self.navigate_by(ep, &s.practices.list[practice].routing);
     }
 
     /// Navigates `ep` with `routing` (per need: the phone tier's, or a
@@ -111,7 +113,7 @@ impl Model<'_> {
             Place::Role => {
                 let u: f64 = self.rng.roles.random();
                 match self.roles_for(need).sample(u) {
-                    Some(role) => self.book_diary(ep, role + 1),
+                    Some(role) => self.book_diary(ep, self.role_diary(role)),
                     None => self.book_gp(ep),
                 }
             }
@@ -166,7 +168,7 @@ impl Model<'_> {
         self.directory.role_free.clear();
         self.directory
             .role_free
-            .extend(self.diaries[1..].iter().map(|d| d.has_free_slot(today)));
+            .extend(self.diaries[self.s.practices.len()..].iter().map(|d| d.has_free_slot(today)));
         self.directory.splw_ok = self.splw_wait_acceptable();
         self.directory.service_ok.clear();
         self.directory.service_ok.extend(self.services.iter().map(Service::has_room));

@@ -177,11 +177,13 @@ impl Model<'_> {
         if !self.practice_open() {
             return;
         }
-        while self.reception.has_free_server() && self.reception.waiting() == 0 {
+        // The route runs only without a practice list (validated), so its
+        // navigators are the one practice's.
+        while self.reception[0].has_free_server() && self.reception[0].waiting() == 0 {
             let Some((ep, written)) = self.online.navigators.pop_front() else {
                 break;
             };
-            self.reception.take_server(self.now);
+            self.reception[0].take_server(self.now);
             self.start_triage(ep, written, false);
         }
     }
@@ -245,7 +247,7 @@ impl Model<'_> {
             self.online.clinicians_busy -= 1;
             self.clinician_pull();
         } else {
-            self.navigator_freed();
+            self.navigator_freed(0);
         }
         self.expect_at(ep, |l| l == Location::WithNavigator, "the end of a triage");
         let routing = if clinician { &o.clinician_routing } else { &o.navigator_routing };

@@ -1,6 +1,7 @@
 //! What a replication reports: the weekly series, the metrics at the end,
 //! programme costs, and the conservation count of episodes.
 
+use super::diary::Diary;
 use super::journey::JourneyStep;
 use super::metrics::{Counter, Weekly};
 use super::{Model, Outcome};
@@ -114,9 +115,14 @@ impl Model<'_> {
     pub(super) fn week_mark(&mut self, w: usize) {
         let now = self.now;
         let servers = f64::from(self.s.raw.navigation.servers);
-        let (busy_level, queue_level, _) = self.reception.levels_mut();
-        let busy = busy_level.take_week(now);
-        let queue = queue_level.take_week(now);
+        // The PCN's reception: every practice's lines (they add up to
+        // `navigation.servers`) and queues together.
+        let (mut busy, mut queue) = (0.0, 0.0);
+        for desk in &mut self.reception {
+            let (busy_level, queue_level, _) = desk.levels_mut();
+            busy += busy_level.take_week(now);
+            queue += queue_level.take_week(now);
+        }
         let (caseload_level, waitlist_level, capacity_level) = self.splw.res.levels_mut();
         let splw_case = caseload_level.take_week(now);
         let splw_wait = waitlist_level.take_week(now);
@@ -148,11 +154,20 @@ impl Model<'_> {
         weekly.set(ids.splw_caseload_per_fte, week, ratio(splw_case, splw_fte));
         ids.reception
             .set(weekly, week, ratio(busy, servers * open_minutes), queue / MINUTES_PER_WEEK);
-        for (d, (diary, node)) in self.diaries.iter().zip(&ids.diaries).enumerate() {
-            let capacity: f64 = (first_day..first_day + 7)
+        let week_capacity = |diary: &Diary| -> f64 {
+            (first_day..first_day + 7)
                 .map(|day| f64::from(diary.capacity.get(day).copied().unwrap_or(0)))
-                .sum();
-            node.set(weekly, week, ratio(used[d], capacity), f64::from(diary.booked_ahead));
+                .sum()
+        };
+        // The GP series is the PCN's: every practice's GP diary together.
+        let (gp_diaries, role_diaries) = self.diaries.split_at(self.s.practices.len());
+        let gp_used: f64 = used[..gp_diaries.len()].iter().sum();
+        let gp_capacity: f64 = gp_diaries.iter().map(week_capacity).sum();
+        let gp_ahead: u32 = gp_diaries.iter().map(|d| d.booked_ahead).sum();
+        ids.diaries[0].set(weekly, week, ratio(gp_used, gp_capacity), f64::from(gp_ahead));
+        let role_used = &used[gp_diaries.len()..];
+        for ((diary, node), used) in role_diaries.iter().zip(&ids.diaries[1..]).zip(role_used) {
+            node.set(weekly, week, ratio(*used, week_capacity(diary)), f64::from(diary.booked_ahead));
         }
         ids.splw.set(weekly, week, ratio(splw_case, splw_cap), splw_wait / MINUTES_PER_WEEK);
         for ((occ, places, wait), node) in svc_areas.into_iter().zip(&ids.services) {

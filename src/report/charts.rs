@@ -16,6 +16,7 @@ pub mod equity_chart;
 pub mod figures;
 pub mod panels;
 pub mod portfolio_charts;
+pub mod practices_chart;
 pub mod psa_charts;
 pub mod style;
 pub mod tornado;

@@ -96,6 +96,7 @@ fn in_memory(result: &ExperimentResult, run_json: &serde_json::Value, scenario_t
         timeseries: Some(timeseries),
         scenario_text: Some(scenario_toml),
         equity_csv: super::groups::equity_text(result),
+        groups_csv: super::groups::has_groups(result).then(|| super::groups::groups_csv(result)),
     };
     Ok(Results::assemble(Path::new(""), parts)?)
 }

@@ -22,7 +22,7 @@
 
 use crate::equity::{first_minus_last, slope_index, GapVerdict};
 use crate::experiment::{ArmResult, ExperimentResult};
-use crate::metric::group::{parse_group_metric, GROUP_COUNTS, GROUP_PATIENTS};
+use crate::metric::group::{parse_group_metric, GROUP_COUNTS, GROUP_PATIENTS, PRACTICE_DIMENSION};
 use crate::metric::Metric;
 use crate::output::ResultFile;
 use crate::stats::Summary;
@@ -172,9 +172,19 @@ fn by_quintile(arm: &ArmResult, metric: &str, quintiles: &[String]) -> Vec<Vec<f
         .collect()
 }
 
-/// `equity.csv` (columns in the module docs).
-pub fn equity_csv(result: &ExperimentResult) -> String {
-    let mut out = String::from("arm,measure,quantity,mean,ci_low,ci_high,n,statement\n");
+/// One row of `equity.csv`: a policy arm's quantity for one measure, its
+/// values per replication and, for the gaps, the plain statement.
+struct EquityRow {
+    arm: String,
+    measure: &'static str,
+    quantity: String,
+    values: Vec<f64>,
+    statement: &'static str,
+}
+
+/// Every row of `equity.csv`, in order (see the module docs).
+fn equity_rows(result: &ExperimentResult) -> Vec<EquityRow> {
+    let mut rows = Vec::new();
     let cf = &result.arms[0];
     let quintiles = quintile_names(cf);
     let shares = by_quintile(cf, GROUP_PATIENTS, &quintiles);
@@ -192,29 +202,21 @@ pub fn equity_csv(result: &ExperimentResult) -> String {
                 .zip(&c)
                 .map(|(x, y)| x.iter().zip(y).map(|(x, y)| if m.freed { y - x } else { x - y }).collect())
                 .collect();
-            let mut row = |quantity: &str, values: &[f64], statement: &str| {
-                let s = finite(values.iter().copied());
-                let (low, high) = ci(&s);
-                let _ = writeln!(
-                    out,
-                    "{},{},{},{},{},{},{},{}",
-                    csv_field(&arm.name),
-                    m.name,
-                    quantity,
-                    opt(s.mean()),
-                    opt(low),
-                    opt(high),
-                    s.count(),
-                    csv_field(statement)
-                );
+            let mut row = |quantity: &str, values: Vec<f64>, statement: &'static str| {
+                rows.push(EquityRow {
+                    arm: arm.name.clone(),
+                    measure: m.name,
+                    quantity: quantity.to_string(),
+                    values,
+                    statement,
+                });
             };
             for (q, name) in quintiles.iter().enumerate() {
-                let values: Vec<f64> = effect.iter().map(|r| r[q]).collect();
-                row(name, &values, "");
+                row(name, effect.iter().map(|r| r[q]).collect(), "");
             }
             let (cf_q, cf_sii) = gaps(&c);
-            row("counterfactual_q1_minus_q5", &cf_q, "");
-            row("counterfactual_sii", &cf_sii, "");
+            row("counterfactual_q1_minus_q5", cf_q.clone(), "");
+            row("counterfactual_sii", cf_sii.clone(), "");
             let change = |arm_gap: &[f64], cf_gap: &[f64]| -> Vec<f64> { arm_gap.iter().zip(cf_gap).map(|(a, c)| a - c).collect() };
             let (q_change, sii_change) = if m.freed {
                 gaps(&effect)
@@ -222,9 +224,9 @@ pub fn equity_csv(result: &ExperimentResult) -> String {
                 let (arm_q, arm_sii) = gaps(&a);
                 (change(&arm_q, &cf_q), change(&arm_sii, &cf_sii))
             };
-            for (quantity, values, baseline) in [("q1_minus_q5", &q_change, &cf_q), ("sii", &sii_change, &cf_sii)] {
+            for (quantity, values, baseline) in [("q1_minus_q5", q_change, &cf_q), ("sii", sii_change, &cf_sii)] {
                 let statement = if m.freed {
-                    freed_statement(values)
+                    freed_statement(&values)
                 } else {
                     let s = finite(values.iter().copied());
                     let base = finite(baseline.iter().copied()).mean().unwrap_or(f64::NAN);
@@ -234,6 +236,28 @@ pub fn equity_csv(result: &ExperimentResult) -> String {
                 row(quantity, values, statement);
             }
         }
+    }
+    rows
+}
+
+/// `equity.csv` (columns in the module docs).
+pub fn equity_csv(result: &ExperimentResult) -> String {
+    let mut out = String::from("arm,measure,quantity,mean,ci_low,ci_high,n,statement\n");
+    for r in equity_rows(result) {
+        let s = finite(r.values.iter().copied());
+        let (low, high) = ci(&s);
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{}",
+            csv_field(&r.arm),
+            r.measure,
+            r.quantity,
+            opt(s.mean()),
+            opt(low),
+            opt(high),
+            s.count(),
+            csv_field(r.statement)
+        );
     }
     out
 }
@@ -249,37 +273,92 @@ fn freed_statement(gap: &[f64]) -> &'static str {
 }
 
 /// The one-line verdict per policy arm on the unmet-needs gap by SII, for
-/// the terminal and the report: `arm: narrows`.
+/// the terminal and the report: `arm: narrows`; none without IMD quintiles.
 pub fn verdicts(result: &ExperimentResult) -> Vec<(String, &'static str)> {
-    let csv = equity_csv(result);
-    csv.lines()
-        .skip(1)
-        .filter_map(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            (f.len() >= 8 && f[1] == "unmet_needs_per_1000" && f[2] == "sii").then(|| {
-                let v = match f[7] {
-                    "narrows" => "narrows",
-                    "widens" => "widens",
-                    _ => "no clear change (CI spans 0)",
-                };
-                (f[0].to_string(), v)
-            })
-        })
+    if equity_text(result).is_none() {
+        return Vec::new();
+    }
+    equity_rows(result)
+        .into_iter()
+        .filter(|r| r.measure == "unmet_needs_per_1000" && r.quantity == "sii")
+        .map(|r| (r.arm, r.statement))
         .collect()
 }
 
-/// The terminal's one line when the run has population groups.
+/// The terminal's lines when the run has population groups or practices.
 pub fn terminal_hint(result: &ExperimentResult) -> Option<String> {
-    if !has_groups(result) {
-        return None;
+    let dimensions = dimensions(result);
+    let mut lines = Vec::new();
+    if dimensions.iter().any(|d| d != PRACTICE_DIMENSION) {
+        let gaps: Vec<String> = verdicts(result).into_iter().map(|(arm, v)| format!("{arm} {v}")).collect();
+        let equity = if gaps.is_empty() {
+            String::new()
+        } else {
+            format!(", equity in equity.csv; deprivation gap in unmet needs (SII): {}", gaps.join(", "))
+        };
+        lines.push(format!("Population groups: per-group results in groups.csv{equity}"));
     }
-    let gaps: Vec<String> = verdicts(result).into_iter().map(|(arm, v)| format!("{arm} {v}")).collect();
-    let equity = if gaps.is_empty() {
+    if dimensions.iter().any(|d| d == PRACTICE_DIMENSION) {
+        lines.push(practice_hint(result));
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// The dimensions of the result's per-group metrics, in first-seen order.
+fn dimensions(result: &ExperimentResult) -> Vec<String> {
+    let mut dims: Vec<String> = Vec::new();
+    for name in result.arms.first().map(|a| a.metric_names.as_slice()).unwrap_or_default() {
+        if let Some((_, dim, _)) = parse_group_metric(name) {
+            if !dims.iter().any(|d| d == dim) {
+                dims.push(dim.to_string());
+            }
+        }
+    }
+    dims
+}
+
+/// The practices' line: where each policy arm frees the most and the
+/// fewest GP appointments per 1,000 patients (paired means).
+fn practice_hint(result: &ExperimentResult) -> String {
+    let freed = practice_freed(result);
+    let per_arm: Vec<String> = freed
+        .iter()
+        .filter_map(|(arm, by_practice)| {
+            let finite = by_practice.iter().filter(|(_, v)| v.is_finite());
+            let most = finite.clone().max_by(|a, b| a.1.total_cmp(&b.1))?;
+            let fewest = finite.min_by(|a, b| a.1.total_cmp(&b.1))?;
+            Some(format!("{arm} {:.0} ({}) to {:.0} ({})", fewest.1, fewest.0, most.1, most.0))
+        })
+        .collect();
+    let range = if per_arm.is_empty() {
         String::new()
     } else {
-        format!("; deprivation gap in unmet needs (SII): {}", gaps.join(", "))
+        format!("; GP appointments freed per 1,000 patients, fewest to most: {}", per_arm.join(", "))
     };
-    Some(format!(
-        "Population groups: per-group results in groups.csv, equity in equity.csv{equity}"
-    ))
+    format!("Practices: per-practice results in groups.csv (dimension `practice`){range}")
+}
+
+/// Per policy arm, per practice in listed order: the mean paired GP
+/// appointments freed per 1,000 of the practice's patients
+/// (counterfactual − arm).
+pub fn practice_freed(result: &ExperimentResult) -> Vec<(String, Vec<(String, f64)>)> {
+    let Some(cf) = result.arms.first() else { return Vec::new() };
+    let prefix = format!("{GROUP_PATIENTS}@{PRACTICE_DIMENSION}=");
+    let practices: Vec<&str> = cf.metric_names.iter().filter_map(|n| n.strip_prefix(&prefix)).collect();
+    let metric = Metric::GpAppointments.name();
+    result.arms[1..]
+        .iter()
+        .map(|arm| {
+            let by_practice = practices
+                .iter()
+                .map(|p| {
+                    let group = format!("{PRACTICE_DIMENSION}={p}");
+                    let (a, c) = (per_rep(arm, metric, &group), per_rep(cf, metric, &group));
+                    let mean = finite(c.iter().zip(&a).map(|(c, a)| c - a)).mean().unwrap_or(f64::NAN);
+                    (p.to_string(), mean)
+                })
+                .collect();
+            (arm.name.clone(), by_practice)
+        })
+        .collect()
 }

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 mod equity;
 pub mod portfolio;
+mod practices;
 pub mod psa;
 mod summary;
 
@@ -132,6 +133,7 @@ pub fn render(res: &Results, rendered: &[Rendered]) -> String {
     figures(&mut h, rendered);
     tables(&mut h, res);
     equity::equity(&mut h, res);
+    practices::practices(&mut h, res);
     assumptions(&mut h, res);
     reproducibility(&mut h, res);
     scenario(&mut h, res);
@@ -212,6 +214,25 @@ fn numbered_figures(h: &mut String, prefix: &str, charts: &[(String, String, Str
 /// Makes a plotters SVG fit for inlining: scalable (viewBox, no fixed
 /// size), labelled for screen readers, and without the XML namespace URL
 /// (HTML parses inline `<svg>` without it).
+/// Writes a section's chart as a figure `figure_id` holding its inline SVG
+/// (`svg_id`), captioned `title`; or a line saying the `what` could not be
+/// drawn.
+fn push_figure(h: &mut String, figure_id: &str, svg_id: &str, title: &str, chart: charts::Result<(String, Vec<u8>)>, what: &str) {
+    match chart {
+        Ok((svg, _)) => {
+            let _ = writeln!(
+                h,
+                "<figure id=\"{figure_id}\">\n{}\n<figcaption>{}</figcaption>\n</figure>",
+                inline_svg(&svg, svg_id, title),
+                escape(title)
+            );
+        }
+        Err(e) => {
+            let _ = writeln!(h, "<p class=\"nd\">The {what} could not be drawn: {}</p>", escape(&e.0));
+        }
+    }
+}
+
 fn inline_svg(svg: &str, id: &str, title: &str) -> String {
     let Some(start) = svg.find("<svg") else {
         return String::new();

@@ -216,6 +216,8 @@ pub struct Results {
     pub scenario_text: Option<String>,
     /// `equity.csv` verbatim, when the run had population groups.
     pub equity_csv: Option<String>,
+    /// `groups.csv` verbatim, when the run had population groups or practices.
+    pub groups_csv: Option<String>,
     /// Files of the contract that were not found (for the report to say so).
     pub missing: Vec<String>,
 }
@@ -237,6 +239,8 @@ pub struct Parts {
     pub scenario_text: Option<String>,
     /// `equity.csv` (only with population groups).
     pub equity_csv: Option<String>,
+    /// `groups.csv` (only with population groups or practices).
+    pub groups_csv: Option<String>,
 }
 
 impl Results {
@@ -318,6 +322,7 @@ impl Results {
 
         parts.scenario_text = read_optional(&dir.join("scenario.toml"))?;
         parts.equity_csv = read_optional(&dir.join("equity.csv"))?;
+        parts.groups_csv = read_optional(&dir.join("groups.csv"))?;
         Results::assemble(dir, parts)
     }
 
@@ -332,6 +337,7 @@ impl Results {
             run: parts.run.unwrap_or_default(),
             scenario_text: parts.scenario_text,
             equity_csv: parts.equity_csv,
+            groups_csv: parts.groups_csv,
             ..Results::default()
         };
         for (found, file) in [

@@ -18,8 +18,10 @@ use std::collections::BTreeMap;
 
 mod changes;
 mod pharmacy_first;
+mod practices;
 pub use changes::{RawChange, RawFundingChange, RawPlacesChange};
 pub use pharmacy_first::{RawAgeBand, RawCondition, RawPharmacyFirst};
+pub use practices::RawPractice;
 
 /// The whole scenario file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -46,8 +48,11 @@ pub struct RawScenario {
     pub online: Option<RawOnline>,
     /// GP appointment diary.
     pub gp: RawGp,
-    /// Other practice roles.
+    /// Other practice roles (PCN-employed: shared by every practice).
     pub roles: Vec<RawRole>,
+    /// The PCN's practices (absent: the PCN is one practice); their keys are in `docs/practices.md`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub practices: Vec<RawPractice>,
     /// Community pharmacy and self-care.
     pub pharmacy: RawPharmacy,
     /// The NHS Pharmacy First service (seven conditions), apart from

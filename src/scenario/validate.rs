@@ -15,6 +15,7 @@ mod checker;
 mod groups;
 mod online;
 mod pharmacy_first;
+mod practices;
 mod routing;
 mod season;
 
@@ -492,6 +493,7 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
     c.non_negative("costs.navigator_minutes_per_signpost", k.navigator_minutes_per_signpost)?;
     crate::limits::journeys(raw.report.journeys).map_err(|e| c.fail("report.journeys", e.to_string()))?;
     let online = online::prepare(&c, raw, &need_right)?;
+    let (practices, training_cost) = practices::prepare(&c, raw, &routing, &need_right)?;
 
     Ok(Scenario {
         raw: raw.clone(),
@@ -505,7 +507,7 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
         routing,
         lead_bands: Categorical::cumulative(raw.gp.lead_time_bands.iter().map(|b| b.share).enumerate()),
         active: nav.mode == Mode::Active,
-        training_cost: active_tier.annual_cost,
+        training_cost,
         handling,
         patience,
         retry_delay,
@@ -525,5 +527,6 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
         vcse_funding_changes,
         pharmacy_first_reported: pharmacy_first.is_some(),
         pharmacy_first,
+        practices,
     })
 }

@@ -4,7 +4,7 @@
 //! clear of zero), bad group keys exit 2 naming the key, and the new
 //! files' columns.
 
-use crate::support::{load, run, signpost, small_text, temp_dir};
+use crate::support::{check_fails_naming, load, run, signpost, small_text, temp_dir};
 use signpost::engine::{stream_rng, Stream};
 use signpost::experiment::{ArmResult, ExperimentResult};
 use signpost::metric::group::is_group_metric;
@@ -47,11 +47,11 @@ fn with_groups(groups: &str) -> String {
     small_text() + groups
 }
 
-fn arm<'a>(result: &'a ExperimentResult, name: &str) -> &'a ArmResult {
+pub(crate) fn arm<'a>(result: &'a ExperimentResult, name: &str) -> &'a ArmResult {
     result.arms.iter().find(|a| a.name == name).expect("arm")
 }
 
-fn column(arm: &ArmResult, name: &str) -> Vec<f64> {
+pub(crate) fn column(arm: &ArmResult, name: &str) -> Vec<f64> {
     let m = arm.metric_index(name).unwrap_or_else(|| panic!("no metric {name}"));
     arm.values.iter().map(|r| r[m]).collect()
 }
@@ -64,7 +64,7 @@ fn per_1000(arm: &ArmResult, metric: &str, group: &str) -> Vec<f64> {
 }
 
 /// 95% CI of the paired differences `a - b`.
-fn paired_ci(a: &[f64], b: &[f64]) -> (f64, f64) {
+pub(crate) fn paired_ci(a: &[f64], b: &[f64]) -> (f64, f64) {
     let ci = Summary::of(a.iter().zip(b).map(|(x, y)| x - y))
         .confidence_interval(0.95)
         .expect("n >= 2");
@@ -195,16 +195,7 @@ fn demographics_follow_the_bands_and_exist_only_with_groups() {
 }
 
 fn check_exit(groups: &str, key: &str) {
-    let dir = temp_dir(&format!("groups-bad-{}", key.replace(['.', '[', ']'], "_")));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("bad.toml");
-    std::fs::write(&file, with_groups(groups)).unwrap();
-    let out = signpost(&["check", file.to_str().unwrap()]);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{groups}: {err}");
-    assert!(err.contains(key), "{groups}: names `{key}`: {err}");
-    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
-    let _ = std::fs::remove_dir_all(&dir);
+    check_fails_naming(&with_groups(groups), key, "groups");
 }
 
 #[test]

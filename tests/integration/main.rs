@@ -23,6 +23,7 @@ mod one_place;
 mod online;
 mod outputs;
 mod portfolio;
+mod practices;
 mod psa;
 mod readme_keys;
 mod regressions;

@@ -89,12 +89,18 @@ fn parse_structs(src: &str) -> BTreeMap<String, Vec<Field>> {
 /// The keys under struct `ty`, in field order: a field whose type is another
 /// struct, or a `Vec` of structs with a `name` (arrays of named tables such
 /// as `needs`), is walked into; any other field (values, `DistSpec` inline
-/// tables, arrays of small unnamed records, maps) is one key.
+/// tables, arrays of small unnamed records, maps, and opt-in arrays of
+/// named tables such as `practices`, which have no default elements and
+/// are documented in their own guide) is one key.
 fn walk<'a>(structs: &'a BTreeMap<String, Vec<Field>>, ty: &str, prefix: &str, out: &mut Vec<(String, &'a Field)>) {
     for f in &structs[ty] {
         let key = join(prefix, &f.name);
         let named = |t: &&str| structs.get(*t).is_some_and(|s| s.iter().any(|g| g.name == "name"));
-        let elem = f.ty.strip_prefix("Vec<").and_then(|t| t.strip_suffix('>')).filter(named);
+        let elem =
+            f.ty.strip_prefix("Vec<")
+                .and_then(|t| t.strip_suffix('>'))
+                .filter(named)
+                .filter(|_| !f.optional);
         // An opt-in table (`Option<RawOnline>`) is walked like a present one.
         let ty = f.ty.strip_prefix("Option<").and_then(|t| t.strip_suffix('>')).unwrap_or(&f.ty);
         match elem.or(structs.contains_key(ty).then_some(ty)) {

@@ -250,6 +250,7 @@ fn the_library_has_the_scenarios_the_issue_asks_for() {
         "cn_training_programme.toml",
         "capacity_aware.toml",
         "inequalities.toml",
+        "practices.toml",
     ] {
         assert!(names.iter().any(|n| n == wanted), "scenarios/{wanted} is missing (found {names:?})");
     }

@@ -96,3 +96,18 @@ pub fn snapshot(dir: &std::path::Path) -> std::collections::BTreeMap<PathBuf, Ve
     }
     files
 }
+
+/// `signpost check` on scenario `text` exits 2 with one line naming `key`
+/// (`tag` names the temporary directory).
+pub fn check_fails_naming(text: &str, key: &str, tag: &str) {
+    let dir = temp_dir(&format!("{tag}-bad-{}", key.replace(['.', '[', ']', ' ', ':', '"'], "_")));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bad.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = signpost(&["check", file.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{text}: {err}");
+    assert!(err.contains(key), "names `{key}`: {err}");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -3,7 +3,7 @@
 //! 95% confidence intervals. Takes plain rows of `equity.csv`, so the
 //! report layer does not know how they were computed.
 
-use super::panels::{bar_panel, frame, Bar, BarGroup, BarPanel, LegendItem, Swatch};
+use super::panels::{bar_panel, frame, policy_arm_bar, policy_arm_legend, BarGroup, BarPanel};
 use super::style::{self, INK};
 use super::{render_svg_png, Drawing, Result};
 use plotters::coord::Shift;
@@ -49,13 +49,7 @@ impl Drawing for Chart<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
-        let legend: Vec<LegendItem> = self
-            .arms
-            .iter()
-            .enumerate()
-            .map(|(i, a)| LegendItem::new(a.to_string(), Swatch::Fill(style::arm_colour(i + 1, a))))
-            .chain([LegendItem::new("95% confidence interval (paired)", Swatch::Whisker)])
-            .collect();
+        let legend = policy_arm_legend(self.arms.iter().copied(), "95% confidence interval (paired)");
         let captions = [
             "Quintile 1 is the most deprived fifth. Freed: counterfactual minus arm; unmet: arm minus counterfactual, same patients and random numbers.".to_string(),
             self.caption.clone(),
@@ -76,13 +70,7 @@ impl Drawing for Chart<'_> {
                         .enumerate()
                         .map(|(i, arm)| {
                             let row = self.rows.iter().find(|r| r.arm == *arm && r.measure == measure && r.quintile == q);
-                            let value = row.and_then(|r| r.mean);
-                            Bar {
-                                value,
-                                ci: row.and_then(|r| r.ci),
-                                fill: style::arm_colour(i + 1, arm),
-                                label: value.map(style::number).unwrap_or_default(),
-                            }
+                            policy_arm_bar(i, arm, row.and_then(|r| r.mean), row.and_then(|r| r.ci))
                         })
                         .collect(),
                 })

@@ -107,6 +107,28 @@ impl LegendItem {
     }
 }
 
+/// The legend of a chart of policy arms: each arm in its colour (the
+/// counterfactual, index 0, is not among them), then the whisker labelled
+/// `whisker`.
+pub fn policy_arm_legend<'a>(arms: impl IntoIterator<Item = &'a str>, whisker: &str) -> Vec<LegendItem> {
+    arms.into_iter()
+        .enumerate()
+        .map(|(i, a)| LegendItem::new(a, Swatch::Fill(super::style::arm_colour(i + 1, a))))
+        .chain([LegendItem::new(whisker, Swatch::Whisker)])
+        .collect()
+}
+
+/// Policy arm `i`'s bar (index 0 is the first policy arm): its mean
+/// effect and CI, in the arm's colour, labelled with the mean.
+pub fn policy_arm_bar(i: usize, arm: &str, mean: Option<f64>, ci: Option<(f64, f64)>) -> Bar {
+    Bar {
+        value: mean,
+        ci,
+        fill: super::style::arm_colour(i + 1, arm),
+        label: mean.map(super::style::number).unwrap_or_default(),
+    }
+}
+
 const MARGIN: i32 = 24;
 
 /// A plot of two numeric axes.

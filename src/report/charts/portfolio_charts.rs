@@ -4,7 +4,7 @@
 //! per arm against the NHS 5% aim. They take plain data, so the report
 //! layer knows nothing of how the portfolio was run.
 
-use super::panels::{bar_panel, frame, Bar, BarGroup, BarPanel, LegendItem, Swatch};
+use super::panels::{bar_panel, frame, policy_arm_legend, Bar, BarGroup, BarPanel, LegendItem, Swatch};
 use super::style::{self, INK};
 use super::{render_svg_png, Drawing, Result};
 use crate::report::portfolio::{PcnFigures, NHS_AIM_SHARE};
@@ -80,13 +80,8 @@ impl Drawing for Chart<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
         let d = self.data;
-        let legend: Vec<LegendItem> = d
-            .icb
-            .arms
-            .iter()
-            .enumerate()
-            .map(|(i, a)| LegendItem::new(a.arm.clone(), Swatch::Fill(style::arm_colour(i + 1, &a.arm))))
-            .chain([LegendItem::new("95% confidence interval", Swatch::Whisker)])
+        let legend: Vec<LegendItem> = policy_arm_legend(d.icb.arms.iter().map(|a| a.arm.as_str()), "95% confidence interval")
+            .into_iter()
             .chain((self.which == PortfolioChart::IcbAgainstAim).then(|| LegendItem::new("NHS England aim, about 5%", Swatch::Dashed(INK))))
             .collect();
         let provenance = format!(

@@ -5,7 +5,7 @@
 //! effects by quintile. Read from `equity.csv` (see
 //! [`crate::report::groups`]).
 
-use super::{escape, inline_svg};
+use super::{escape, push_figure};
 use crate::report::charts::equity_chart::{equity_chart, QuintileEffect, TITLE};
 use crate::report::results::Results;
 use std::fmt::Write as _;
@@ -110,18 +110,13 @@ pub(super) fn equity(h: &mut String, res: &Results) {
         })
         .collect();
     let caption = format!("Scenario: {} · {} replications per arm", res.scenario_name(), res.replications());
-    match equity_chart(&arms, &effects, caption) {
-        Ok((svg, _)) => {
-            let _ = writeln!(
-                h,
-                "<figure id=\"equity_by_quintile\">\n{}\n<figcaption>{}</figcaption>\n</figure>",
-                inline_svg(&svg, "equity-chart", TITLE),
-                escape(TITLE)
-            );
-        }
-        Err(e) => {
-            let _ = writeln!(h, "<p class=\"nd\">The equity chart could not be drawn: {}</p>", escape(&e.0));
-        }
-    }
+    push_figure(
+        h,
+        "equity_by_quintile",
+        "equity-chart",
+        TITLE,
+        equity_chart(&arms, &effects, caption),
+        "equity chart",
+    );
     h.push_str("</section>\n");
 }
