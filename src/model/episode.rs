@@ -79,8 +79,9 @@ pub(super) enum Location {
 }
 
 impl Location {
-    /// Whether the pathway allows a move from `self` to `to`.
-    pub(super) fn may_move_to(self, to: Location) -> bool {
+    /// Whether the pathway allows a move from `self` to `to`, for an
+    /// episode whose practice's GP diary is `gp_diary`.
+    pub(super) fn may_move_to(self, to: Location, gp_diary: u8) -> bool {
         use Location::*;
         match (self, to) {
             (Ended, _) => false,
@@ -94,7 +95,8 @@ impl Location {
             // A GP or role appointment books a follow-up or the GP (internal
             // bounce); a GP refers to the link worker; pharmacy sends an
             // urgent return straight to a GP slot (its practice's diary).
-            (Booked(_), Booked(_) | SplwWaiting) | (Pharmacy, Booked(_)) => true,
+            (Booked(_), Booked(_) | SplwWaiting) => true,
+            (Pharmacy, Booked(d)) => d == gp_diary,
             // A re-referral is a new episode going straight to the link worker.
             (Transit, SplwWaiting) => true,
             (SplwWaiting, SplwCaseload) => true,
@@ -319,13 +321,13 @@ impl Model<'_> {
     /// never into a second place) and that the link-worker and VCSE flags
     /// agree with the location.
     pub(super) fn move_to(&mut self, ep: u32, to: Location) {
-        let e = &mut self.episodes[ep as usize];
         debug_assert!(
-            e.location.may_move_to(to),
+            self.episodes[ep as usize].location.may_move_to(to, self.practice_of(ep)),
             "episode {ep} moved from {:?} to {to:?} at minute {}",
-            e.location,
+            self.episodes[ep as usize].location,
             self.now
         );
+        let e = &mut self.episodes[ep as usize];
         e.location = to;
         // An ending releases caseload and VCSE state before it moves here.
         debug_assert!(
