@@ -14,7 +14,7 @@ const REQUESTS: u64 = 20_000;
 fn diary(c: &mut Criterion) {
     let loaded = load_default().expect("built-in default scenario is valid");
     let s = &loaded.arms[0].scenario;
-    let shape = signpost::model::diary_shapes(s, s.raw.gp.prebooked_share).swap_remove(0);
+    let shape = signpost::model::diary_shapes(s, s.raw.gp.prebooked_share).swap_remove(0).1;
     let mut rng = stream_rng(1, 0, Stream::Numbered(0));
     let requests: Vec<Request> = (0..REQUESTS)
         .map(|i| Request {

@@ -62,7 +62,8 @@ enum Ev {
     Contact(u32),
     ReceptionDone(u32),
     Abandon(u32, Ticket),
-    ReceptionClose,
+    /// A practice's reception closes.
+    ReceptionClose(u8),
     Appointment {
         ep: u32,
         diary: u8,
@@ -94,8 +95,9 @@ enum Ev {
         triager: u16,
         route: u16,
     },
-    /// The practice opens: triagers take requests from the inboxes.
-    InboxOpen,
+    /// A practice opens: its navigators take requests from its inbox (and
+    /// the clinicians from theirs).
+    InboxOpen(u8),
     /// A triage of a written request ends.
     TriageDone {
         ep: u32,
@@ -168,10 +170,8 @@ pub struct Model<'s> {
     // Diaries: `0..P` = the practices' GPs, `P..` = the shared roles.
     diaries: Vec<Diary>,
     diary_used_week: Vec<f64>,
-    /// Per need: role index chosen by weight among roles with it in remit.
-    role_choice: Vec<Categorical<usize>>,
-    /// Role index chosen by weight among all roles (for mis-routing).
-    role_any: Categorical<usize>,
+    /// Per practice: how its navigators choose a role.
+    role_choice: Vec<RoleChoice>,
     splw: LinkWorker,
     services: Vec<Service>,
     // Navigator's service directory (capacity-aware signposting).
@@ -209,12 +209,16 @@ pub fn expected_episodes(raw: &crate::scenario::raw::RawScenario) -> f64 {
 
 pub use crate::limits::CANCEL_CHECK_EVENTS;
 
-/// The shapes of scenario `s`'s diaries: each practice's GP diary (its
-/// share of the PCN's GP FTE, timed changes included), then each shared
-/// role's, with `prebooked` of the first days' bookable-ahead slots taken.
-pub fn diary_shapes(s: &Scenario, prebooked: f64) -> Vec<DiaryShape<'_>> {
+/// The shapes of scenario `s`'s diaries, each with the calendar it keeps
+/// (in the layout of [`crate::scenario::practices`]): each practice's GP
+/// diary (its share of the PCN's GP FTE, timed changes included), then per
+/// role the PCN's one diary or, for a role the practices employ, each
+/// practice's share of it; `prebooked` of the first days' bookable-ahead
+/// slots taken.
+pub fn diary_shapes(s: &Scenario, prebooked: f64) -> Vec<(&Calendar, DiaryShape<'_>)> {
     let gp = &s.raw.gp;
-    let gp_shapes = s.practices.list.iter().map(|practice| DiaryShape {
+    let practices = &s.practices;
+    let gp_shapes = practices.list.iter().map(|practice| DiaryShape {
         fte: gp.fte,
         changes: &s.gp_changes,
         per_fte_day: gp.appointments_per_fte_day,
@@ -224,27 +228,50 @@ pub fn diary_shapes(s: &Scenario, prebooked: f64) -> Vec<DiaryShape<'_>> {
         horizon: gp.booking_horizon_days as usize,
         prebooked,
     });
-    let roles = s.raw.roles.iter().zip(&s.roles).map(|(raw, prepared)| DiaryShape {
-        fte: raw.fte,
-        changes: &prepared.changes,
-        per_fte_day: raw.appointments_per_fte_day,
-        rota: prepared.rota,
-        share: raw.navigation_share,
-        same_day_share: raw.same_day_share,
-        horizon: raw.booking_horizon_days as usize,
-        prebooked,
+    let roles = (practices.len()..practices.diaries()).map(|diary| {
+        let role = practices.diary_role[diary - practices.len()];
+        let (raw, prepared) = (&s.raw.roles[role], &s.roles[role]);
+        let practice_share = practices.diary_practice(diary).map_or(1.0, |p| practices.list[p].role_share[role]);
+        DiaryShape {
+            fte: raw.fte,
+            changes: &prepared.changes,
+            per_fte_day: raw.appointments_per_fte_day,
+            rota: prepared.rota,
+            share: raw.navigation_share * practice_share,
+            same_day_share: raw.same_day_share,
+            horizon: raw.booking_horizon_days as usize,
+            prebooked,
+        }
     });
-    gp_shapes.chain(roles).collect()
+    let calendars = (0..practices.diaries()).map(|diary| practices.diary_calendar(diary, &s.calendar));
+    calendars.zip(gp_shapes.chain(roles)).collect()
 }
 
-/// Per need, the role chosen by weight among roles with it in remit; and
-/// the role chosen by weight among all roles (for mis-routing).
-fn role_choices(s: &Scenario) -> (Vec<Categorical<usize>>, Categorical<usize>) {
-    let by_weight = |roles: &mut dyn Iterator<Item = usize>| Categorical::normalised(roles.map(|r| (r, s.raw.roles[r].weight)));
-    let choice = (0..s.raw.needs.len())
-        .map(|n| by_weight(&mut (0..s.roles.len()).filter(|&r| s.roles[r].remit[n])))
-        .collect();
-    (choice, by_weight(&mut (0..s.roles.len())))
+/// How a practice's navigators choose among the roles its patients can
+/// see: the PCN's, and those the practice employs any of.
+#[derive(Clone)]
+struct RoleChoice {
+    /// Per need: a role chosen by weight among those with it in remit.
+    by_need: Vec<Categorical<usize>>,
+    /// A role chosen by weight among all (for mis-routing).
+    any: Categorical<usize>,
+}
+
+/// Per practice, its navigators' choice of role.
+fn role_choices(s: &Scenario) -> Vec<RoleChoice> {
+    let practices = &s.practices;
+    let choice = |practice: &crate::scenario::practices::PreparedPractice| {
+        let seen = |&r: &usize| !practices.role_employed[r] || practice.role_share[r] > 0.0;
+        let by_weight =
+            |roles: &mut dyn Iterator<Item = usize>| Categorical::normalised(roles.filter(seen).map(|r| (r, s.raw.roles[r].weight)));
+        RoleChoice {
+            by_need: (0..s.raw.needs.len())
+                .map(|n| by_weight(&mut (0..s.roles.len()).filter(|&r| s.roles[r].remit[n])))
+                .collect(),
+            any: by_weight(&mut (0..s.roles.len())),
+        }
+    };
+    practices.list.iter().map(choice).collect()
 }
 
 /// Runs one replication of `scenario` with common random numbers keyed by
@@ -324,9 +351,9 @@ impl<'s> Model<'s> {
         let pop = Population::new(s, &mut patients_rng);
         let diaries: Vec<Diary> = diary_shapes(s, s.raw.gp.prebooked_share)
             .iter()
-            .map(|shape| Diary::new(&s.calendar, shape))
+            .map(|(calendar, shape)| Diary::new(calendar, shape))
             .collect();
-        let (role_choice, role_any) = role_choices(s);
+        let role_choice = role_choices(s);
         let weeks = (s.raw.time.horizon_days / 7.0).ceil() as usize;
         let mut weekly = Weekly::new(weeks);
         let series = SeriesIds::register(s, &mut weekly);
@@ -351,11 +378,10 @@ impl<'s> Model<'s> {
                 .iter()
                 .map(|p| Resource::new(p.reception_lines, QueueLimit::Unbounded, start))
                 .collect(),
-            online: online::Inbox::default(),
+            online: online::Inbox::new(s.practices.len()),
             diaries,
             diary_used_week: vec![0.0; n_diaries],
             role_choice,
-            role_any,
             splw: LinkWorker::new(s, start),
             services: s
                 .raw
@@ -445,7 +471,7 @@ impl<'s> Model<'s> {
                 Ev::Contact(ep) => self.contact(ep),
                 Ev::ReceptionDone(ep) => self.reception_done(ep),
                 Ev::Abandon(ep, token) => self.abandon(ep, token),
-                Ev::ReceptionClose => self.reception_close(),
+                Ev::ReceptionClose(practice) => self.reception_close(practice),
                 Ev::Appointment { ep, diary, ahead, lead } => self.appointment(ep, diary as usize, ahead, lead),
                 Ev::PharmacyVisit(ep) => self.pharmacy_visit(ep),
                 Ev::PharmacyFirstVisit(ep) => self.pharmacy_first_visit(ep),
@@ -464,7 +490,7 @@ impl<'s> Model<'s> {
                     triager,
                     route,
                 } => self.online_request(patient, need, triager, route),
-                Ev::InboxOpen => self.inbox_open(),
+                Ev::InboxOpen(practice) => self.inbox_open(practice),
                 Ev::TriageDone { ep, clinician } => self.triage_done(ep, clinician),
             }
         }
@@ -505,14 +531,22 @@ impl<'s> Model<'s> {
         self.pop.patients[self.episodes[ep as usize].patient as usize].practice
     }
 
+    /// The PCN's calendar (`[time]`): the envelope of every practice's hours.
     pub(super) fn cal(&self) -> &'s Calendar {
         &self.s.calendar
     }
 
-    /// Schedules a contact at reception at the first open instant at or
-    /// after `time`; beyond the calendar it never happens (still open).
+    /// When practice `practice` is open.
+    #[inline]
+    pub(super) fn practice_cal(&self, practice: u8) -> &'s Calendar {
+        &self.s.practices.list[usize::from(practice)].calendar
+    }
+
+    /// Schedules a contact at reception at the first instant at or after
+    /// `time` when the patient's practice is open; beyond the calendar it
+    /// never happens (still open).
     pub(super) fn contact_at(&mut self, ep: u32, time: f64) {
-        if let Some(t) = self.cal().next_open_instant(time) {
+        if let Some(t) = self.practice_cal(self.practice_of(ep)).next_open_instant(time) {
             self.q.push(t, Ev::Contact(ep));
         }
     }

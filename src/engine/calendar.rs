@@ -97,7 +97,7 @@ pub fn parse_clock(text: &str) -> Option<f64> {
 }
 
 /// The simulation calendar: which days the practice is open and when.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Calendar {
     /// Civil date of day 0.
     pub start: Date,
@@ -137,6 +137,31 @@ impl Calendar {
             weekdays,
             months,
         }
+    }
+
+    /// This calendar narrowed to opening at `open_minute`, closing at
+    /// `close_minute` \[minutes after midnight\] and open only on the
+    /// `open_weekdays` (Monday first) on which this one opens: the same
+    /// days, dates and closed dates otherwise.
+    pub fn narrowed(&self, open_minute: f64, close_minute: f64, open_weekdays: [bool; 7]) -> Calendar {
+        let open_days = self
+            .open_days
+            .iter()
+            .zip(&self.weekdays)
+            .map(|(&open, &wd)| open && open_weekdays[usize::from(wd)])
+            .collect();
+        Calendar {
+            open_minute,
+            close_minute,
+            open_days,
+            ..self.clone()
+        }
+    }
+
+    /// Whether the practice is open at `time` \[minutes\].
+    pub fn is_open_at(&self, time: f64) -> bool {
+        let day = Self::day_of(time);
+        self.is_open(day) && time >= self.opening(day) && time < self.closing(day)
     }
 
     /// Number of simulated days.
@@ -252,6 +277,12 @@ mod tests {
         let t = 4.0 * MINUTES_PER_DAY + 19.0 * 60.0;
         assert_eq!(cal.next_open_instant(t), Some(7.0 * MINUTES_PER_DAY + 480.0));
         assert_eq!(parse_clock("18:30"), Some(1110.0));
+        // Narrowed to Monday to Thursday, 08:30 to 13:00.
+        let short = cal.narrowed(510.0, 780.0, [true, true, true, true, false, false, false]);
+        assert!(short.is_open(0) && !short.is_open(4) && !short.is_open(11) && !short.is_open(5));
+        assert_eq!(short.open_days_between(0, 14), 8);
+        assert!(short.is_open_at(600.0) && !short.is_open_at(800.0) && !short.is_open_at(500.0));
+        assert_eq!(short.next_open_instant(800.0), Some(MINUTES_PER_DAY + 510.0));
         assert_eq!(parse_clock("25:00"), None);
     }
 }

@@ -11,9 +11,10 @@ use crate::engine::calendar::{Calendar, MINUTES_PER_DAY};
 use crate::engine::SimRng;
 use rand::Rng;
 
-impl Model<'_> {
+impl<'s> Model<'s> {
     /// Whether diary `diary` is a practice's GP diary (diaries `0..P` are
-    /// the P practices' GP diaries, in order; `P..` the shared roles').
+    /// the P practices' GP diaries, in order; `P..` the roles': see
+    /// [`crate::scenario::practices`]).
     #[inline]
     pub(super) fn is_gp_diary(&self, diary: usize) -> bool {
         diary < self.s.practices.len()
@@ -25,10 +26,23 @@ impl Model<'_> {
         usize::from(self.practice_of(ep))
     }
 
-    /// The diary of shared role `role`.
+    /// The diary of `role` that episode `ep` books: the PCN's, or its
+    /// practice's if the practices employ the role.
     #[inline]
-    pub(super) fn role_diary(&self, role: usize) -> usize {
-        self.s.practices.len() + role
+    pub(super) fn role_diary(&self, role: usize, ep: u32) -> usize {
+        let practices = &self.s.practices;
+        if practices.role_employed[role] {
+            practices.role_diary(role, self.practice_of(ep))
+        } else {
+            practices.role_first_diary[role]
+        }
+    }
+
+    /// When diary `diary` is open: its practice's hours, or the PCN's.
+    #[inline]
+    fn diary_cal(&self, diary: usize) -> &'s Calendar {
+        let s: &'s crate::scenario::Scenario = self.s;
+        s.practices.diary_calendar(diary, &s.calendar)
     }
 
     /// The random stream of diary `diary` (the GPs', or the roles').
@@ -72,7 +86,8 @@ impl Model<'_> {
             let band = &gp_keys.lead_time_bands[lead_bands.sample(u).expect("validated: a band with a share")];
             rng.random_range(band.from..=band.to) as usize
         };
-        let today_usable = self.cal().is_open(today) && self.now < self.cal().closing(today);
+        let cal = self.diary_cal(diary);
+        let today_usable = cal.is_open(today) && self.now < cal.closing(today);
         let booked = self.diaries[diary].book(Request {
             today,
             today_usable,
@@ -83,11 +98,7 @@ impl Model<'_> {
             Some(b) => b,
             None if urgent && self.s.raw.gp.urgent_overflow => {
                 self.count(Counter::GpOverflow);
-                let day = if today_usable {
-                    Some(today)
-                } else {
-                    self.cal().next_open_day(today + 1)
-                };
+                let day = if today_usable { Some(today) } else { cal.next_open_day(today + 1) };
                 match day {
                     Some(d) => (d, false),
                     None => return self.move_to(ep, Location::Transit), // beyond the calendar
@@ -111,7 +122,6 @@ impl Model<'_> {
                 return;
             }
         };
-        let cal = self.cal();
         let u: f64 = self.diary_rng(diary).random();
         let time = if day == today {
             self.now + u * (cal.closing(day) - self.now).max(0.0)
@@ -161,7 +171,8 @@ impl Model<'_> {
         if self.is_gp_diary(diary) {
             self.gp_appointment(ep, lead);
         } else {
-            self.role_appointment(ep, diary - self.s.practices.len(), lead);
+            let role = self.s.practices.diary_role[diary - self.s.practices.len()];
+            self.role_appointment(ep, role, lead);
         }
     }
 

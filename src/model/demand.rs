@@ -331,8 +331,10 @@ impl Model<'_> {
         self.q.push_lane(buf.iter().map(|a| a.time), Ev::Arrival);
         self.arrivals = buf;
         self.next_arrival = 0;
-        if self.cal().is_open(day) {
-            self.q.push(self.cal().closing(day), Ev::ReceptionClose);
+        for (practice, prepared) in self.s.practices.list.iter().enumerate() {
+            if prepared.calendar.is_open(day) {
+                self.q.push(prepared.calendar.closing(day), Ev::ReceptionClose(practice as u8));
+            }
         }
         self.online_day_start(day);
         if self.cal().weekday(day) == 0 {

@@ -110,16 +110,16 @@ impl<'s> Model<'s> {
     /// launch day on, keeping the bookings made under `warm` (the
     /// counterfactual); and the arm's choice of roles.
     fn relayout_diaries(&mut self, warm: &Scenario) {
-        let (cal, s) = (&warm.calendar, self.s);
+        let s = self.s;
         let day = (s.warmup_minutes / MINUTES_PER_DAY).floor() as usize;
         let before = diary_shapes(warm, 0.0);
         let after = diary_shapes(s, 0.0);
         for ((diary, old), new) in self.diaries.iter_mut().zip(&before).zip(&after) {
             if old != new {
-                diary.relayout_from(day, &Diary::new(cal, old), &Diary::new(cal, new));
+                diary.relayout_from(day, &Diary::new(old.0, &old.1), &Diary::new(new.0, &new.1));
             }
         }
-        (self.role_choice, self.role_any) = role_choices(s);
+        self.role_choice = role_choices(s);
     }
 
     /// `reviews_pending`: the warm state already has MDT reviews booked
@@ -135,7 +135,10 @@ impl<'s> Model<'s> {
             }
         }
         // The arm's staffing takes the online inboxes too.
-        self.inbox_open();
+        for practice in 0..s.practices.len() {
+            self.inbox_pull(practice as u8);
+        }
+        self.clinician_pull();
         for svc in 0..self.services.len() {
             let places = super::vcse_schedule::places_on(s, svc, (now / MINUTES_PER_DAY).floor());
             self.services[svc].res.set_capacity(now, places);

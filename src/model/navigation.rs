@@ -14,7 +14,7 @@ use rand::Rng;
 /// What the navigator believes is available.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Directory {
-    /// Per role: a slot free within its horizon.
+    /// Per role diary (diaries `P..`): a slot free within its horizon.
     role_free: Vec<bool>,
     /// Link worker's expected wait is acceptable.
     splw_ok: bool,
@@ -60,7 +60,7 @@ impl Model<'_> {
             // GP (the status quo), not "the last destination listed".
             dest = routing[need].sample_or(u, Place::Gp);
         }
-        if dest != Place::Gp && self.s.raw.navigation.capacity_aware && !self.believed_available(dest, need) {
+        if dest != Place::Gp && self.s.raw.navigation.capacity_aware && !self.believed_available(dest, need, self.practice_of(ep)) {
             self.count(Counter::CapacityRedirects);
             self.trace(ep, Place::Reception, "kept_for_gp", Reason::BelievedFull);
             dest = Place::Gp;
@@ -112,8 +112,8 @@ impl Model<'_> {
             Place::Reception => self.failure(ep, Place::Reception, Reason::NotResolved),
             Place::Role => {
                 let u: f64 = self.rng.roles.random();
-                match self.roles_for(need).sample(u) {
-                    Some(role) => self.book_diary(ep, self.role_diary(role)),
+                match self.roles_for(need, self.practice_of(ep)).sample(u) {
+                    Some(role) => self.book_diary(ep, self.role_diary(role, ep)),
                     None => self.book_gp(ep),
                 }
             }
@@ -129,17 +129,21 @@ impl Model<'_> {
 
     /// Roles a `role` signpost for `need` can go to, chosen by weight:
     /// those with the need in their remit, else any (mis-routing).
-    pub(super) fn roles_for(&self, need: usize) -> &Categorical<usize> {
-        if self.role_choice[need].is_empty() {
-            &self.role_any
+    /// `practice`'s patients see the PCN's roles and those it employs.
+    pub(super) fn roles_for(&self, need: usize, practice: u8) -> &Categorical<usize> {
+        let choice = &self.role_choice[usize::from(practice)];
+        if choice.by_need[need].is_empty() {
+            &choice.any
         } else {
-            &self.role_choice[need]
+            &choice.by_need[need]
         }
     }
 
     /// What the navigator believes about `dest` for `need`, from a service
     /// directory refreshed every `directory_refresh_days` (0 = live).
-    pub(super) fn believed_available(&mut self, dest: Place, need: usize) -> bool {
+    /// `practice` is the patient's (a role the practices employ is believed
+    /// free if the practice's own diary has a slot).
+    pub(super) fn believed_available(&mut self, dest: Place, need: usize, practice: u8) -> bool {
         let refresh = self.s.raw.navigation.directory_refresh_days * MINUTES_PER_DAY;
         if refresh <= 0.0 || self.now >= self.directory_time + refresh {
             self.refresh_directory();
@@ -147,7 +151,10 @@ impl Model<'_> {
         let d = &self.directory;
         match dest {
             Place::Gp | Place::Practice | Place::Reception | Place::Pharmacy => true,
-            Place::Role => self.roles_for(need).items().any(|r| d.role_free[r]),
+            Place::Role => {
+                let first = self.s.practices.len();
+                (self.roles_for(need, practice).items()).any(|r| d.role_free[self.s.practices.role_diary(r, practice) - first])
+            }
             Place::Splw => d.splw_ok,
             // The services the patient would be sent to — those serving the
             // need, else any (mis-routing, as for roles): capacity only.

@@ -18,13 +18,14 @@
 //!   the week-by-week volume (shifted by less than a week). The episode is
 //!   created then.
 //! * **Who triages.** A share `online.clinician_share` goes to the
-//!   clinicians' triage list (`online.clinicians` lines in opening hours,
-//!   outside the GP diary), the rest to the navigators' inbox. Navigators
-//!   are the reception staff answering calls: **a navigator who becomes
+//!   clinicians' triage list (`online.clinicians` lines in the PCN's
+//!   opening hours, outside the GP diary; one list for the PCN, as in a
+//!   hub), the rest to the inbox of the patient's practice. Navigators
+//!   are the practice's reception staff answering calls: **a navigator who becomes
 //!   free takes the next waiting caller first and the inbox only when no
 //!   caller waits**; at opening and whenever a request comes in, free
 //!   navigators take requests from the inbox. Triage starts only in
-//!   opening hours; a triage under way at closing is finished.
+//!   opening hours (a practice's own, for its inbox); a triage under way at closing is finished.
 //! * **Navigation.** The written request goes through the same navigation
 //!   as a call ([`Model::navigate_by`]: acceptance, capacity-aware check,
 //!   destinations), with the written-request routing of the tier in force
@@ -41,8 +42,9 @@ use std::collections::VecDeque;
 /// The inboxes and what the route counts (all empty without the route).
 #[derive(Debug, Clone, Default)]
 pub(super) struct Inbox {
-    /// Requests waiting for a navigator: episode and when it was written \[minutes\].
-    navigators: VecDeque<(u32, f64)>,
+    /// Per practice: requests waiting for one of its navigators, episode
+    /// and when it was written \[minutes\].
+    navigators: Vec<VecDeque<(u32, f64)>>,
     /// Requests waiting for a clinician.
     clinicians: VecDeque<(u32, f64)>,
     /// Clinicians triaging now.
@@ -55,6 +57,16 @@ pub(super) struct Inbox {
     pub(super) by_clinician: f64,
     /// Waits of the window's requests from writing to triage \[days\].
     pub(super) wait_days: Summary,
+}
+
+impl Inbox {
+    /// Empty inboxes for `practices` practices.
+    pub(super) fn new(practices: usize) -> Inbox {
+        Inbox {
+            navigators: vec![VecDeque::new(); practices],
+            ..Inbox::default()
+        }
+    }
 }
 
 /// A new arrival's online request, as [`Model::online_choice`] decides it.
@@ -151,47 +163,41 @@ impl Model<'_> {
             self.online.clinicians.push_back((ep, self.now));
             self.clinician_pull();
         } else {
-            self.online.navigators.push_back((ep, self.now));
-            self.inbox_pull();
+            let practice = self.practice_of(ep);
+            self.online.navigators[usize::from(practice)].push_back((ep, self.now));
+            self.inbox_pull(practice);
         }
     }
 
-    /// Whether the practice is open at this instant.
-    fn practice_open(&self) -> bool {
-        let cal = self.cal();
-        let day = Calendar::day_of(self.now);
-        cal.is_open(day) && self.now >= cal.opening(day) && self.now < cal.closing(day)
-    }
-
-    /// Free navigators take requests from the inbox, in the order written,
-    /// while the practice is open and no caller waits. Called at every
-    /// call's end: without the route it is one test.
+    /// Free navigators at `practice` take requests from its inbox, in the
+    /// order written, while the practice is open and no caller waits for
+    /// them. Called at every call's end: without the route it is one test.
     #[inline]
-    pub(super) fn inbox_pull(&mut self) {
+    pub(super) fn inbox_pull(&mut self, practice: u8) {
         if self.s.online.is_some() {
-            self.inbox_pull_open();
+            self.inbox_pull_open(practice);
         }
     }
 
-    fn inbox_pull_open(&mut self) {
-        if !self.practice_open() {
+    fn inbox_pull_open(&mut self, practice: u8) {
+        if !self.practice_cal(practice).is_open_at(self.now) {
             return;
         }
-        // The route runs only without a practice list (validated), so its
-        // navigators are the one practice's.
-        while self.reception[0].has_free_server() && self.reception[0].waiting() == 0 {
-            let Some((ep, written)) = self.online.navigators.pop_front() else {
+        let p = usize::from(practice);
+        while self.reception[p].has_free_server() && self.reception[p].waiting() == 0 {
+            let Some((ep, written)) = self.online.navigators[p].pop_front() else {
                 break;
             };
-            self.reception[0].take_server(self.now);
+            self.reception[p].take_server(self.now);
             self.start_triage(ep, written, false);
         }
     }
 
-    /// Free clinicians take requests from their list while the practice is open.
+    /// Free clinicians take requests from their list (the PCN's one list)
+    /// while the PCN is open (`[time]`).
     pub(super) fn clinician_pull(&mut self) {
         let Some(o) = self.s.online.as_ref() else { return };
-        if !self.practice_open() {
+        if !self.cal().is_open_at(self.now) {
             return;
         }
         while self.online.clinicians_busy < o.clinicians {
@@ -203,16 +209,23 @@ impl Model<'_> {
         }
     }
 
-    /// At opening: the night's and weekend's requests start to be triaged.
-    pub(super) fn inbox_open(&mut self) {
-        self.inbox_pull();
+    /// At `practice`'s opening: the night's and weekend's requests start
+    /// to be triaged, by its navigators and by the clinicians.
+    pub(super) fn inbox_open(&mut self, practice: u8) {
+        self.inbox_pull(practice);
         self.clinician_pull();
     }
 
-    /// Schedules the inbox's opening on `day`, if the route is open and the practice opens.
+    /// Schedules each practice's inbox opening on `day`, if the route is
+    /// open and the practice opens.
     pub(super) fn online_day_start(&mut self, day: usize) {
-        if self.s.online.is_some() && self.cal().is_open(day) {
-            self.q.push(self.cal().opening(day), Ev::InboxOpen);
+        if self.s.online.is_none() {
+            return;
+        }
+        for (practice, prepared) in self.s.practices.list.iter().enumerate() {
+            if prepared.calendar.is_open(day) {
+                self.q.push(prepared.calendar.opening(day), Ev::InboxOpen(practice as u8));
+            }
         }
     }
 
@@ -247,7 +260,7 @@ impl Model<'_> {
             self.online.clinicians_busy -= 1;
             self.clinician_pull();
         } else {
-            self.navigator_freed(0);
+            self.navigator_freed(self.practice_of(ep));
         }
         self.expect_at(ep, |l| l == Location::WithNavigator, "the end of a triage");
         let routing = if clinician { &o.clinician_routing } else { &o.navigator_routing };

@@ -15,9 +15,16 @@ impl Model<'_> {
         if self.episodes[ep as usize].outcome != Outcome::Open {
             return;
         }
+        let practice = self.practice_of(ep);
+        if self.s.practices.own_hours && !self.practice_cal(practice).is_open_at(self.now) {
+            // Demand follows the PCN's hours (and a call-back set under the
+            // counterfactual its hours): a practice keeping shorter ones
+            // takes the call when it next opens.
+            return self.contact_at(ep, self.now);
+        }
         self.count_weekly(Counter::Contacts, self.series.contacts);
         self.group_count(ep, Counter::Contacts);
-        let practice = usize::from(self.practice_of(ep));
+        let practice = usize::from(practice);
         match self.reception[practice].seize(self.now, ep) {
             Admission::Served => {
                 self.move_to(ep, Location::WithNavigator);
@@ -56,7 +63,7 @@ impl Model<'_> {
             self.move_to(next, Location::WithNavigator);
             self.start_handling(next);
         } else {
-            self.inbox_pull();
+            self.inbox_pull(practice);
         }
     }
 
@@ -78,17 +85,15 @@ impl Model<'_> {
         }
     }
 
-    /// At closing, callers still queueing try again the next open day.
-    pub(super) fn reception_close(&mut self) {
-        for practice in 0..self.reception.len() {
-            for (ep, _) in self.reception[practice].drain(self.now) {
-                self.move_to(ep, Location::Transit);
-                let spread = self.rng.reception.random::<f64>() * 120.0;
-                let next = self.cal().next_open_day(Calendar::day_of(self.now) + 1);
-                if let Some(d) = next {
-                    let t = self.cal().opening(d) + spread;
-                    self.q.push(t, Ev::Contact(ep));
-                }
+    /// At a practice's closing, its callers still queueing try again the
+    /// practice's next open day.
+    pub(super) fn reception_close(&mut self, practice: u8) {
+        let cal = self.practice_cal(practice);
+        for (ep, _) in self.reception[usize::from(practice)].drain(self.now) {
+            self.move_to(ep, Location::Transit);
+            let spread = self.rng.reception.random::<f64>() * 120.0;
+            if let Some(d) = cal.next_open_day(Calendar::day_of(self.now) + 1) {
+                self.q.push(cal.opening(d) + spread, Ev::Contact(ep));
             }
         }
     }

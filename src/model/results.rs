@@ -114,7 +114,6 @@ impl NodeSeries {
 impl Model<'_> {
     pub(super) fn week_mark(&mut self, w: usize) {
         let now = self.now;
-        let servers = f64::from(self.s.raw.navigation.servers);
         // The PCN's reception: every practice's lines (they add up to
         // `navigation.servers`) and queues together.
         let (mut busy, mut queue) = (0.0, 0.0);
@@ -141,8 +140,14 @@ impl Model<'_> {
             return;
         }
         let first_day = Calendar::day_of(now - MINUTES_PER_WEEK);
-        let cal = self.cal();
-        let open_minutes = cal.open_days_between(first_day, first_day + 7) as f64 * (cal.close_minute - cal.open_minute);
+        // Line-minutes the practices' receptions were open this week.
+        let line_minutes: f64 = (self.s.practices.list.iter())
+            .map(|p| {
+                let cal = &p.calendar;
+                let open_minutes = cal.open_days_between(first_day, first_day + 7) as f64 * (cal.close_minute - cal.open_minute);
+                f64::from(p.reception_lines) * open_minutes
+            })
+            .sum();
         let week = w - 1;
         let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
         let gp_wait_count = self.gp_wait_week_count[week];
@@ -152,8 +157,7 @@ impl Model<'_> {
         weekly.set(ids.gp_wait, week, ratio(wait_sum, gp_wait_count));
         weekly.set(ids.splw_waitlist, week, splw_wait / MINUTES_PER_WEEK);
         weekly.set(ids.splw_caseload_per_fte, week, ratio(splw_case, splw_fte));
-        ids.reception
-            .set(weekly, week, ratio(busy, servers * open_minutes), queue / MINUTES_PER_WEEK);
+        ids.reception.set(weekly, week, ratio(busy, line_minutes), queue / MINUTES_PER_WEEK);
         let week_capacity = |diary: &Diary| -> f64 {
             (first_day..first_day + 7)
                 .map(|day| f64::from(diary.capacity.get(day).copied().unwrap_or(0)))
@@ -165,9 +169,15 @@ impl Model<'_> {
         let gp_capacity: f64 = gp_diaries.iter().map(week_capacity).sum();
         let gp_ahead: u32 = gp_diaries.iter().map(|d| d.booked_ahead).sum();
         ids.diaries[0].set(weekly, week, ratio(gp_used, gp_capacity), f64::from(gp_ahead));
+        // A role's series is the PCN's: every practice's diary of it together.
         let role_used = &used[gp_diaries.len()..];
-        for ((diary, node), used) in role_diaries.iter().zip(&ids.diaries[1..]).zip(role_used) {
-            node.set(weekly, week, ratio(*used, week_capacity(diary)), f64::from(diary.booked_ahead));
+        let roles = &self.s.practices.diary_role;
+        for (role, node) in ids.diaries[1..].iter().enumerate() {
+            let of_role = || (role_diaries.iter().zip(role_used).zip(roles)).filter(move |(_, &r)| r == role);
+            let used: f64 = of_role().map(|((_, used), _)| used).sum();
+            let capacity: f64 = of_role().map(|((diary, _), _)| week_capacity(diary)).sum();
+            let ahead: u32 = of_role().map(|((diary, _), _)| diary.booked_ahead).sum();
+            node.set(weekly, week, ratio(used, capacity), f64::from(ahead));
         }
         ids.splw.set(weekly, week, ratio(splw_case, splw_cap), splw_wait / MINUTES_PER_WEEK);
         for ((occ, places, wait), node) in svc_areas.into_iter().zip(&ids.services) {

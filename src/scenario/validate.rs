@@ -493,7 +493,7 @@ pub fn validate(raw: &RawScenario, file: &str, text: &str) -> Result<Scenario, S
     c.non_negative("costs.navigator_minutes_per_signpost", k.navigator_minutes_per_signpost)?;
     crate::limits::journeys(raw.report.journeys).map_err(|e| c.fail("report.journeys", e.to_string()))?;
     let online = online::prepare(&c, raw, &need_right)?;
-    let (practices, training_cost) = practices::prepare(&c, raw, &routing, &need_right)?;
+    let (practices, training_cost) = practices::prepare(&c, raw, &routing, &need_right, &calendar)?;
 
     Ok(Scenario {
         raw: raw.clone(),

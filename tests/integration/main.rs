@@ -23,6 +23,7 @@ mod one_place;
 mod online;
 mod outputs;
 mod portfolio;
+mod practice_staff;
 mod practices;
 mod psa;
 mod readme_keys;

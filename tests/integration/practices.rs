@@ -11,7 +11,7 @@ use signpost::metric::group::is_group_metric;
 use signpost::report::tables::{comparison_csv, summary_csv};
 
 /// The small fixture without its arms.
-fn base() -> String {
+pub(crate) fn base() -> String {
     let text = small_text();
     let cut = text.find("[[arms]]").expect("the fixture has arms");
     text[..cut].to_string()
@@ -19,7 +19,7 @@ fn base() -> String {
 
 /// Two practices sharing the fixture's 5,000 patients, 2.8 GP FTE and 2
 /// lines, both untrained; `north_gp` of the GP FTE at North.
-fn two_practices(north_gp: f64) -> String {
+pub(crate) fn two_practices(north_gp: f64) -> String {
     format!(
         "\n[[practices]]\nname = \"North\"\nlist_size = 2500\ngp_fte = {north_gp}\nreception_lines = 1\ntraining = \"none\"\n\
          \n[[practices]]\nname = \"South Side\"\nlist_size = 2500\ngp_fte = {}\nreception_lines = 1\ntraining = \"none\"\n",
@@ -111,7 +111,7 @@ fn moving_a_gp_shortens_the_receiving_practices_wait() {
     assert!(low > 0.0, "South Side's GP wait rises: CI low {low:.2}");
 }
 
-fn check_exit(text: &str, key: &str) {
+pub(crate) fn check_exit(text: &str, key: &str) {
     check_fails_naming(text, key, "practices");
 }
 
@@ -141,10 +141,6 @@ fn bad_practices_exit_2_naming_the_key() {
     // An arm that changes a PCN total without saying which practice gains.
     let arm = "\n[[arms]]\nname = \"more_gps\"\nset = { \"gp.fte\" = 4.0 }\n";
     check_exit(&(base() + &two + arm), "gp.fte");
-    // The online route cannot yet run with practices.
-    let online = std::fs::read_to_string(crate::support::root().join("scenarios/opt_in/online.toml")).unwrap();
-    let online_table = &online[online.find("[online]").expect("an [online] table")..];
-    check_exit(&(base() + &two + "\n" + online_table), "online");
 }
 
 #[test]

@@ -4,6 +4,7 @@
 
 use super::Training;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// One practice of the PCN.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -28,4 +29,20 @@ pub struct RawPractice {
     /// (absent: `population.rural_share`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rural_share: Option<f64>,
+    /// Opening time `HH:MM`, no earlier than `time.open` (absent: `time.open`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<String>,
+    /// Closing time `HH:MM`, no later than `time.close` (absent: `time.close`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub close: Option<String>,
+    /// Open weekdays, Monday first, among `time.open_weekdays` (absent:
+    /// `time.open_weekdays`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_weekdays: Option<Vec<bool>>,
+    /// FTE of roles in `[[roles]]` that the practices employ, by role name:
+    /// a role named here at any practice is practice-employed, its patients
+    /// see only their own practice's staff, and the practices' FTE add up
+    /// to the role's `fte` \[FTE\].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub role_fte: BTreeMap<String, f64>,
 }

@@ -1,18 +1,24 @@
 //! Checks `[[practices]]` and prepares them (see [`crate::scenario::practices`]).
 //!
-//! The practices' lists, GP FTE and reception lines must add up to the
-//! PCN's `population.list_size`, `gp.fte` and `navigation.servers`, so that
-//! every PCN-level figure stays what it says, and an arm that changes a
-//! PCN total without saying which practice gains is refused rather than
-//! silently ignored.
+//! The practices' lists, GP FTE, reception lines and the FTE of the roles
+//! they employ must add up to the PCN's `population.list_size`, `gp.fte`,
+//! `navigation.servers` and each role's `fte`, so that every PCN-level
+//! figure stays what it says, and an arm that changes a PCN total without
+//! saying which practice gains is refused rather than silently ignored. A
+//! practice's opening hours lie within the PCN's `[time]` hours, which are
+//! the envelope the demand profile is drawn in.
 
 use super::super::practices::{Practices, PreparedPractice, MAX_PRACTICES};
 use super::super::raw::RawScenario;
 use super::super::Place;
 use super::checker::{Check, Checker};
 use super::routing::{build_routing, tier};
+use crate::engine::calendar::{parse_clock, Calendar};
 use crate::engine::Categorical;
 use crate::text::show_number;
+
+/// Most diaries a model keeps (an appointment names its diary in a byte).
+const MAX_DIARIES: usize = 255;
 
 /// Longest practice name \[characters\].
 const MAX_NAME_CHARS: usize = 64;
@@ -21,8 +27,15 @@ const MAX_NAME_CHARS: usize = 64;
 /// year\]: each tier's annual cost weighted by the practice's share of the
 /// list (for one implicit practice, `routing` and `navigation.training`'s
 /// cost as they are).
-pub(super) fn prepare(c: &Checker, raw: &RawScenario, routing: &[Categorical<Place>], need_right: &[Place]) -> Check<(Practices, f64)> {
+pub(super) fn prepare(
+    c: &Checker,
+    raw: &RawScenario,
+    routing: &[Categorical<Place>],
+    need_right: &[Place],
+    calendar: &Calendar,
+) -> Check<(Practices, f64)> {
     let nav = &raw.navigation;
+    let roles = raw.roles.len();
     if raw.practices.is_empty() {
         let whole = PreparedPractice {
             name: raw.name.clone(),
@@ -31,15 +44,11 @@ pub(super) fn prepare(c: &Checker, raw: &RawScenario, routing: &[Categorical<Pla
             reception_lines: nav.servers,
             rural_share: raw.population.rural_share,
             routing: routing.to_vec(),
+            calendar: calendar.clone(),
+            role_share: vec![0.0; roles],
         };
         let cost = tier(raw, nav.training).0.annual_cost;
-        return Ok((
-            Practices {
-                list: vec![whole],
-                listed: false,
-            },
-            cost,
-        ));
+        return Ok((practices(vec![whole], false, vec![false; roles], calendar), cost));
     }
     if raw.practices.len() > MAX_PRACTICES {
         return Err(c.fail(
@@ -73,10 +82,132 @@ pub(super) fn prepare(c: &Checker, raw: &RawScenario, routing: &[Categorical<Pla
             reception_lines: p.reception_lines,
             rural_share,
             routing: build_routing(raw, practice_tier, need_right),
+            calendar: hours(c, raw, i, calendar)?,
+            role_share: vec![0.0; roles],
         });
     }
     check_totals(c, raw, gp_total)?;
-    Ok((Practices { list, listed: true }, cost))
+    let role_employed = employed_roles(c, raw, &mut list)?;
+    let diaries = list.len() * (1 + role_employed.iter().filter(|&&e| e).count()) + role_employed.iter().filter(|&&e| !e).count();
+    if diaries > MAX_DIARIES {
+        return Err(c.fail(
+            "practices",
+            format!(
+                "{} practices employing roles need {diaries} diaries; at most {MAX_DIARIES}",
+                list.len()
+            ),
+        ));
+    }
+    Ok((practices(list, true, role_employed, calendar), cost))
+}
+
+/// The prepared practices, with their diaries' layout.
+fn practices(list: Vec<PreparedPractice>, listed: bool, role_employed: Vec<bool>, calendar: &Calendar) -> Practices {
+    let (role_first_diary, diary_role) = Practices::role_layout(list.len(), &role_employed);
+    let own_hours = list.iter().any(|p| p.calendar != *calendar);
+    Practices {
+        list,
+        listed,
+        role_employed,
+        role_first_diary,
+        diary_role,
+        own_hours,
+    }
+}
+
+/// Practice `i`'s calendar: the PCN's, narrowed to the practice's own
+/// `open`, `close` and `open_weekdays`, each within the PCN's.
+fn hours(c: &Checker, raw: &RawScenario, i: usize, pcn: &Calendar) -> Check<Calendar> {
+    let (p, t) = (&raw.practices[i], &raw.time);
+    let key = |k: &str| format!("practices[{i}].{k}");
+    let clock = |k: &str, text: &Option<String>, pcn_minute: f64| -> Check<f64> {
+        match text {
+            None => Ok(pcn_minute),
+            Some(text) => parse_clock(text).ok_or_else(|| c.fail(&key(k), format!("must be a time HH:MM, found `{text}`"))),
+        }
+    };
+    let open = clock("open", &p.open, pcn.open_minute)?;
+    let close = clock("close", &p.close, pcn.close_minute)?;
+    if open < pcn.open_minute {
+        return Err(c.fail(
+            &key("open"),
+            format!(
+                "must be no earlier than time.open ({}): the PCN's hours hold every practice's",
+                t.open
+            ),
+        ));
+    }
+    if close > pcn.close_minute {
+        return Err(c.fail(
+            &key("close"),
+            format!(
+                "must be no later than time.close ({}): the PCN's hours hold every practice's",
+                t.close
+            ),
+        ));
+    }
+    if close <= open {
+        return Err(c.fail(&key("close"), "must be after the practice's opening time"));
+    }
+    let mut weekdays = [false; 7];
+    weekdays.copy_from_slice(&t.open_weekdays);
+    if let Some(own) = &p.open_weekdays {
+        c.length(&key("open_weekdays"), own.len(), 7, "Monday to Sunday")?;
+        for (day, (&own, &pcn_open)) in own.iter().zip(&t.open_weekdays).enumerate() {
+            if own && !pcn_open {
+                return Err(c.fail(
+                    &key("open_weekdays"),
+                    format!("opens on weekday {} (Monday = 1), when time.open_weekdays closes the PCN", day + 1),
+                ));
+            }
+            weekdays[day] = own;
+        }
+        if !weekdays.iter().any(|&o| o) {
+            return Err(c.fail(&key("open_weekdays"), "the practice must open on at least one weekday"));
+        }
+    }
+    Ok(pcn.narrowed(open, close, weekdays))
+}
+
+/// Per role, whether the practices employ it: a role named in any
+/// practice's `role_fte`, whose FTE must then add up to the role's `fte`.
+/// Sets each practice's `role_share`.
+fn employed_roles(c: &Checker, raw: &RawScenario, list: &mut [PreparedPractice]) -> Check<Vec<bool>> {
+    let mut totals = vec![0.0; raw.roles.len()];
+    let mut employed = vec![false; raw.roles.len()];
+    for (i, p) in raw.practices.iter().enumerate() {
+        for (name, &fte) in &p.role_fte {
+            let key = format!("practices[{i}].role_fte.{name}");
+            let Some(role) = raw.roles.iter().position(|r| r.name == *name) else {
+                let names: Vec<&str> = raw.roles.iter().map(|r| r.name.as_str()).collect();
+                return Err(c.fail(&key, format!("names no role in [[roles]] (roles: {})", names.join(", "))));
+            };
+            c.non_negative(&key, fte)?;
+            totals[role] += fte;
+            employed[role] = true;
+        }
+    }
+    for (role, r) in raw.roles.iter().enumerate() {
+        if !employed[role] {
+            continue;
+        }
+        if (totals[role] - r.fte).abs() > 1e-6 * r.fte.abs().max(1.0) {
+            return Err(c.fail(
+                &format!("roles[{role}].fte"),
+                format!(
+                    "the practices employ `{}`: must equal their role_fte added up ({}), found {}; change a practice's role_fte instead",
+                    r.name,
+                    show_number(totals[role]),
+                    show_number(r.fte)
+                ),
+            ));
+        }
+        for (practice, p) in list.iter_mut().zip(&raw.practices) {
+            let fte = p.role_fte.get(&r.name).copied().unwrap_or(0.0);
+            practice.role_share[role] = if totals[role] > 0.0 { fte / totals[role] } else { 0.0 };
+        }
+    }
+    Ok(employed)
 }
 
 /// Practice `i`'s name: non-empty, short, used once, and safe inside a
@@ -131,12 +262,6 @@ fn check_totals(c: &Checker, raw: &RawScenario, gp_total: f64) -> Check {
                 "with practices listed, must equal the practices' reception_lines added up ({lines}), found {}; change a practice's reception_lines instead",
                 raw.navigation.servers
             ),
-        ));
-    }
-    if raw.online.is_some() {
-        return Err(c.fail(
-            "online",
-            "the online request route cannot yet run with practices listed (each practice would need its own inbox); remove [online] or [[practices]]",
         ));
     }
     Ok(())
