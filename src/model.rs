@@ -38,7 +38,7 @@ pub use launch::fork_blocker;
 pub use results::{Conservation, ReplicationOutput};
 
 use crate::engine::calendar::{Calendar, MINUTES_PER_DAY, MINUTES_PER_WEEK};
-use crate::engine::{stream_rng, Categorical, EventQueue, QueueLimit, Resource, SimRng, Stream, Ticket};
+use crate::engine::{prefetch, stream_rng, Categorical, EventQueue, QueueLimit, Resource, SimRng, Stream, Ticket};
 use crate::scenario::Scenario;
 use crate::stats::Summary;
 use demand::{Arrival, ArrivalPlan, Population};
@@ -103,6 +103,31 @@ enum Ev {
         ep: u32,
         clinician: bool,
     },
+}
+
+impl Ev {
+    /// The episode the event is about, if it names one: what
+    /// [`Model::prefetch_ahead`] fetches early. Only a hint: a variant
+    /// left out here is merely not prefetched.
+    #[inline(always)]
+    fn episode(self) -> Option<u32> {
+        match self {
+            Ev::Contact(ep)
+            | Ev::ReceptionDone(ep)
+            | Ev::Abandon(ep, _)
+            | Ev::Appointment { ep, .. }
+            | Ev::PharmacyVisit(ep)
+            | Ev::PharmacyFirstVisit(ep)
+            | Ev::SplwSession(ep, _)
+            | Ev::SplwHoldTimeout(ep, _)
+            | Ev::SplwWaitDropout(ep, _)
+            | Ev::SplwMdtReview(ep, _)
+            | Ev::VcseEnd(ep, _, _)
+            | Ev::VcseListTimeout(ep, _, _)
+            | Ev::TriageDone { ep, .. } => Some(ep),
+            _ => None,
+        }
+    }
 }
 
 /// The random streams of one replication, one per purpose.
@@ -433,6 +458,7 @@ impl<'s> Model<'s> {
                 return false;
             }
             self.now = t;
+            self.prefetch_ahead(ev);
             self.handle(ev);
         }
         true
@@ -448,6 +474,7 @@ impl<'s> Model<'s> {
                 return false;
             }
             self.now = t;
+            self.prefetch_ahead(ev);
             self.handle(ev);
         }
         self.now = self.s.end_minutes;
@@ -458,6 +485,42 @@ impl<'s> Model<'s> {
             "an episode ended without leaving its place, or left without ending"
         );
         true
+    }
+
+    /// Starts loading the records that events a few places ahead will
+    /// read, where they are known now: the episode named by an event
+    /// further along the hour's sorted run (an appointment booked weeks
+    /// ago, mostly), and, nearer, its patient; and the patient of a later
+    /// arrival of the day. Changes no result.
+    #[inline(always)]
+    fn prefetch_ahead(&self, ev: Ev) {
+        /// Events ahead whose episode is fetched; its patient is fetched
+        /// at half the distance, when the episode is (likely) in cache.
+        const AHEAD: usize = 16;
+        if let Some(e) = self
+            .q
+            .run_ahead(AHEAD)
+            .and_then(|ev| ev.episode())
+            .and_then(|ep| self.episodes.get(ep as usize))
+        {
+            prefetch(e);
+        }
+        let ahead = self.q.run_ahead(AHEAD / 2).and_then(|ev| ev.episode());
+        if let Some(p) = ahead
+            .and_then(|ep| self.episodes.get(ep as usize))
+            .and_then(|e| self.pop.patients.get(e.patient as usize))
+        {
+            prefetch(p);
+        }
+        if matches!(ev, Ev::Arrival) {
+            if let Some(p) = self
+                .arrivals
+                .get(self.next_arrival + AHEAD)
+                .and_then(|a| self.pop.patients.get(a.patient as usize))
+            {
+                prefetch(p);
+            }
+        }
     }
 
     /// Dispatches one event at `self.now`.

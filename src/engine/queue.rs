@@ -325,6 +325,16 @@ impl<E> EventQueue<E> {
         }
     }
 
+    /// The event `k` places along the current window's sorted run (0: the
+    /// run's next), if the run is that long: a look-ahead for prefetching.
+    /// Not necessarily the `k + 1`-th next event overall (the near heap and
+    /// the lane interleave with the run).
+    #[inline]
+    pub fn run_ahead(&self, k: usize) -> Option<&E> {
+        let i = self.run.len().checked_sub(k + 1)?;
+        Some(&self.run[i].event)
+    }
+
     /// Time of the earliest pending event \[minutes\]. Cheap unless the
     /// current window is used up (then it scans the next bucket).
     pub fn peek_time(&self) -> Option<f64> {
@@ -405,6 +415,22 @@ mod tests {
         let order: Vec<usize> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, vec![3, 1, 4, 2, 0, 5]);
         assert!(q.is_empty() && q.peek_time().is_none());
+    }
+
+    #[test]
+    fn run_ahead_looks_along_the_sorted_run() {
+        let mut q = EventQueue::new();
+        for (i, t) in [WINDOW * 1.5, WINDOW * 1.25, WINDOW * 1.75, WINDOW * 1.25].into_iter().enumerate() {
+            q.push(t, i);
+        }
+        assert_eq!(q.run_ahead(0), None, "no run before the window opens");
+        assert_eq!(q.pop(), Some((WINDOW * 1.25, 1)));
+        // Left in the run, next first: 3 (the tie pushed later), 0, 2.
+        assert_eq!(
+            [q.run_ahead(0), q.run_ahead(1), q.run_ahead(2), q.run_ahead(3)],
+            [Some(&3), Some(&0), Some(&2), None]
+        );
+        assert_eq!(q.pop(), Some((WINDOW * 1.25, 3)));
     }
 
     /// The reference: one binary heap ordered by `(time, sequence)`.
