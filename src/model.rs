@@ -3,7 +3,8 @@
 //! The pathway is pictured in the [crate docs](crate). This file owns the
 //! events, the random streams and the loop; each mechanism lives in its own
 //! file: [`demand`] (arrivals), `reception`, `navigation`, `appointments`
-//! beside [`diary`], `pharmacy`, `link_worker`, `vcse`, `episode` (where an
+//! beside [`diary`] and `staffing` (the diaries and role choices laid out
+//! from the scenario), `pharmacy`, `link_worker`, `vcse`, `episode` (where an
 //! episode is and how it ends) and `results` (weekly series and metrics).
 //!
 //! One [`Model`] is one replication of one arm. It owns all mutable state;
@@ -29,6 +30,7 @@ mod pharmacy_first;
 pub mod probe;
 mod reception;
 mod results;
+mod staffing;
 mod vcse;
 mod vcse_schedule;
 
@@ -36,13 +38,15 @@ pub use crate::scenario::Place;
 pub use episode::Outcome;
 pub use launch::fork_blocker;
 pub use results::{Conservation, ReplicationOutput};
+pub use staffing::diary_shapes;
+use staffing::{role_choices, RoleChoice};
 
 use crate::engine::calendar::{Calendar, MINUTES_PER_DAY, MINUTES_PER_WEEK};
-use crate::engine::{prefetch, stream_rng, Categorical, EventQueue, QueueLimit, Resource, SimRng, Stream, Ticket};
+use crate::engine::{prefetch, stream_rng, EventQueue, QueueLimit, Resource, SimRng, Stream, Ticket};
 use crate::scenario::Scenario;
 use crate::stats::Summary;
 use demand::{Arrival, ArrivalPlan, Population};
-use diary::{Diary, DiaryShape};
+use diary::Diary;
 use episode::Episodes;
 use journey::JourneyStep;
 use link_worker::LinkWorker;
@@ -233,71 +237,6 @@ pub fn expected_episodes(raw: &crate::scenario::raw::RawScenario) -> f64 {
 }
 
 pub use crate::limits::CANCEL_CHECK_EVENTS;
-
-/// The shapes of scenario `s`'s diaries, each with the calendar it keeps
-/// (in the layout of [`crate::scenario::practices`]): each practice's GP
-/// diary (its share of the PCN's GP FTE, timed changes included), then per
-/// role the PCN's one diary or, for a role the practices employ, each
-/// practice's share of it; `prebooked` of the first days' bookable-ahead
-/// slots taken.
-pub fn diary_shapes(s: &Scenario, prebooked: f64) -> Vec<(&Calendar, DiaryShape<'_>)> {
-    let gp = &s.raw.gp;
-    let practices = &s.practices;
-    let gp_shapes = practices.list.iter().map(|practice| DiaryShape {
-        fte: gp.fte,
-        changes: &s.gp_changes,
-        per_fte_day: gp.appointments_per_fte_day,
-        rota: s.gp_rota,
-        share: practice.gp_share,
-        same_day_share: gp.same_day_share,
-        horizon: gp.booking_horizon_days as usize,
-        prebooked,
-    });
-    let roles = (practices.len()..practices.diaries()).map(|diary| {
-        let role = practices.diary_role[diary - practices.len()];
-        let (raw, prepared) = (&s.raw.roles[role], &s.roles[role]);
-        let practice_share = practices.diary_practice(diary).map_or(1.0, |p| practices.list[p].role_share[role]);
-        DiaryShape {
-            fte: raw.fte,
-            changes: &prepared.changes,
-            per_fte_day: raw.appointments_per_fte_day,
-            rota: prepared.rota,
-            share: raw.navigation_share * practice_share,
-            same_day_share: raw.same_day_share,
-            horizon: raw.booking_horizon_days as usize,
-            prebooked,
-        }
-    });
-    let calendars = (0..practices.diaries()).map(|diary| practices.diary_calendar(diary, &s.calendar));
-    calendars.zip(gp_shapes.chain(roles)).collect()
-}
-
-/// How a practice's navigators choose among the roles its patients can
-/// see: the PCN's, and those the practice employs any of.
-#[derive(Clone)]
-struct RoleChoice {
-    /// Per need: a role chosen by weight among those with it in remit.
-    by_need: Vec<Categorical<usize>>,
-    /// A role chosen by weight among all (for mis-routing).
-    any: Categorical<usize>,
-}
-
-/// Per practice, its navigators' choice of role.
-fn role_choices(s: &Scenario) -> Vec<RoleChoice> {
-    let practices = &s.practices;
-    let choice = |practice: &crate::scenario::practices::PreparedPractice| {
-        let seen = |&r: &usize| !practices.role_employed[r] || practice.role_share[r] > 0.0;
-        let by_weight =
-            |roles: &mut dyn Iterator<Item = usize>| Categorical::normalised(roles.filter(seen).map(|r| (r, s.raw.roles[r].weight)));
-        RoleChoice {
-            by_need: (0..s.raw.needs.len())
-                .map(|n| by_weight(&mut (0..s.roles.len()).filter(|&r| s.roles[r].remit[n])))
-                .collect(),
-            any: by_weight(&mut (0..s.roles.len())),
-        }
-    };
-    practices.list.iter().map(choice).collect()
-}
 
 /// Runs one replication of `scenario` with common random numbers keyed by
 /// `(seed, replication)`, tracing `journeys` episodes.
