@@ -433,6 +433,9 @@ impl<'s> Model<'s> {
     /// arrival of the day. Changes no result.
     #[inline(always)]
     fn prefetch_ahead(&self, ev: Ev) {
+        if !cfg!(target_arch = "x86_64") {
+            return; // no prefetch there: neither the lookups
+        }
         /// Events ahead whose episode is fetched; its patient is fetched
         /// at half the distance, when the episode is (likely) in cache.
         const AHEAD: usize = 16;
