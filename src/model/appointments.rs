@@ -26,18 +26,6 @@ impl<'s> Model<'s> {
         usize::from(self.practice_of(ep))
     }
 
-    /// The diary of `role` that episode `ep` books: the PCN's, or its
-    /// practice's if the practices employ the role.
-    #[inline]
-    pub(super) fn role_diary(&self, role: usize, ep: u32) -> usize {
-        let practices = &self.s.practices;
-        if practices.role_employed[role] {
-            practices.role_diary(role, self.practice_of(ep))
-        } else {
-            practices.role_first_diary[role]
-        }
-    }
-
     /// When diary `diary` is open: its practice's hours, or the PCN's.
     #[inline]
     fn diary_cal(&self, diary: usize) -> &'s Calendar {

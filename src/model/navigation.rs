@@ -112,8 +112,9 @@ impl Model<'_> {
             Place::Reception => self.failure(ep, Place::Reception, Reason::NotResolved),
             Place::Role => {
                 let u: f64 = self.rng.roles.random();
-                match self.roles_for(need, self.practice_of(ep)).sample(u) {
-                    Some(role) => self.book_diary(ep, self.role_diary(role, ep)),
+                let practice = self.practice_of(ep);
+                match self.roles_for(need, practice).sample(u) {
+                    Some(role) => self.book_diary(ep, self.s.practices.role_diary(role, practice)),
                     None => self.book_gp(ep),
                 }
             }

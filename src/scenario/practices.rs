@@ -70,9 +70,9 @@ impl Practices {
         self.list.is_empty()
     }
 
-    /// The practices' diaries of roles: per role, whether the practices
-    /// employ it, its first diary, and the role of each diary from `P` on
-    /// (`practices` = P).
+    /// The layout of the roles' diaries for `practices` (P) practices and
+    /// each role's `role_employed`: per role its first diary, and the role
+    /// of each diary from `P` on.
     pub fn role_layout(practices: usize, role_employed: &[bool]) -> (Vec<usize>, Vec<usize>) {
         let mut first = Vec::with_capacity(role_employed.len());
         let mut diary_role = Vec::new();

@@ -88,17 +88,18 @@ pub(super) fn prepare(
     }
     check_totals(c, raw, gp_total)?;
     let role_employed = employed_roles(c, raw, &mut list)?;
-    let diaries = list.len() * (1 + role_employed.iter().filter(|&&e| e).count()) + role_employed.iter().filter(|&&e| !e).count();
-    if diaries > MAX_DIARIES {
+    let practices = practices(list, true, role_employed, calendar);
+    if practices.diaries() > MAX_DIARIES {
         return Err(c.fail(
             "practices",
             format!(
-                "{} practices employing roles need {diaries} diaries; at most {MAX_DIARIES}",
-                list.len()
+                "{} practices employing roles need {} diaries; at most {MAX_DIARIES}",
+                practices.len(),
+                practices.diaries()
             ),
         ));
     }
-    Ok((practices(list, true, role_employed, calendar), cost))
+    Ok((practices, cost))
 }
 
 /// The prepared practices, with their diaries' layout.
