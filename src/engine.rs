@@ -10,6 +10,7 @@ pub mod categorical;
 pub mod queue;
 pub mod resource;
 pub mod rng;
+pub mod slot_sort;
 
 pub use categorical::Categorical;
 pub use queue::EventQueue;

@@ -8,6 +8,7 @@ use super::journey::Reason;
 use super::metrics::Counter;
 use super::{Ev, Model, Place};
 use crate::engine::calendar::MINUTES_PER_DAY;
+use crate::engine::slot_sort::sort_by_slot;
 use crate::engine::{Categorical, SimRng};
 use crate::scenario::Scenario;
 use rand::Rng;
@@ -157,6 +158,9 @@ pub struct Population {
     pub groups: GroupTable,
     /// Scratch: a day's need uniforms, kept for the group need mix.
     u_needs: Vec<f64>,
+    /// Scratch of the arrival times' sort.
+    sort_scratch: Vec<f64>,
+    sort_counts: Vec<u32>,
 }
 
 impl Population {
@@ -204,6 +208,8 @@ impl Population {
             carry: 0.0,
             groups,
             u_needs: Vec::new(),
+            sort_scratch: Vec::new(),
+            sort_counts: Vec::new(),
         }
     }
 
@@ -307,9 +313,18 @@ impl Population {
                 .unwrap_or(&s.hour_blocks[s.hour_blocks.len() - 1]);
             out.push(base + block.0 + (block.1 - block.0) * rng.random::<f64>());
         }
-        // Unstable is the same here: values equal under `total_cmp` have
-        // the same bits, so no order among them can be told apart.
-        out.sort_unstable_by(f64::total_cmp);
+        // By the minute of the day, then exactly: the same order as any
+        // sort, since values equal under `total_cmp` have the same bits.
+        let minute = |t: &f64| (t - base) as usize; // saturates below 0
+        let less = |a: &f64, b: &f64| a.total_cmp(b).is_lt();
+        sort_by_slot(
+            out,
+            &mut self.sort_scratch,
+            &mut self.sort_counts,
+            MINUTES_PER_DAY as usize,
+            minute,
+            less,
+        );
     }
 }
 
