@@ -21,7 +21,7 @@
 /// working space, kept by the caller so that no sort allocates once they
 /// have grown. Short inputs go straight to the standard sort.
 pub fn sort_by_slot<T: Copy>(
-    items: &mut Vec<T>,
+    items: &mut [T],
     scratch: &mut Vec<T>,
     counts: &mut Vec<u32>,
     slots: usize,
