@@ -86,9 +86,9 @@ mod tests {
 
     proptest! {
         /// The same order as the standard sort, for any slot width, with
-        /// ties in the key broken by the second field (as the event
-        /// queue's sequence numbers do) and values outside the span
-        /// clamped to the last slot.
+        /// many values sharing a slot and a first field (values differing
+        /// only in the second) and values beyond the span clamped to the
+        /// last slot.
         #[test]
         fn matches_the_standard_sort(
             v in prop::collection::vec((0u32..200, 0u32..5), 0..300),
