@@ -50,7 +50,7 @@ use diary::Diary;
 use episode::Episodes;
 use journey::JourneyStep;
 use link_worker::LinkWorker;
-use metrics::{Counter, Weekly};
+use metrics::{Counter, WeekCache, Weekly};
 use navigation::Directory;
 use results::SeriesIds;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -211,6 +211,8 @@ pub struct Model<'s> {
     gp_wait: Summary,
     gp_wait_week_count: Vec<f64>,
     weekly: Weekly,
+    /// The stretch of time the last [`week`](Self::week) lookup fell in.
+    week_span: WeekCache,
     /// Ids of the weekly series, registered by name.
     series: SeriesIds,
     weeks: usize,
@@ -360,6 +362,7 @@ impl<'s> Model<'s> {
             gp_wait: Summary::new(),
             gp_wait_week_count: vec![0.0; weeks],
             weekly,
+            week_span: WeekCache::default(),
             series,
             weeks,
             journeys: Vec::new(),
@@ -508,12 +511,8 @@ impl<'s> Model<'s> {
 
     /// Week index after warm-up, if inside the statistics window.
     #[inline]
-    pub(super) fn week(&self) -> Option<usize> {
-        if self.now < self.s.warmup_minutes {
-            return None;
-        }
-        let w = ((self.now - self.s.warmup_minutes) / MINUTES_PER_WEEK) as usize;
-        (w < self.weeks).then_some(w)
+    pub(super) fn week(&mut self) -> Option<usize> {
+        self.week_span.week(self.now, self.s.warmup_minutes, self.weeks)
     }
 
     #[inline]
