@@ -58,16 +58,15 @@ use std::sync::Arc;
 use vcse::Service;
 
 /// A scheduled happening. Small and `Copy`.
+///
+/// The variants naming an episode first come first, each with the episode
+/// as its first field, so that [`Ev::episode`] compiles to one comparison
+/// of the tag and one load rather than a branch per variant.
 #[derive(Debug, Clone, Copy)]
 enum Ev {
-    DayStart(u32),
-    WeekMark(u32),
-    Arrival,
     Contact(u32),
     ReceptionDone(u32),
     Abandon(u32, Ticket),
-    /// A practice's reception closes.
-    ReceptionClose(u8),
     Appointment {
         ep: u32,
         diary: u8,
@@ -80,13 +79,23 @@ enum Ev {
     SplwHoldTimeout(u32, u32),
     SplwWaitDropout(u32, Ticket),
     SplwMdtReview(u32, u32),
-    ReReferral(u32, u16),
     /// A programme ends: episode, service, referral generation (an end of
     /// an earlier referral must not decide a later one).
     VcseEnd(u32, u8, u16),
     /// Someone waiting for a service with no places gives up: episode,
     /// service, their place on the list.
     VcseListTimeout(u32, u8, Ticket),
+    /// A triage of a written request ends.
+    TriageDone {
+        ep: u32,
+        clinician: bool,
+    },
+    DayStart(u32),
+    WeekMark(u32),
+    Arrival,
+    /// A practice's reception closes.
+    ReceptionClose(u8),
+    ReReferral(u32, u16),
     VcseClosure(u8),
     VcseReopen(u8),
     /// An online request is written (the route's episodes start here):
@@ -102,11 +111,6 @@ enum Ev {
     /// A practice opens: its navigators take requests from its inbox (and
     /// the clinicians from theirs).
     InboxOpen(u8),
-    /// A triage of a written request ends.
-    TriageDone {
-        ep: u32,
-        clinician: bool,
-    },
 }
 
 impl Ev {
