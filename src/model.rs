@@ -229,6 +229,9 @@ pub struct Model<'s> {
     group_tally: groups::GroupTally,
     /// Per-practice counts (empty without a practice list).
     practice_tally: groups::GroupTally,
+    /// Whether either tally above counts anything: checked at every
+    /// counted event, so kept as one flag rather than two lengths.
+    tallied: bool,
 }
 
 /// Episodes a replication of `raw` is expected to create over warm-up and
@@ -330,6 +333,8 @@ impl<'s> Model<'s> {
         let n_diaries = diaries.len();
         let start = s.warmup_minutes;
         let group_tally = groups::GroupTally::new(&pop.groups);
+        let practice_tally = groups::GroupTally::practices(s);
+        let tallied = !group_tally.counts.is_empty() || !practice_tally.counts.is_empty();
         let mut model = Model {
             s,
             q: EventQueue::new(),
@@ -374,7 +379,8 @@ impl<'s> Model<'s> {
             traced: 0,
             pharmacy_first_key: pharmacy_first::key(seed, rep),
             group_tally,
-            practice_tally: groups::GroupTally::practices(s),
+            practice_tally,
+            tallied,
         };
         model.initial_state(seed, rep);
         model

@@ -208,7 +208,7 @@ impl Model<'_> {
     /// with groups or a practice list).
     #[inline]
     pub(super) fn group_count_patient(&mut self, patient: u32, c: Counter) {
-        if (!self.group_tally.counts.is_empty() || !self.practice_tally.counts.is_empty()) && self.in_window() {
+        if self.tallied && self.in_window() {
             let p = self.pop.patients[patient as usize];
             if let Some(counts) = self.group_tally.counts.get_mut(usize::from(p.cell)) {
                 counts[c as usize] += 1.0;
@@ -223,7 +223,7 @@ impl Model<'_> {
     /// (caller checks the window).
     #[inline]
     pub(super) fn group_gp_wait(&mut self, ep: u32, days: f64) {
-        if !self.group_tally.gp_waits.is_empty() || !self.practice_tally.gp_waits.is_empty() {
+        if self.tallied {
             let p = self.pop.patients[self.episodes[ep as usize].patient as usize];
             for (tally, i) in [(&mut self.group_tally, p.cell), (&mut self.practice_tally, u16::from(p.practice))] {
                 if let Some(w) = tally.gp_waits.get_mut(usize::from(i)) {
