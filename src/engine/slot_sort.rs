@@ -49,9 +49,14 @@ pub fn sort_by_slot<T: Copy>(
         items[counts[s] as usize] = *item;
         counts[s] += 1;
     }
-    // Now in slot order: only values sharing a slot can be out of order.
+    // Now in slot order: only values sharing a slot can be out of order,
+    // and most are already after their neighbour: one comparison settles
+    // those, without the shifting loop's store.
     for i in 1..items.len() {
         let item = items[i];
+        if !less(&item, &items[i - 1]) {
+            continue;
+        }
         let mut j = i;
         while j > 0 && less(&item, &items[j - 1]) {
             items[j] = items[j - 1];
