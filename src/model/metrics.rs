@@ -199,7 +199,7 @@ fn next_down(x: f64) -> f64 {
     f64::from_bits(x.to_bits() - 1)
 }
 
-/// The [`WeekSpan`] the last lookup fell in, so that the lookups of one
+/// The `WeekSpan` the last lookup fell in, so that the lookups of one
 /// event, and of the many events of one week, compute the week once.
 #[derive(Debug, Clone)]
 pub struct WeekCache(WeekSpan);
@@ -216,7 +216,7 @@ impl Default for WeekCache {
 }
 
 impl WeekCache {
-    /// [`WeekSpan::week_at`]`(now, start, weeks)`, from the cached span
+    /// `WeekSpan::week_at(now, start, weeks)`, from the cached span
     /// when `now` lies in it. `start` and `weeks` must not change between
     /// lookups (they are the scenario's, and every arm shares them).
     #[inline]
