@@ -130,7 +130,8 @@ async function main() {
   const hash = await evaluate('location.hash');
   check(hash.includes(`splw.fte=${fte}`), `the fragment follows the controls (${hash})`);
   const medFirst = median(firsts);
-  console.log(`change to first answer: median ${medFirst.toFixed(0)} ms over ${firsts.length} changes (${firsts.map((x) => x.toFixed(0)).join(', ')} ms)`);
+  const handoffs = await evaluate('window.whatif.handoffs');
+  console.log(`change to first answer: median ${medFirst.toFixed(0)} ms over ${firsts.length} changes (${firsts.map((x) => x.toFixed(0)).join(', ')} ms; ${handoffs} handed to a warm spare worker)`);
   check(medFirst < 1000, `first answer within 1 s of a change (median ${medFirst.toFixed(0)} ms)`);
   const refine = await evaluate(`${status}.textContent`);
   check(/\d+ of \d+ replications/.test(refine) || /Done/.test(refine), `replication count shown ("${refine}")`);

@@ -1,7 +1,10 @@
 // The what-if page's Web Worker: the simulator (a WebAssembly module with
 // a C ABI, see web/src/lib.rs) runs here so the page never freezes.
 // Messages in: {type: "init", module}, {type: "open", id, scenario, label,
-// levers}. Out: {type: "opened" | "step" | "failed", id, answer, ms}.
+// levers}, {type: "warm", scenario, label}. Out: {type: "opened" | "step" |
+// "failed", id, answer, ms}, and {type: "warmed", ok} once a "warm" has run
+// one replication of the scenario as it stands (so that the module's
+// memory is grown and touched before the worker is asked for a what-if).
 "use strict";
 let ex = null;
 let current = 0;
@@ -63,5 +66,13 @@ onmessage = (event) => {
     current = m.id;
     const answer = timed(m.id, "opened", { op: "open", scenario: m.scenario, label: m.label, levers: m.levers });
     if (answer && answer.ok) step(m.id);
+  } else if (m.type === "warm") {
+    let ok = false;
+    try {
+      ok = call({ op: "open", scenario: m.scenario, label: m.label, levers: [] }).ok && call({ op: "step" }).ok;
+    } catch (e) {
+      ex = null;
+    }
+    postMessage({ type: "warmed", ok });
   }
 };
