@@ -34,6 +34,8 @@
 //! one heap ordered by `(time, sequence)` — the property test below checks
 //! it against `BinaryHeap` on random pushes and pops with ties.
 
+mod bucket_sort;
+
 use std::collections::{BinaryHeap, VecDeque};
 
 /// Width of a time window \[minutes\]: one simulated hour. Narrower
@@ -121,6 +123,8 @@ pub struct EventQueue<E> {
     far: BinaryHeap<Near<E>>,
     /// Emptied bucket vectors kept for reuse, so no day allocates.
     spare: Vec<Vec<Entry<E>>>,
+    /// Scratch for a bucket's packed sort keys ([`bucket_sort`]).
+    keys: Vec<u64>,
     /// Index of the current window (`floor(time / WINDOW)`).
     current: i64,
     /// Events in the ring's buckets.
@@ -136,7 +140,7 @@ pub struct EventQueue<E> {
     popped: u64,
 }
 
-impl<E> Default for EventQueue<E> {
+impl<E: Copy> Default for EventQueue<E> {
     fn default() -> Self {
         Self::new()
     }
@@ -156,7 +160,7 @@ fn window_of(time: f64) -> i64 {
     t - i64::from((t as f64) > w)
 }
 
-impl<E> EventQueue<E> {
+impl<E: Copy> EventQueue<E> {
     /// An empty queue.
     pub fn new() -> Self {
         Self {
@@ -165,6 +169,7 @@ impl<E> EventQueue<E> {
             ring: VecDeque::new(),
             far: BinaryHeap::new(),
             spare: Vec::new(),
+            keys: Vec::new(),
             current: 0,
             in_ring: 0,
             lane: Vec::new(),
@@ -300,8 +305,7 @@ impl<E> EventQueue<E> {
                 continue;
             }
             self.in_ring -= bucket.len();
-            bucket.sort_unstable_by_key(|e| std::cmp::Reverse(u128::from(e.time) << 64 | u128::from(e.seq)));
-            std::mem::swap(&mut self.run, &mut bucket);
+            bucket_sort::sort_into_run(&mut bucket, &mut self.keys, &mut self.run);
             self.spare.push(bucket);
         }
         true
