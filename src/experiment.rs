@@ -4,8 +4,8 @@
 //!
 //! Two parts, kept apart: a *producer* that runs one replication — every
 //! arm, with the same random numbers — and a *reduction* ([`Reducer`])
-//! that folds replications in as they finish. Replications run in batches
-//! in parallel; each batch is then handed to the [`ReplicationSink`] and
+//! that folds replications in as they finish. Replications run in batches,
+//! in parallel over replications and their arms; each batch is then handed to the [`ReplicationSink`] and
 //! the reducer in replication order, so results are identical for any
 //! number of threads or batch size, and memory holds one batch of
 //! replication outputs, not all of them.
@@ -26,7 +26,8 @@ use crate::model::{fork_blocker, run_replication_cancellable, Conservation, Repl
 use crate::scenario::load::LoadedScenario;
 use crate::stats::Summary;
 use rayon::prelude::*;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// How to run.
 #[derive(Debug, Clone, Copy)]
@@ -255,11 +256,7 @@ fn run_from(
     let mut next = first;
     while next < limit {
         let end = (next + batch).min(limit);
-        let arms_in_parallel = end - next < rayon::current_num_threads() as u64;
-        let outputs: Vec<Option<Vec<ReplicationOutput>>> = (next..end)
-            .into_par_iter()
-            .map(|r| replication(loaded, &blockers, options, r, arms_in_parallel, cancel, &on_arm_done))
-            .collect();
+        let outputs = replications_in_parallel(loaded, &blockers, options, next..end, cancel, &on_arm_done);
         if cancel.load(Ordering::Relaxed) {
             return Err(cancelled().into());
         }
@@ -351,6 +348,80 @@ pub(crate) fn replication(
     // The shared warm-up's events are counted once, with the counterfactual.
     outs[0].events += warm.events();
     Some(outs)
+}
+
+/// Replications `reps` of every arm, exactly as [`replication`] runs each,
+/// in parallel over replications *and* arms (`None` for a replication when
+/// cancelled): each replication's warm-up is a task that, once warm,
+/// spawns its arms as tasks of their own.
+///
+/// A worker runs the arms it spawned first (rayon takes a worker's own
+/// tasks last in, first out), and an idle worker steals the oldest task,
+/// which is another replication's warm-up while any is left. So each
+/// worker holds about one warm state at a time, as with whole replications
+/// per task. But at the end of a batch an idle worker takes single arms
+/// instead of waiting for a whole replication to finish elsewhere: with
+/// whole replications per task, one of two workers sat idle for about a
+/// replication (16% of the experiment's span in one `perf` sample).
+fn replications_in_parallel(
+    loaded: &LoadedScenario,
+    blockers: &[Option<&'static str>],
+    options: RunOptions,
+    reps: std::ops::Range<u64>,
+    cancel: &AtomicBool,
+    on_arm_done: &(dyn Fn() + Sync),
+) -> Vec<Option<Vec<ReplicationOutput>>> {
+    let arms = loaded.arms.len();
+    let slots: Vec<Mutex<Vec<Option<ReplicationOutput>>>> = reps.clone().map(|_| Mutex::new((0..arms).map(|_| None).collect())).collect();
+    let warm_events: Vec<AtomicU64> = reps.clone().map(|_| AtomicU64::new(0)).collect();
+    let keep = |i: usize, a: usize, out: Option<ReplicationOutput>| {
+        if out.is_some() {
+            on_arm_done();
+        }
+        slots[i].lock().unwrap_or_else(|e| e.into_inner())[a] = out;
+    };
+    rayon::scope(|s| {
+        for (i, r) in reps.enumerate() {
+            let (keep, warm_events) = (&keep, &warm_events);
+            s.spawn(move |s| {
+                if cancel.load(Ordering::Relaxed) {
+                    return;
+                }
+                for a in (0..arms).filter(|&a| blockers[a].is_some()) {
+                    s.spawn(move |_| {
+                        keep(
+                            i,
+                            a,
+                            run_replication_cancellable(&loaded.arms[a].scenario, options.seed, r, options.journeys, cancel),
+                        )
+                    });
+                }
+                let Some(warm) = WarmState::new(&loaded.arms[0].scenario, options.seed, r, options.journeys, cancel) else {
+                    return;
+                };
+                warm_events[i].store(warm.events(), Ordering::Relaxed);
+                let warm = Arc::new(warm);
+                for a in (0..arms).filter(|&a| blockers[a].is_none()) {
+                    let warm = Arc::clone(&warm);
+                    s.spawn(move |_| keep(i, a, warm.run_arm(&loaded.arms[a].scenario, cancel)));
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .zip(warm_events)
+        .map(|(slot, events)| {
+            let mut outs: Vec<ReplicationOutput> = slot
+                .into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .into_iter()
+                .collect::<Option<_>>()?;
+            // The shared warm-up's events are counted once, with the counterfactual.
+            outs[0].events += events.into_inner();
+            Some(outs)
+        })
+        .collect()
 }
 
 /// Per arm, why it runs its own warm-up instead of starting from the
