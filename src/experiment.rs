@@ -4,9 +4,10 @@
 //!
 //! Two parts, kept apart: a *producer* that runs one replication — every
 //! arm, with the same random numbers — and a *reduction* ([`Reducer`])
-//! that folds replications in as they finish. Replications run in batches,
-//! in parallel over replications and their arms; each batch is then handed to the [`ReplicationSink`] and
-//! the reducer in replication order, so results are identical for any
+//! that folds replications in as they finish. Replications run in
+//! batches, in parallel over replications and their arms; each batch is
+//! then handed to the [`ReplicationSink`] and the reducer in replication
+//! order, so results are identical for any
 //! number of threads or batch size, and memory holds one batch of
 //! replication outputs, not all of them.
 
@@ -329,11 +330,7 @@ pub(crate) fn replication(
     let arms = &loaded.arms;
     let warm = WarmState::new(&arms[0].scenario, options.seed, r, options.journeys, cancel)?;
     let run_arm = |a: usize| {
-        let arm = &arms[a].scenario;
-        let out = match blockers[a] {
-            None => warm.run_arm(arm, cancel),
-            Some(_) => run_replication_cancellable(arm, options.seed, r, options.journeys, cancel),
-        }?;
+        let out = arm_of(loaded, blockers, &warm, options, r, a, cancel)?;
         on_arm_done();
         Some(out)
     };
@@ -348,6 +345,25 @@ pub(crate) fn replication(
     // The shared warm-up's events are counted once, with the counterfactual.
     outs[0].events += warm.events();
     Some(outs)
+}
+
+/// Arm `a` of replication `r`: launched from `warm` (the counterfactual's
+/// warm state of that replication), or with its own warm-up when
+/// `blockers` says it cannot start from it. `None` when cancelled.
+fn arm_of<'s>(
+    loaded: &'s LoadedScenario,
+    blockers: &[Option<&'static str>],
+    warm: &WarmState<'s>,
+    options: RunOptions,
+    r: u64,
+    a: usize,
+    cancel: &AtomicBool,
+) -> Option<ReplicationOutput> {
+    let arm = &loaded.arms[a].scenario;
+    match blockers[a] {
+        None => warm.run_arm(arm, cancel),
+        Some(_) => run_replication_cancellable(arm, options.seed, r, options.journeys, cancel),
+    }
 }
 
 /// Replications `reps` of every arm, exactly as [`replication`] runs each,
@@ -387,23 +403,14 @@ fn replications_in_parallel(
                 if cancel.load(Ordering::Relaxed) {
                     return;
                 }
-                for a in (0..arms).filter(|&a| blockers[a].is_some()) {
-                    s.spawn(move |_| {
-                        keep(
-                            i,
-                            a,
-                            run_replication_cancellable(&loaded.arms[a].scenario, options.seed, r, options.journeys, cancel),
-                        )
-                    });
-                }
                 let Some(warm) = WarmState::new(&loaded.arms[0].scenario, options.seed, r, options.journeys, cancel) else {
                     return;
                 };
                 warm_events[i].store(warm.events(), Ordering::Relaxed);
                 let warm = Arc::new(warm);
-                for a in (0..arms).filter(|&a| blockers[a].is_none()) {
+                for a in 0..arms {
                     let warm = Arc::clone(&warm);
-                    s.spawn(move |_| keep(i, a, warm.run_arm(&loaded.arms[a].scenario, cancel)));
+                    s.spawn(move |_| keep(i, a, arm_of(loaded, blockers, &warm, options, r, a, cancel)));
                 }
             });
         }

@@ -29,11 +29,12 @@ const POSITION_MASK: u64 = (1 << POSITION_BITS) - 1;
 /// (time, seq) key does: the time's offset from the bucket's earliest
 /// above [`POSITION_BITS`] bits of its place in the bucket. That is exact
 /// when places follow `seq` (events appended by `push` do; overflow events
-/// moved in later may not), the times span under 2^48 keys (every window
-/// after a run's first day: an hour's minutes past 1,024 are that many
-/// doubles) and the bucket holds at most 2^16 events. Plain integers sort with sorting networks and branchless
-/// partitions rather than a mispredicted branch per comparison. False
-/// (and `keys` unspecified) when any condition fails: sort the entries.
+/// moved in later may not), the times span under 2^48 keys, and the
+/// bucket holds at most 2^16 events. The span holds for every window from
+/// minute 1,024 of a run on: there an hour holds fewer than 2^48 doubles.
+/// Plain integers sort with sorting networks and branchless partitions
+/// rather than a mispredicted branch per comparison. False (and `keys`
+/// unspecified) when any condition fails: sort the entries.
 pub(super) fn pack_keys<E>(bucket: &[Entry<E>], keys: &mut Vec<u64>) -> bool {
     let (Some(first), true) = (bucket.first(), bucket.len() <= POSITION_MASK as usize + 1) else {
         return false;
