@@ -53,6 +53,15 @@ pub const WINDOW: f64 = 60.0;
 /// many times over.
 pub const RING_WINDOWS: usize = 4096;
 
+/// Windows in a week: the pools of spare bucket vectors.
+const WINDOWS_PER_WEEK: usize = (7.0 * 24.0 * 60.0 / WINDOW) as usize;
+
+/// The spare pool of `window`: its hour of the week.
+#[inline]
+fn spare_pool(window: i64) -> usize {
+    window.rem_euclid(WINDOWS_PER_WEEK as i64) as usize
+}
+
 /// Order-preserving map of a finite `f64` to a `u64`: `a.total_cmp(&b)`
 /// equals `key(a).cmp(&key(b))`, so two integer compares replace a float
 /// compare and its tie-break.
@@ -125,8 +134,11 @@ pub struct EventQueue<E> {
     ring: VecDeque<Vec<Entry<E>>>,
     /// Events beyond the ring.
     far: BinaryHeap<Near<E>>,
-    /// Emptied bucket vectors kept for reuse, so no day allocates.
-    spare: Vec<Vec<Entry<E>>>,
+    /// Emptied bucket vectors kept for reuse, so no day allocates; one
+    /// pool per hour of the week ([`spare_pool`]), so a vector that held a
+    /// Monday morning's appointments serves the next Monday morning, not a
+    /// Sunday night's few events.
+    spare: Vec<Vec<Vec<Entry<E>>>>,
     /// Scratch for a bucket's packed sort keys ([`bucket_sort`]).
     keys: Vec<u64>,
     /// Index of the current window (`floor(time / WINDOW)`).
@@ -172,7 +184,7 @@ impl<E: Copy> EventQueue<E> {
             run: Vec::new(),
             ring: VecDeque::new(),
             far: BinaryHeap::new(),
-            spare: Vec::new(),
+            spare: (0..WINDOWS_PER_WEEK).map(|_| Vec::new()).collect(),
             keys: Vec::new(),
             current: 0,
             in_ring: 0,
@@ -240,6 +252,19 @@ impl<E: Copy> EventQueue<E> {
         self.near.insert(at, entry);
     }
 
+    /// An empty vector for the bucket of `window`, from its pool.
+    #[inline]
+    fn take_spare(&mut self, window: i64) -> Vec<Entry<E>> {
+        self.spare[spare_pool(window)].pop().unwrap_or_default()
+    }
+
+    /// Keeps the emptied bucket vector of `window` for reuse.
+    #[inline]
+    fn give_spare(&mut self, window: i64, mut bucket: Vec<Entry<E>>) {
+        bucket.clear();
+        self.spare[spare_pool(window)].push(bucket);
+    }
+
     /// The lane's next event's `(time key, sequence)`.
     #[inline]
     fn lane_head(&self) -> Option<(u64, u64)> {
@@ -250,7 +275,8 @@ impl<E: Copy> EventQueue<E> {
     #[inline]
     fn bucket(&mut self, index: usize) -> &mut Vec<Entry<E>> {
         while self.ring.len() <= index {
-            let v = self.spare.pop().unwrap_or_default();
+            let window = self.current + 1 + self.ring.len() as i64;
+            let v = self.take_spare(window);
             self.ring.push_back(v);
         }
         &mut self.ring[index]
@@ -305,20 +331,24 @@ impl<E: Copy> EventQueue<E> {
                 };
                 let target = window_of(key_time(first.0.time)) - 1;
                 if target > self.current {
+                    let first = self.current + 1;
+                    for (i, v) in std::mem::take(&mut self.ring).into_iter().enumerate() {
+                        self.give_spare(first + i as i64, v);
+                    }
                     self.current = target;
-                    self.spare.extend(self.ring.drain(..));
                 }
             }
-            let mut bucket = self.ring.pop_front().unwrap_or_else(|| self.spare.pop().unwrap_or_default());
+            let window = self.current + 1;
+            let mut bucket = self.ring.pop_front().unwrap_or_else(|| self.take_spare(window));
             self.current += 1;
             self.refill_from_far();
             if bucket.is_empty() {
-                self.spare.push(bucket);
+                self.give_spare(window, bucket);
                 continue;
             }
             self.in_ring -= bucket.len();
             bucket_sort::sort_into_run(&mut bucket, &mut self.keys, &mut self.run);
-            self.spare.push(bucket);
+            self.give_spare(window, bucket);
         }
         true
     }
@@ -447,6 +477,37 @@ mod tests {
             [Some(&3), Some(&0), Some(&2), None]
         );
         assert_eq!(q.pop(), Some((WINDOW * 1.25, 3)));
+    }
+
+    #[test]
+    fn spare_buckets_keep_their_hour_of_the_week() {
+        // One busy hour a week (1,000 events booked a week ahead) among
+        // quiet ones, and every hour one event 40 days ahead (a re-referral,
+        // say), so the ring holds 960 windows. A vector serves windows of
+        // one hour of the week only, so the busy hour's few vectors (one
+        // per busy window the ring can hold, 6) are all that grow big.
+        // From one shared pool, the busy hour would take a different quiet
+        // vector each week and grow it: 40 of them by the end.
+        let mut q = EventQueue::new();
+        let week = WINDOWS_PER_WEEK as i64;
+        for hour in 0..45 * week {
+            while q.peek_time().is_some_and(|t| t < (hour + 1) as f64 * WINDOW) {
+                q.pop();
+            }
+            let busy = if hour % week == 10 { 1000 } else { 0 };
+            for _ in 0..busy {
+                q.push((hour + week) as f64 * WINDOW + 1.0, ());
+            }
+            q.push((hour + 960) as f64 * WINDOW + 1.0, ());
+        }
+        let big = q
+            .spare
+            .iter()
+            .flatten()
+            .chain(q.ring.iter())
+            .filter(|v| v.capacity() >= 1000)
+            .count();
+        assert!(big <= 8, "{big} bucket vectors grown to a busy hour's size");
     }
 
     /// The reference: one binary heap ordered by `(time, sequence)`.
