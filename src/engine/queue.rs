@@ -123,7 +123,8 @@ impl<E> Ord for Near<E> {
 
 /// A future-event list. `E` should be small and `Copy` so that scheduling
 /// never allocates once the buckets have grown to their working size.
-#[derive(Debug, Clone)]
+/// A clone keeps those sizes (see its `Clone`).
+#[derive(Debug)]
 pub struct EventQueue<E> {
     /// Events of the current window (or earlier) pushed during it, and
     /// overflow events that fell due, sorted latest first (pops from the end).
@@ -154,6 +155,41 @@ pub struct EventQueue<E> {
     lane_event: Option<E>,
     seq: u64,
     popped: u64,
+}
+
+/// A copy of `v` with at least its capacity (a derived clone allocates
+/// only its length).
+fn with_capacity_of<T: Copy>(v: &Vec<T>) -> Vec<T> {
+    let mut copy = Vec::with_capacity(v.capacity());
+    copy.extend_from_slice(v);
+    copy
+}
+
+/// Every arm of a replication starts from a clone of the warm state's
+/// queue. With a derived clone each bucket and spare vector would have
+/// only its length, and the arm would grow them all again as it books
+/// ahead, reallocating as it goes. Keeping the sizes, the default's peak
+/// RSS at `--threads 1` was 63 MB instead of 78–83 MB (3 runs each), for
+/// 0.2% fewer instructions.
+impl<E: Copy> Clone for EventQueue<E> {
+    fn clone(&self) -> Self {
+        Self {
+            near: with_capacity_of(&self.near),
+            run: with_capacity_of(&self.run),
+            ring: self.ring.iter().map(with_capacity_of).collect(),
+            far: self.far.clone(),
+            spare: self.spare.iter().map(|pool| pool.iter().map(with_capacity_of).collect()).collect(),
+            keys: Vec::with_capacity(self.keys.capacity()),
+            current: self.current,
+            in_ring: self.in_ring,
+            lane: with_capacity_of(&self.lane),
+            lane_pos: self.lane_pos,
+            lane_seq: self.lane_seq,
+            lane_event: self.lane_event,
+            seq: self.seq,
+            popped: self.popped,
+        }
+    }
 }
 
 impl<E: Copy> Default for EventQueue<E> {
@@ -508,6 +544,23 @@ mod tests {
             .filter(|v| v.capacity() >= 1000)
             .count();
         assert!(big <= 8, "{big} bucket vectors grown to a busy hour's size");
+    }
+
+    #[test]
+    fn a_clone_keeps_bucket_sizes_and_pops_the_same() {
+        let mut q = EventQueue::new();
+        for i in 0..600 {
+            q.push(WINDOW * (2.0 + f64::from(i % 3) * 24.0) + f64::from(i) * 0.05, i);
+        }
+        for _ in 0..250 {
+            q.pop(); // empties the first bucket: its vector goes spare
+        }
+        let c = q.clone();
+        let sizes = |q: &EventQueue<i32>| -> Vec<usize> { q.spare.iter().flatten().chain(q.ring.iter()).map(Vec::capacity).collect() };
+        assert!(sizes(&q).iter().any(|&n| n >= 200), "a grown vector to keep");
+        assert_eq!(sizes(&c), sizes(&q));
+        let drain = |mut q: EventQueue<i32>| std::iter::from_fn(move || q.pop()).collect::<Vec<_>>();
+        assert_eq!(drain(c), drain(q));
     }
 
     /// The reference: one binary heap ordered by `(time, sequence)`.
