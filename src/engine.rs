@@ -17,6 +17,15 @@ pub use queue::EventQueue;
 pub use resource::{Admission, QueueLimit, Refusal, Resource, Ticket};
 pub use rng::{stream_rng, SimRng, Stream};
 
+/// A copy of `v` with at least its capacity, where a derived clone would
+/// allocate only its length: an arm forked from a warm state then fills
+/// its arenas and buckets without growing them again (issue #12).
+pub fn clone_with_capacity<T: Copy>(v: &Vec<T>) -> Vec<T> {
+    let mut copy = Vec::with_capacity(v.capacity());
+    copy.extend_from_slice(v);
+    copy
+}
+
 /// Asks the CPU to start loading the cache line holding `value`, so that a
 /// read a few events later does not wait on memory. Only a hint: it never
 /// changes a result, and is a no-op off x86-64 (the what-if page's wasm).

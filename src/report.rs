@@ -16,6 +16,12 @@ pub mod terminal;
 
 use crate::output::OutputError;
 
+/// `x` when it is finite: in the output contract a non-finite number means
+/// "not defined", like an empty cell.
+fn finite(x: Option<f64>) -> Option<f64> {
+    x.filter(|v| v.is_finite())
+}
+
 /// A result directory that cannot be read back as `signpost run` wrote it:
 /// which file, which line, what was expected. Bad input; nothing was
 /// changed.

@@ -40,6 +40,8 @@
 
 mod bucket_sort;
 
+use super::clone_with_capacity;
+
 use std::collections::{BinaryHeap, VecDeque};
 
 /// Width of a time window \[minutes\]: one simulated hour. Narrower
@@ -157,14 +159,6 @@ pub struct EventQueue<E> {
     popped: u64,
 }
 
-/// A copy of `v` with at least its capacity (a derived clone allocates
-/// only its length).
-fn with_capacity_of<T: Copy>(v: &Vec<T>) -> Vec<T> {
-    let mut copy = Vec::with_capacity(v.capacity());
-    copy.extend_from_slice(v);
-    copy
-}
-
 /// Every arm of a replication starts from a clone of the warm state's
 /// queue. With a derived clone each bucket and spare vector would have
 /// only its length, and the arm would grow them all again as it books
@@ -175,15 +169,19 @@ fn with_capacity_of<T: Copy>(v: &Vec<T>) -> Vec<T> {
 impl<E: Copy> Clone for EventQueue<E> {
     fn clone(&self) -> Self {
         Self {
-            near: with_capacity_of(&self.near),
-            run: with_capacity_of(&self.run),
-            ring: self.ring.iter().map(with_capacity_of).collect(),
+            near: clone_with_capacity(&self.near),
+            run: clone_with_capacity(&self.run),
+            ring: self.ring.iter().map(clone_with_capacity).collect(),
             far: self.far.clone(),
-            spare: self.spare.iter().map(|pool| pool.iter().map(with_capacity_of).collect()).collect(),
+            spare: self
+                .spare
+                .iter()
+                .map(|pool| pool.iter().map(clone_with_capacity).collect())
+                .collect(),
             keys: Vec::with_capacity(self.keys.capacity()),
             current: self.current,
             in_ring: self.in_ring,
-            lane: with_capacity_of(&self.lane),
+            lane: clone_with_capacity(&self.lane),
             lane_pos: self.lane_pos,
             lane_seq: self.lane_seq,
             lane_event: self.lane_event,

@@ -201,9 +201,7 @@ impl Episodes {
 
 impl Clone for Episodes {
     fn clone(&self) -> Self {
-        let mut v = Vec::with_capacity(self.0.capacity());
-        v.extend_from_slice(&self.0);
-        Episodes(v)
+        Episodes(crate::engine::clone_with_capacity(&self.0))
     }
 }
 

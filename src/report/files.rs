@@ -5,6 +5,7 @@
 //! both give the same bytes.
 
 use super::charts::ChartError;
+use super::finite;
 use super::html;
 use super::results::{Diff, Parts, Results, RunInfo, Stat, WeekPoint};
 use super::tables::{self, RunFacts};
@@ -55,10 +56,6 @@ fn stat(s: &Summary) -> Stat {
         ci_high: finite(ci.map(|c| c.high)),
         n: s.count(),
     }
-}
-
-fn finite(x: Option<f64>) -> Option<f64> {
-    x.filter(|v| v.is_finite())
 }
 
 /// The results of a run as the report reads them, without the files.

@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 use super::ReadError;
 
 mod read;
-use read::{finite, read_csv, read_optional};
+use super::finite;
+use read::{read_csv, read_optional};
 
 /// Reading results: a [`ReadError`] names the file and line.
 pub type Result<T> = std::result::Result<T, ReadError>;

@@ -3,6 +3,7 @@
 //! record's cells read as the contract says.
 
 use super::{fail, Result};
+use crate::report::finite;
 use std::fs;
 use std::path::Path;
 
@@ -13,11 +14,6 @@ pub(super) fn read_optional(path: &Path) -> Result<Option<String>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(fail(format!("{}: cannot read: {e}", path.display()))),
     }
-}
-
-/// `x` when it is finite: non-finite numbers mean "not defined".
-pub(super) fn finite(x: Option<f64>) -> Option<f64> {
-    x.filter(|v| v.is_finite())
 }
 
 /// One CSV record with its columns mapped to the contract's order.
