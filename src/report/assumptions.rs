@@ -35,9 +35,17 @@ fn scan(text: &str, keep_notes: bool) -> Vec<String> {
 /// Keys (`section.key`) of scenario lines, in order, once each; only those
 /// whose comment says `ASSUMPTION` when `flagged_only`, and comment-only
 /// `ASSUMPTION` notes too when `keep_notes`.
+///
+/// A whole entry of an array of tables is flagged by a comment line
+/// `# ASSUMPTION: …` directly above its `[[section]]` header (an
+/// illustrative practice, say): its key is `section.<its name>`, listed
+/// where its `name` is set.
 fn scan_with(text: &str, keep_notes: bool, flagged_only: bool) -> Vec<String> {
     let mut section = String::new();
     let mut out: Vec<String> = Vec::new();
+    // The line before was `# ASSUMPTION: …`; the entry being read is flagged.
+    let mut flag_above = false;
+    let mut entry_flagged = false;
     for line in text.lines() {
         let trimmed = line.trim();
         // A table header, not an array continuation such as `["a", "b"]`.
@@ -47,7 +55,17 @@ fn scan_with(text: &str, keep_notes: bool, flagged_only: bool) -> Vec<String> {
                 .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_alphabetic()))
         {
             section = trimmed.trim_matches(|c| c == '[' || c == ']').trim().to_owned();
+            entry_flagged = flag_above && trimmed.starts_with("[[");
+        } else if entry_flagged {
+            if let Some(name) = entry_name(line) {
+                let item = format!("{section}.{name}");
+                if !out.contains(&item) {
+                    out.push(item);
+                }
+                entry_flagged = false;
+            }
         }
+        flag_above = trimmed.strip_prefix('#').is_some_and(|c| c.trim_start().starts_with("ASSUMPTION:"));
         let hash = match line.find('#') {
             Some(h) if !flagged_only || line[h..].contains("ASSUMPTION") => h,
             _ if flagged_only => continue,
@@ -67,6 +85,16 @@ fn scan_with(text: &str, keep_notes: bool, flagged_only: bool) -> Vec<String> {
         }
     }
     out
+}
+
+/// The value of a `name = "…"` line (before any comment), unquoted.
+fn entry_name(line: &str) -> Option<&str> {
+    let (key, value) = line.split_once('=')?;
+    if key.trim() != "name" {
+        return None;
+    }
+    let value = value.trim_start().strip_prefix('"')?;
+    value.split_once('"').map(|(name, _)| name)
 }
 
 #[cfg(test)]
@@ -91,6 +119,28 @@ mod tests {
         assert!(!keys.contains(&"splw.admin_share".to_owned()), "set with a local source: {keys:?}");
         assert!(keys.contains(&"navigation.servers".to_owned()), "inherited: {keys:?}");
         assert_eq!(inherited_assumption_keys(crate::scenario::load::DEFAULT_TOML), default);
+    }
+
+    #[test]
+    fn an_entry_flagged_above_its_header_is_keyed_by_its_name() {
+        let text = "# Two practices.\n# ASSUMPTION: illustrative\n[[practices]]\nlist_size = 9 # evidence\nname = \"North\" # local\n\n\
+                    [[practices]]\nname = \"South\"\n\
+                    # Prose that mentions an ASSUMPTION in passing.\n[[practices]]\nname = \"West\"\n\
+                    # ASSUMPTION: no name to key it by\n[splw]\nfte = 2\n";
+        assert_eq!(assumption_keys(text), vec!["practices.North".to_owned()]);
+        assert_eq!(
+            scan_assumptions(text),
+            vec![
+                "ASSUMPTION: illustrative".to_owned(),
+                "practices.North".to_owned(),
+                "Prose that mentions an ASSUMPTION in passing.".to_owned(),
+                "ASSUMPTION: no name to key it by".to_owned()
+            ]
+        );
+        let practices = assumption_keys(&std::fs::read_to_string("scenarios/practices.toml").unwrap());
+        for name in ["Riverside", "Market Street", "Moorland"] {
+            assert!(practices.contains(&format!("practices.{name}")), "{name}: {practices:?}");
+        }
     }
 
     #[test]
