@@ -125,9 +125,9 @@ fn reference_order(ops: &[(bool, f64)]) -> Vec<(u64, usize)> {
 
 #[test]
 fn near_lists_short_and_long_insert_in_order() {
-    // Both ways into the near list: shifting (up to NEAR_SHIFT_LIMIT
-    // events) and the binary search (beyond), with ties, all within the
-    // current window, a pop after every third push.
+    // Both ways into the near list: passing up to NEAR_SHIFT_STEPS
+    // earlier events one by one, and a binary search beyond them, with
+    // ties, all within the current window, a pop after every third push.
     let mut q = EventQueue::new();
     let mut timed = Vec::new();
     let mut got = Vec::new();
@@ -143,7 +143,7 @@ fn near_lists_short_and_long_insert_in_order() {
             timed.push((false, 0.0));
         }
     }
-    assert!(q.near.len() > 2 * NEAR_SHIFT_LIMIT, "the long path ran: {}", q.near.len());
+    assert!(q.near.len() > 2 * NEAR_SHIFT_STEPS, "the long path ran: {}", q.near.len());
     while let Some((t, id)) = q.pop() {
         got.push((time_key(t), id));
     }
