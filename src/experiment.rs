@@ -334,7 +334,7 @@ pub(crate) fn replication(
         on_arm_done();
         Some(out)
     };
-    let mut outs = if arms_in_parallel {
+    let outs = if arms_in_parallel {
         (0..arms.len())
             .into_par_iter()
             .map(run_arm)
@@ -342,9 +342,14 @@ pub(crate) fn replication(
     } else {
         (0..arms.len()).map(run_arm).collect::<Option<Vec<ReplicationOutput>>>()?
     };
-    // The shared warm-up's events are counted once, with the counterfactual.
-    outs[0].events += warm.events();
-    Some(outs)
+    Some(with_warm_up_events(outs, warm.events()))
+}
+
+/// A replication's arm outputs with its shared warm-up's `events` counted
+/// once, with the counterfactual's (the arms count only their own).
+fn with_warm_up_events(mut outs: Vec<ReplicationOutput>, events: u64) -> Vec<ReplicationOutput> {
+    outs[0].events += events;
+    outs
 }
 
 /// Arm `a` of replication `r`: launched from `warm` (the counterfactual's
@@ -419,14 +424,12 @@ fn replications_in_parallel(
         .into_iter()
         .zip(warm_events)
         .map(|(slot, events)| {
-            let mut outs: Vec<ReplicationOutput> = slot
+            let outs: Vec<ReplicationOutput> = slot
                 .into_inner()
                 .unwrap_or_else(|e| e.into_inner())
                 .into_iter()
                 .collect::<Option<_>>()?;
-            // The shared warm-up's events are counted once, with the counterfactual.
-            outs[0].events += events.into_inner();
-            Some(outs)
+            Some(with_warm_up_events(outs, events.into_inner()))
         })
         .collect()
 }
