@@ -57,7 +57,7 @@ pub const WINDOW: f64 = 60.0;
 pub const RING_WINDOWS: usize = 4096;
 
 /// Earlier events an insertion into the near list passes one by one
-/// ([`EventQueue::push`]) before it finds the rest of its way by a binary
+/// ([`EventQueue::push_near`]) before it finds the rest of its way by a binary
 /// search and moves them with one `memmove`.
 const NEAR_SHIFT_STEPS: usize = 8;
 

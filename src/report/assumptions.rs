@@ -58,10 +58,7 @@ fn scan_with(text: &str, keep_notes: bool, flagged_only: bool) -> Vec<String> {
             entry_flagged = flag_above && trimmed.starts_with("[[");
         } else if entry_flagged {
             if let Some(name) = entry_name(line) {
-                let item = format!("{section}.{name}");
-                if !out.contains(&item) {
-                    out.push(item);
-                }
+                push_once(&mut out, format!("{section}.{name}"));
                 entry_flagged = false;
             }
         }
@@ -80,11 +77,16 @@ fn scan_with(text: &str, keep_notes: bool, flagged_only: bool) -> Vec<String> {
             _ if keep_notes => line[hash + 1..].trim().to_owned(),
             _ => continue,
         };
-        if !out.contains(&item) {
-            out.push(item);
-        }
+        push_once(&mut out, item);
     }
     out
+}
+
+/// Appends `item` unless `out` already lists it (keys are listed once).
+fn push_once(out: &mut Vec<String>, item: String) {
+    if !out.contains(&item) {
+        out.push(item);
+    }
 }
 
 /// The value of a `name = "…"` line (before any comment), unquoted.
