@@ -23,7 +23,7 @@ pub(crate) use reduce::add_conservation;
 pub use reduce::{MergeError, Reducer};
 pub use weekly::{WeekStat, WeeklySummary};
 
-use crate::model::{fork_blocker, run_replication_cancellable, Conservation, ReplicationOutput, WarmState};
+use crate::model::{fork_blocker, run_replication_cancellable, ArenaPool, Conservation, ReplicationOutput, WarmState};
 use crate::scenario::load::LoadedScenario;
 use crate::stats::Summary;
 use rayon::prelude::*;
@@ -253,11 +253,17 @@ fn run_from(
     let on_arm_done = || progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
     let batch = BATCH_PER_THREAD * rayon::current_num_threads() as u64;
     let blockers = arm_starts(loaded);
+    let arenas = Arc::new(ArenaPool::new());
+    let run = RunArms {
+        loaded,
+        blockers: &blockers,
+        arenas: &arenas,
+    };
     let mut reducer = Reducer::new(loaded, first);
     let mut next = first;
     while next < limit {
         let end = (next + batch).min(limit);
-        let outputs = replications_in_parallel(loaded, &blockers, options, next..end, cancel, &on_arm_done);
+        let outputs = replications_in_parallel(run, options, next..end, cancel, &on_arm_done);
         if cancel.load(Ordering::Relaxed) {
             return Err(cancelled().into());
         }
@@ -289,15 +295,12 @@ fn run_from(
 /// browser thread and shows an answer after each replication. `None` when
 /// `cancel` is set.
 pub fn run_one_replication(loaded: &LoadedScenario, options: RunOptions, r: u64, cancel: &AtomicBool) -> Option<Vec<ReplicationOutput>> {
-    replication(
+    let run = RunArms {
         loaded,
-        &arm_starts(loaded),
-        options,
-        r,
-        rayon::current_num_threads() > 1,
-        cancel,
-        &|| {},
-    )
+        blockers: &arm_starts(loaded),
+        arenas: &Arc::new(ArenaPool::new()),
+    };
+    replication(run, options, r, rayon::current_num_threads() > 1, cancel, &|| {})
 }
 
 /// The producer: replication `r` of every arm, with the same random
@@ -316,8 +319,7 @@ pub fn run_one_replication(loaded: &LoadedScenario, options: RunOptions, r: u64,
 /// the list) on top of the first; nested that way, 1,000 replications of
 /// the default peaked at 1.47× the memory of 10 (issue #12).
 pub(crate) fn replication(
-    loaded: &LoadedScenario,
-    blockers: &[Option<&'static str>],
+    run: RunArms,
     options: RunOptions,
     r: u64,
     arms_in_parallel: bool,
@@ -327,10 +329,10 @@ pub(crate) fn replication(
     if cancel.load(Ordering::Relaxed) {
         return None;
     }
-    let arms = &loaded.arms;
-    let warm = WarmState::new(&arms[0].scenario, options.seed, r, options.journeys, cancel)?;
+    let arms = &run.loaded.arms;
+    let warm = WarmState::new(&arms[0].scenario, options.seed, r, options.journeys, run.arenas, cancel)?;
     let run_arm = |a: usize| {
-        let out = arm_of(loaded, blockers, &warm, options, r, a, cancel)?;
+        let out = arm_of(run, &warm, options, r, a, cancel)?;
         on_arm_done();
         Some(out)
     };
@@ -356,16 +358,15 @@ fn with_warm_up_events(mut outs: Vec<ReplicationOutput>, events: u64) -> Vec<Rep
 /// warm state of that replication), or with its own warm-up when
 /// `blockers` says it cannot start from it. `None` when cancelled.
 fn arm_of<'s>(
-    loaded: &'s LoadedScenario,
-    blockers: &[Option<&'static str>],
+    run: RunArms<'s>,
     warm: &WarmState<'s>,
     options: RunOptions,
     r: u64,
     a: usize,
     cancel: &AtomicBool,
 ) -> Option<ReplicationOutput> {
-    let arm = &loaded.arms[a].scenario;
-    match blockers[a] {
+    let arm = &run.loaded.arms[a].scenario;
+    match run.blockers[a] {
         None => warm.run_arm(arm, cancel),
         Some(_) => run_replication_cancellable(arm, options.seed, r, options.journeys, cancel),
     }
@@ -385,14 +386,13 @@ fn arm_of<'s>(
 /// whole replications per task, one of two workers sat idle for about a
 /// replication (16% of the experiment's span in one `perf` sample).
 fn replications_in_parallel(
-    loaded: &LoadedScenario,
-    blockers: &[Option<&'static str>],
+    run: RunArms,
     options: RunOptions,
     reps: std::ops::Range<u64>,
     cancel: &AtomicBool,
     on_arm_done: &(dyn Fn() + Sync),
 ) -> Vec<Option<Vec<ReplicationOutput>>> {
-    let arms = loaded.arms.len();
+    let arms = run.loaded.arms.len();
     let slots: Vec<Mutex<Vec<Option<ReplicationOutput>>>> = reps.clone().map(|_| Mutex::new((0..arms).map(|_| None).collect())).collect();
     let warm_events: Vec<AtomicU64> = reps.clone().map(|_| AtomicU64::new(0)).collect();
     let keep = |i: usize, a: usize, out: Option<ReplicationOutput>| {
@@ -408,14 +408,14 @@ fn replications_in_parallel(
                 if cancel.load(Ordering::Relaxed) {
                     return;
                 }
-                let Some(warm) = WarmState::new(&loaded.arms[0].scenario, options.seed, r, options.journeys, cancel) else {
+                let Some(warm) = WarmState::new(&run.loaded.arms[0].scenario, options.seed, r, options.journeys, run.arenas, cancel) else {
                     return;
                 };
                 warm_events[i].store(warm.events(), Ordering::Relaxed);
                 let warm = Arc::new(warm);
                 for a in 0..arms {
                     let warm = Arc::clone(&warm);
-                    s.spawn(move |_| keep(i, a, arm_of(loaded, blockers, &warm, options, r, a, cancel)));
+                    s.spawn(move |_| keep(i, a, arm_of(run, &warm, options, r, a, cancel)));
                 }
             });
         }
@@ -432,6 +432,19 @@ fn replications_in_parallel(
             Some(with_warm_up_events(outs, events.into_inner()))
         })
         .collect()
+}
+
+/// One scenario's run as each replication sees it: the arms, which of
+/// them warm up on their own ([`arm_starts`]), and the run's pool of
+/// episode-arena buffers, handed from replication to replication.
+#[derive(Clone, Copy)]
+pub(crate) struct RunArms<'a> {
+    /// The scenario and its arms.
+    pub(crate) loaded: &'a LoadedScenario,
+    /// Per arm, why it cannot start from the counterfactual's warm state.
+    pub(crate) blockers: &'a [Option<&'static str>],
+    /// Shared by every replication of the run.
+    pub(crate) arenas: &'a Arc<ArenaPool>,
 }
 
 /// Per arm, why it runs its own warm-up instead of starting from the

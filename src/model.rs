@@ -13,6 +13,7 @@
 //! counters and time-weighted levels.
 
 mod appointments;
+mod arena;
 pub mod demand;
 pub mod diary;
 mod episode;
@@ -35,6 +36,7 @@ mod vcse;
 mod vcse_schedule;
 
 pub use crate::scenario::Place;
+pub use arena::ArenaPool;
 pub use episode::Outcome;
 pub use launch::fork_blocker;
 pub use results::{Conservation, ReplicationOutput};
@@ -45,9 +47,9 @@ use crate::engine::calendar::{Calendar, MINUTES_PER_DAY, MINUTES_PER_WEEK};
 use crate::engine::{prefetch, stream_rng, EventQueue, QueueLimit, Resource, SimRng, Stream, Ticket};
 use crate::scenario::Scenario;
 use crate::stats::Summary;
+use arena::Episodes;
 use demand::{Arrival, ArrivalPlan, Population};
 use diary::Diary;
-use episode::Episodes;
 use journey::JourneyStep;
 use link_worker::LinkWorker;
 use metrics::{Counter, WeekCache, Weekly};
@@ -250,7 +252,7 @@ pub use crate::limits::CANCEL_CHECK_EVENTS;
 /// Runs one replication of `scenario` with common random numbers keyed by
 /// `(seed, replication)`, tracing `journeys` episodes.
 pub fn run_replication(scenario: &Scenario, seed: u64, replication: u64, journeys: u32) -> ReplicationOutput {
-    let mut model = Model::new(scenario, seed, replication, journeys);
+    let mut model = Model::new(scenario, seed, replication, journeys, None);
     model.run(&AtomicBool::new(false));
     model.finish()
 }
@@ -265,7 +267,7 @@ pub fn run_replication_cancellable(
     journeys: u32,
     cancel: &AtomicBool,
 ) -> Option<ReplicationOutput> {
-    let mut model = Model::new(scenario, seed, replication, journeys);
+    let mut model = Model::new(scenario, seed, replication, journeys, None);
     model.run(cancel).then(|| model.finish())
 }
 
@@ -280,8 +282,17 @@ pub struct WarmState<'s> {
 impl<'s> WarmState<'s> {
     /// Warms `counterfactual` up to its launch instant under common random
     /// numbers keyed by `(seed, replication)`; `None` if `cancel` stopped it.
-    pub fn new(counterfactual: &'s Scenario, seed: u64, replication: u64, journeys: u32, cancel: &AtomicBool) -> Option<Self> {
-        let mut model = Model::new(counterfactual, seed, replication, journeys);
+    /// Its episode arena, and those of the arms forked from it, come from
+    /// and go back to `arenas`.
+    pub fn new(
+        counterfactual: &'s Scenario,
+        seed: u64,
+        replication: u64,
+        journeys: u32,
+        arenas: &Arc<ArenaPool>,
+        cancel: &AtomicBool,
+    ) -> Option<Self> {
+        let mut model = Model::new(counterfactual, seed, replication, journeys, Some(Arc::clone(arenas)));
         let launch = counterfactual.warmup_minutes;
         if !model.advance_before(launch, cancel) {
             return None;
@@ -319,7 +330,7 @@ impl<'s> WarmState<'s> {
 }
 
 impl<'s> Model<'s> {
-    fn new(s: &'s Scenario, seed: u64, rep: u64, journey_quota: u32) -> Self {
+    fn new(s: &'s Scenario, seed: u64, rep: u64, journey_quota: u32, arenas: Option<Arc<ArenaPool>>) -> Self {
         let mut patients_rng = stream_rng(seed, rep, Stream::Patients);
         let pop = Population::new(s, &mut patients_rng);
         let diaries: Vec<Diary> = diary_shapes(s, s.raw.gp.prebooked_share)
@@ -341,7 +352,7 @@ impl<'s> Model<'s> {
             now: 0.0,
             rng: Rngs::new(seed, rep),
             pop,
-            episodes: Episodes::with_capacity(expected_episodes(&s.raw) as usize),
+            episodes: Episodes::with_capacity(expected_episodes(&s.raw) as usize, arenas),
             arrivals: Vec::new(),
             next_arrival: 0,
             arrival_times: Vec::new(),

@@ -182,39 +182,32 @@ pub(super) struct Episode {
     pub(super) splw_joined: f64,
 }
 
-/// The episode arena: every episode created, indexed by id (ids are never
-/// reused: journeys.csv names them).
-///
-/// A clone keeps the capacity. An arm forked from a warm state goes on to
-/// create as many episodes again; a plain `Vec` clone would start at the
-/// warm state's length and grow by reallocating and copying the lot, and
-/// the differently sized blocks fragment the heap (issue #12).
-#[derive(Default)]
-pub(super) struct Episodes(Vec<Episode>);
-
-impl Episodes {
-    /// An empty arena with room for `capacity` episodes.
-    pub(super) fn with_capacity(capacity: usize) -> Self {
-        Episodes(Vec::with_capacity(capacity))
-    }
-}
-
-impl Clone for Episodes {
-    fn clone(&self) -> Self {
-        Episodes(crate::engine::clone_with_capacity(&self.0))
-    }
-}
-
-impl std::ops::Deref for Episodes {
-    type Target = Vec<Episode>;
-    fn deref(&self) -> &Vec<Episode> {
-        &self.0
-    }
-}
-
-impl std::ops::DerefMut for Episodes {
-    fn deref_mut(&mut self) -> &mut Vec<Episode> {
-        &mut self.0
+impl Episode {
+    /// A new, open episode of `need` for `patient`, created at `created`
+    /// \[minutes\], in transit to its first contact.
+    pub(super) fn new(patient: u32, need: u16, created: f64, in_window: bool, traced: bool) -> Episode {
+        Episode {
+            patient,
+            need,
+            created,
+            token: 0,
+            bounced: false,
+            in_window,
+            traced,
+            follow_up: false,
+            urgent_return: false,
+            outcome: Outcome::Open,
+            location: Location::Transit,
+            gp_requested: f64::NAN,
+            vcse_gen: 0,
+            on_caseload: false,
+            holding: false,
+            link_planned: false,
+            vcse_pending: false,
+            sessions_done: 0,
+            sessions_planned: 0,
+            splw_joined: 0.0,
+        }
     }
 }
 
@@ -237,28 +230,7 @@ impl Model<'_> {
     pub(super) fn new_episode(&mut self, patient: u32, need: u16, traced: bool) -> u32 {
         let id = self.episodes.len() as u32;
         let in_window = self.in_window();
-        self.episodes.push(Episode {
-            patient,
-            need,
-            created: self.now,
-            token: 0,
-            bounced: false,
-            in_window,
-            traced,
-            follow_up: false,
-            urgent_return: false,
-            outcome: Outcome::Open,
-            location: Location::Transit,
-            gp_requested: f64::NAN,
-            vcse_gen: 0,
-            on_caseload: false,
-            holding: false,
-            link_planned: false,
-            vcse_pending: false,
-            sessions_done: 0,
-            sessions_planned: 0,
-            splw_joined: 0.0,
-        });
+        self.episodes.push(Episode::new(patient, need, self.now, in_window, traced));
         id
     }
 

@@ -23,7 +23,7 @@ pub struct Probe<'s> {
 impl<'s> Probe<'s> {
     /// Builds replication 0 of `scenario` with `seed`.
     pub fn new(scenario: &'s Scenario, seed: u64) -> Self {
-        let mut model = Model::new(scenario, seed, 0, 0);
+        let mut model = Model::new(scenario, seed, 0, 0, None);
         let cal = model.cal();
         let first = Calendar::day_of(scenario.warmup_minutes);
         let day = cal.next_open_day(first).unwrap_or(first);

@@ -6,10 +6,11 @@ use super::rollup::roll_up;
 use super::spec::Portfolio;
 use crate::experiment::estimate::{estimate as pcn_estimate, Estimate};
 use crate::experiment::warmup::{self, DiagnosticError, WarmupDiagnostic};
-use crate::experiment::{arm_starts, replication, Cancelled, ExperimentResult, Reducer, RunOptions, BATCH_PER_THREAD};
-use crate::model::ReplicationOutput;
+use crate::experiment::{arm_starts, replication, Cancelled, ExperimentResult, Reducer, RunArms, RunOptions, BATCH_PER_THREAD};
+use crate::model::{ArenaPool, ReplicationOutput};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 
 /// What a portfolio run produced.
 #[derive(Debug, Clone)]
@@ -44,6 +45,9 @@ pub fn run_portfolio(
     };
     let on_arm_done = || progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
     let blockers: Vec<_> = pcns.iter().map(|p| arm_starts(&p.loaded)).collect();
+    // One pool for every PCN: a smaller PCN's arena takes a larger one's
+    // buffer as it is, a larger PCN's grows it once.
+    let arenas = Arc::new(ArenaPool::new());
     let mut reducers: Vec<Reducer> = pcns.iter().map(|p| Reducer::new(&p.loaded, 0)).collect();
     // PCN-major, so each PCN's replications reach its reducer in order.
     let jobs: Vec<(usize, u64)> = (0..pcns.len()).flat_map(|p| (0..replications).map(move |r| (p, r))).collect();
@@ -62,7 +66,12 @@ pub fn run_portfolio(
                     seed: pcns[p].seed,
                     journeys: 0,
                 };
-                replication(&pcns[p].loaded, &blockers[p], options, r, arms_in_parallel, cancel, &on_arm_done)
+                let run = RunArms {
+                    loaded: &pcns[p].loaded,
+                    blockers: &blockers[p],
+                    arenas: &arenas,
+                };
+                replication(run, options, r, arms_in_parallel, cancel, &on_arm_done)
             })
             .collect();
         if cancel.load(Ordering::Relaxed) {
