@@ -282,8 +282,8 @@ pub struct WarmState<'s> {
 impl<'s> WarmState<'s> {
     /// Warms `counterfactual` up to its launch instant under common random
     /// numbers keyed by `(seed, replication)`; `None` if `cancel` stopped it.
-    /// Its episode arena, and those of the arms forked from it, come from
-    /// and go back to `arenas`.
+    /// The episode arenas of the arms forked from it come from and go back
+    /// to `arenas`.
     pub fn new(
         counterfactual: &'s Scenario,
         seed: u64,
