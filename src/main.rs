@@ -20,11 +20,11 @@ const MMAP_THRESHOLD_BYTES: libc::c_int = 4 << 20;
 /// (its arrival plan, 5 MB on the default) is freed, every later one comes
 /// from the heap instead, and the pages of blocks freed there stay
 /// resident among the long-lived ones: peak memory then crept up with the
-/// replications (147.8 MB for 1,000 of the default against a median of
-/// 117.3 MB for 10). Fixed, such blocks are mapped and unmapped whole. The
-/// largest blocks of all, the episode arenas, are not freed between
-/// replications but passed on ([`signpost::model::ArenaPool`]), so the
-/// setting costs a page fault per page of the few blocks left above it.
+/// replications (151.4 MB for 1,000 of the default against a median of
+/// 119.8 MB for 10). Fixed, such blocks are mapped and unmapped whole. The
+/// largest blocks of all, the arms' episode arenas, are not freed between
+/// arms but passed on ([`signpost::model::ArenaPool`]), so the setting
+/// costs a page fault per page of the few blocks left above it.
 ///
 /// The library leaves the allocator alone: this is a choice for the
 /// command's process, and a no-op off glibc.
