@@ -436,7 +436,7 @@ fn replications_in_parallel(
 
 /// One scenario's run as each replication sees it: the arms, which of
 /// them warm up on their own ([`arm_starts`]), and the run's pool of
-/// episode-arena buffers, handed from replication to replication.
+/// episode-arena buffers, handed from arm to arm.
 #[derive(Clone, Copy)]
 pub(crate) struct RunArms<'a> {
     /// The scenario and its arms.

@@ -1,5 +1,5 @@
-//! The episode arena, and the pool that hands a finished replication's
-//! arena buffers to the next one.
+//! The episode arena, and the pool that hands a finished arm's arena
+//! buffer to the next arm.
 //!
 //! An arena is the largest block a replication allocates (about 21 MB for
 //! the default's 50,000-patient PCN-year, one per warm state and one per
@@ -83,12 +83,14 @@ impl Episodes {
 
 impl Clone for Episodes {
     fn clone(&self) -> Self {
-        let capacity = self.list.capacity();
-        let mut list = match &self.pool {
-            Some(pool) => pool.take(capacity),
-            None => Vec::with_capacity(capacity),
+        let list = match &self.pool {
+            Some(pool) => {
+                let mut list = pool.take(self.list.capacity());
+                list.extend_from_slice(&self.list);
+                list
+            }
+            None => crate::engine::clone_with_capacity(&self.list),
         };
-        list.extend_from_slice(&self.list);
         Episodes {
             list,
             pool: self.pool.clone(),
